@@ -1,0 +1,66 @@
+import { IdParams, Page } from '../http/common-schemas.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { problemResponses } from '../http/problem.js';
+import type { Routes } from '../http/typebox.js';
+import { listKeys } from './repository.js';
+import { ApiKeyListQuery, ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './schemas.js';
+import { createApiKey, revokeApiKey, toApiKey } from './service.js';
+
+const tags = ['api-keys'];
+const adminOnly = { roles: ['admin'] } as const;
+
+const apiKeyRoutes: Routes = async (app, { db }) => {
+  app.post(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key',
+        description: 'The answer carries the secret once; only its hash is stored.',
+        body: CreateApiKeySchema,
+        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 422) },
+      },
+      config: { access: adminOnly },
+    },
+    async (request, reply) => {
+      const { row, secret } = await createApiKey(db, request.body);
+      return reply.code(201).header('cache-control', 'no-store').send({ ...toApiKey(row), secret });
+    },
+  );
+
+  app.get(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'List API keys',
+        description: 'Secrets are never listed. Revoked keys only with `includeRevoked=true`.',
+        querystring: ApiKeyListQuery,
+        response: { 200: Page(ApiKeySchema, 'ApiKeyPage'), ...problemResponses(400) },
+      },
+      config: { access: adminOnly },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query;
+      const rows = await listKeys(db, { ...filter, cursor: decodeCursor(cursor), limit });
+      return toPage(request, rows, limit, toApiKey);
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API key',
+        description: 'Effective immediately: the next request with the key is answered 401.',
+        params: IdParams,
+        response: { 200: ApiKeySchema, ...problemResponses(400, 404) },
+      },
+      config: { access: adminOnly },
+    },
+    async (request) => toApiKey(await revokeApiKey(db, request.params.id)),
+  );
+};
+
+export default apiKeyRoutes;

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { IncomingMessage, Server } from 'node:http';
+import apiKeyRoutes from './api-keys/routes.js';
+import { hashSecret } from './api-keys/secrets.js';
+import { corsOrigins, type Config } from './config.js';
+import type { Db } from './db/database.js';
+import departmentRoutes from './departments/routes.js';
+import healthRoutes from './health/routes.js';
+import auth from './http/auth.js';
+import errorHandler from './http/error-handler.js';
+import { TooManyRequests } from './http/errors.js';
+import { ProblemSchema } from './http/problem.js';
+import openapi from './http/swagger.js';
+import { validatorCompiler } from './http/validation.js';
+import organizationRoutes from './organizations/routes.js';
+import staffRoutes from './staff/routes.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The server options production and tests share, so tests see the same validation and limits. */
+export function serverOptions(config: Config, logger: Logger): FastifyHttpOptions<Server> {
+  return {
+    loggerInstance: logger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Honour a caller's X-Request-Id when it is a plain token, so ids follow a request across systems.
+    genReqId: (request: IncomingMessage) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    requestTimeout: 60_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  };
+}
+
+export interface AppDependencies {
+  config: Config;
+  db: Db;
+  logger: Logger;
+}
+
+export async function buildApp({ config, db, logger }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(ProblemSchema);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    // Plain http on 127.0.0.1 or behind a TLS proxy: do not make browsers rewrite Swagger UI's assets to https.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  await app.register(cors, { origin: corsOrigins(config), exposedHeaders: ['etag', 'location', 'x-request-id'] });
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: '1 minute',
+    // Per credential: the hash of the presented key, or the address for anonymous calls.
+    keyGenerator: (request) => {
+      const authorization = request.headers.authorization;
+      return authorization ? hashSecret(authorization).toString('base64url') : request.ip;
+    },
+    errorResponseBuilder: (_request, context) => new TooManyRequests(context.max, context.after),
+  });
+  await app.register(errorHandler);
+  await app.register(openapi);
+  await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
+
+  const dependencies = { db };
+  await app.register(healthRoutes, dependencies);
+  await app.register(apiKeyRoutes, dependencies);
+  await app.register(organizationRoutes, dependencies);
+  await app.register(departmentRoutes, dependencies);
+  await app.register(staffRoutes, dependencies);
+  return app;
+}

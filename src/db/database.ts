@@ -1,0 +1,31 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// DATE columns stay 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+// COUNT(*) and BIGINT arrive as strings; every count this service reads fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseOptions {
+  connectionString: string;
+  poolSize?: number;
+}
+
+export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOptions): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    // A request fails fast with 503 while the database is away instead of hanging.
+    connectionTimeoutMillis: 3000,
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: 'ltc-registry',
+  });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the pool drops it and the next checkout reconnects.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,101 @@
+import { IdParams, Page } from '../http/common-schemas.js';
+import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { problemResponses } from '../http/problem.js';
+import type { Routes } from '../http/typebox.js';
+import {
+  CreateDepartmentSchema,
+  DepartmentListQuery,
+  DepartmentParams,
+  DepartmentSchema,
+  UpdateDepartmentSchema,
+} from './schemas.js';
+import { createDepartment, getDepartment, listDepartments, toDepartment, updateDepartment } from './service.js';
+
+const tags = ['departments'];
+const ownOrganization = { params: 'id' } as const;
+
+const departmentRoutes: Routes = async (app, { db }) => {
+  app.post(
+    '/v1/organizations/:id/departments',
+    {
+      schema: {
+        tags,
+        summary: 'Add a department to an organization',
+        params: IdParams,
+        body: CreateDepartmentSchema,
+        response: { 201: DepartmentSchema, ...problemResponses(400, 404, 409, 422) },
+      },
+      config: { access: { roles: ['admin', 'provider'], organization: ownOrganization } },
+    },
+    async (request, reply) => {
+      const row = await createDepartment(db, request.params.id, request.body);
+      setEtag(reply, row.version);
+      return reply
+        .code(201)
+        .header('location', `/v1/organizations/${row.organization_id}/departments/${row.id}`)
+        .send(toDepartment(row));
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:id/departments',
+    {
+      schema: {
+        tags,
+        summary: "List an organization's departments",
+        params: IdParams,
+        querystring: DepartmentListQuery,
+        response: { 200: Page(DepartmentSchema, 'DepartmentPage'), ...problemResponses(400, 404) },
+      },
+      config: { access: { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } },
+    },
+    async (request) => {
+      const { limit, cursor, careForm } = request.query;
+      const rows = await listDepartments(db, request.params.id, { careForm, cursor: decodeCursor(cursor), limit });
+      return toPage(request, rows, limit, toDepartment);
+    },
+  );
+
+  app.get(
+    '/v1/organizations/:id/departments/:departmentId',
+    {
+      schema: {
+        tags,
+        summary: 'Get a department',
+        params: DepartmentParams,
+        response: { 200: DepartmentSchema, ...problemResponses(400, 404) },
+      },
+      config: { access: { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } },
+    },
+    async (request, reply) => {
+      const row = await getDepartment(db, request.params.id, request.params.departmentId);
+      setEtag(reply, row.version);
+      return toDepartment(row);
+    },
+  );
+
+  app.patch(
+    '/v1/organizations/:id/departments/:departmentId',
+    {
+      schema: {
+        tags,
+        summary: 'Update a department',
+        description: 'Send the ETag of the version being changed in If-Match.',
+        params: DepartmentParams,
+        headers: IfMatchHeaders,
+        body: UpdateDepartmentSchema,
+        response: { 200: DepartmentSchema, ...problemResponses(400, 404, 409, 412, 428) },
+      },
+      config: { access: { roles: ['admin', 'provider'], organization: ownOrganization } },
+    },
+    async (request, reply) => {
+      const { id, departmentId } = request.params;
+      const row = await updateDepartment(db, id, departmentId, readIfMatch(request), request.body);
+      setEtag(reply, row.version);
+      return toDepartment(row);
+    },
+  );
+};
+
+export default departmentRoutes;

@@ -1,0 +1,49 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const API_DESCRIPTION = `Registry and API of a regional long-term care system for elderly and disabled people
+(система долговременного ухода): organizations, staff, clients, functional diagnostics, milieu therapy, monitoring.
+
+Every \`/v1\` operation needs an API key: \`Authorization: Bearer <key>\` (the Authorize button).
+Errors are \`application/problem+json\` (RFC 9457). Lists are cursor-paginated: follow \`next\`.
+Updates are \`PATCH\` with \`If-Match\` set to the \`ETag\` of the version being changed.`;
+
+/** Generates the OpenAPI document from the route schemas and serves it with Swagger UI. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Long-term care registry',
+          version: '1.0.0',
+          description: API_DESCRIPTION,
+          license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        },
+        servers: [{ url: '/', description: 'This server' }],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/api-keys or DATA_DIR/admin-key.' },
+          },
+        },
+        tags: [
+          { name: 'organizations', description: 'Social-service and medical organizations' },
+          { name: 'departments', description: 'Departments of an organization, each with a care form' },
+          { name: 'staff', description: 'Employees who assess clients and run activities' },
+          { name: 'api-keys', description: 'Credentials of integrations and people' },
+          { name: 'health', description: 'Liveness and readiness probes' },
+        ],
+      },
+      // Shared schemas (Problem) become named components instead of `def-0`.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
+    });
+    app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

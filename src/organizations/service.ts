@@ -1,0 +1,62 @@
+import type { Db } from '../db/database.js';
+import type { OrganizationRow } from '../db/schema.js';
+import { failedUpdate } from '../db/versioning.js';
+import type { IfMatch } from '../http/etag.js';
+import { NotFound, invalidFields } from '../http/errors.js';
+import { isValidInn } from './inn.js';
+import * as repository from './repository.js';
+import type { CreateOrganization, Organization, UpdateOrganization } from './schemas.js';
+
+export function toOrganization(row: OrganizationRow): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    shortName: row.short_name,
+    kind: row.kind,
+    regionCode: row.region_code,
+    inn: row.inn,
+    address: row.address,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function checkInn(inn: string | null | undefined): void {
+  if (inn && !isValidInn(inn)) throw invalidFields('The INN check digits do not match.', [{ pointer: '/inn', message: 'has wrong check digits' }]);
+}
+
+export async function createOrganization(db: Db, input: CreateOrganization): Promise<OrganizationRow> {
+  checkInn(input.inn);
+  return repository.insertOrganization(db, {
+    name: input.name,
+    short_name: input.shortName ?? null,
+    kind: input.kind,
+    region_code: input.regionCode,
+    inn: input.inn ?? null,
+    address: input.address ?? null,
+  });
+}
+
+export async function getOrganization(db: Db, id: string, scope?: string): Promise<OrganizationRow> {
+  const row = await repository.findOrganization(db, id, scope);
+  if (!row) throw new NotFound('Organization', id);
+  return row;
+}
+
+export async function updateOrganization(
+  db: Db,
+  id: string,
+  ifMatch: IfMatch,
+  input: UpdateOrganization,
+): Promise<OrganizationRow> {
+  checkInn(input.inn);
+  const updated = await repository.updateOrganization(db, id, ifMatch.version, {
+    name: input.name,
+    short_name: input.shortName,
+    region_code: input.regionCode,
+    inn: input.inn,
+    address: input.address,
+  });
+  if (updated) return updated;
+  throw failedUpdate(await repository.findOrganization(db, id), ifMatch, () => new NotFound('Organization', id));
+}

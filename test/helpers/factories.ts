@@ -1,0 +1,62 @@
+import type { TestApp } from './app.js';
+import { ADMIN_KEY } from './app.js';
+
+/** Small builders of real rows, made through the API as a client would make them. */
+
+let sequence = 0;
+const next = () => ++sequence;
+
+export async function makeOrganization(
+  { call }: TestApp,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
+  const response = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/organizations',
+    payload: { name: `Комплексный центр № ${next()}`, kind: 'social_service', regionCode: '37', ...fields },
+  });
+  if (response.statusCode !== 201) throw new Error(`makeOrganization: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export async function makeKey(
+  { call }: TestApp,
+  role: string,
+  organizationId?: string,
+): Promise<{ id: string; secret: string }> {
+  const response = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/api-keys',
+    payload: { name: `${role} key ${next()}`, role, ...(organizationId ? { organizationId } : {}) },
+  });
+  if (response.statusCode !== 201) throw new Error(`makeKey: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export async function makeDepartment(
+  { call }: TestApp,
+  organizationId: string,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
+  const response = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/organizations/${organizationId}/departments`,
+    payload: { name: `Отделение № ${next()}`, careForm: 'home', ...fields },
+  });
+  if (response.statusCode !== 201) throw new Error(`makeDepartment: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export async function makeStaff(
+  { call }: TestApp,
+  organizationId: string,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; fullName: string }> {
+  const response = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/staff',
+    payload: { organizationId, fullName: `Сотрудник ${next()}`, position: 'social_worker', ...fields },
+  });
+  if (response.statusCode !== 201) throw new Error(`makeStaff: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
