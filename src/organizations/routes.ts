@@ -21,6 +21,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'createOrganization',
         summary: 'Register an organization',
         description: 'A social-service organization (complex center, residential home) or a partner medical organization.',
         body: CreateOrganizationSchema,
@@ -40,6 +41,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'listOrganizations',
         summary: 'List organizations',
         description: 'A provider sees only its own organization.',
         querystring: OrganizationListQuery,
@@ -64,6 +66,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'getOrganization',
         summary: 'Get an organization',
         params: IdParams,
         response: { 200: OrganizationSchema, ...problemResponses(400, 404) },
@@ -82,6 +85,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'updateOrganization',
         summary: 'Update an organization',
         description: 'Send the ETag of the version being changed in If-Match.',
         params: IdParams,

@@ -16,6 +16,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'createStaffMember',
         summary: 'Add a staff member',
         body: CreateStaffSchema,
         response: { 201: StaffSchema, ...problemResponses(400, 422) },
@@ -34,6 +35,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'listStaff',
         summary: 'List staff',
         description: 'Filter by organization, department, position and active flag. A provider sees only its own staff.',
         querystring: StaffListQuery,
@@ -54,6 +56,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'getStaffMember',
         summary: 'Get a staff member',
         params: IdParams,
         response: { 200: StaffSchema, ...problemResponses(400, 404) },
@@ -72,6 +75,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     {
       schema: {
         tags,
+        operationId: 'updateStaffMember',
         summary: 'Update a staff member',
         description: 'Send the ETag of the version being changed in If-Match. Set `active: false` when someone leaves.',
         params: IdParams,

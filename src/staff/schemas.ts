@@ -40,7 +40,7 @@ export const CreateStaffSchema = Type.Object(
     departmentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     fullName: Text(300, { examples: ['Смирнова Анна Петровна'] }),
     position: PositionSchema,
-    active: Type.Boolean({ default: true }),
+    active: Type.Optional(Type.Boolean({ default: true })),
   },
   {
     additionalProperties: false,

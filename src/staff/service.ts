@@ -41,7 +41,7 @@ export async function createStaff(db: Db, input: CreateStaff): Promise<StaffRow>
     department_id: input.departmentId ?? null,
     full_name: input.fullName,
     position: input.position,
-    active: input.active,
+    active: input.active ?? true,
   });
 }
 
