@@ -14,6 +14,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signa
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +24,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** Trade durability for speed, for throwaway test clusters. */
   ephemeral?: boolean;
+  /** A fixed port, to restart a cluster where its clients expect it; a free one by default. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -33,6 +36,7 @@ export async function startEmbeddedPostgres({
   dataDir,
   database = 'ltc',
   ephemeral = false,
+  port,
   log = () => undefined,
 }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
@@ -42,12 +46,12 @@ export async function startEmbeddedPostgres({
   if (asRoot) await chmod(root, 0o755);
   const clusterDir = join(root, 'postgres');
   const password = await readOrCreateSecret(join(root, 'postgres-password'));
-  const port = await freePort();
+  const listenPort = port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: USER,
     password,
-    port,
+    port: listenPort,
     persistent: true,
     authMethod: 'scram-sha-256',
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
@@ -64,9 +68,9 @@ export async function startEmbeddedPostgres({
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
 
-  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listenPort}/${database}`;
   await createDatabaseIfMissing(url.replace(/\/[^/]+$/, '/postgres'), database);
-  return { url, stop: () => server.stop() };
+  return { url, port: listenPort, stop: () => server.stop() };
 }
 
 async function readOrCreateSecret(path: string): Promise<string> {

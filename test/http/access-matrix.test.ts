@@ -1,0 +1,153 @@
+/*
+ * Every /v1 operation of the contract against every kind of caller. A new operation without a
+ * row here fails the first test, so no route ships without its access being checked.
+ */
+import t from 'tap';
+import type { InjectOptions } from 'fastify';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
+import { makeDepartment, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
+
+const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
+type Caller = (typeof CALLERS)[number];
+
+interface Fixtures {
+  organizationA: string;
+  departmentA: string;
+  staffA: string;
+}
+
+interface Row {
+  /** Builds a fresh request, so that repeated writes do not collide with each other. */
+  request: (fixtures: Fixtures, testApp: TestApp) => Promise<InjectOptions>;
+  expect: Record<Caller, number>;
+}
+
+/** Expected statuses: [admin, regional, provider of A, provider of B, medical partner]. */
+function expect(admin: number, regional: number, providerOwn: number, providerOther: number, partner: number) {
+  return { anonymous: 401, revoked: 401, admin, regional, providerOwn, providerOther, partner };
+}
+
+let sequence = 0;
+const unique = () => `${++sequence}-${Date.now()}`;
+
+async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
+  const response = await testApp.call(ADMIN_KEY, { method: 'GET', url });
+  return { 'if-match': response.headers.etag as string };
+}
+
+const MATRIX: Record<string, Row> = {
+  'POST /v1/organizations': {
+    request: async () => ({ payload: { name: `Центр ${unique()}`, kind: 'social_service', regionCode: '44' } }),
+    expect: expect(201, 201, 403, 403, 403),
+  },
+  'GET /v1/organizations': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/organizations/{id}': {
+    request: async ({ organizationA }) => ({ url: `/v1/organizations/${organizationA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/organizations/{id}': {
+    request: async ({ organizationA }, testApp) => {
+      const url = `/v1/organizations/${organizationA}`;
+      return { url, headers: await etag(testApp, url), payload: { address: `адрес ${unique()}` } };
+    },
+    expect: expect(200, 200, 403, 403, 403),
+  },
+  'POST /v1/organizations/{id}/departments': {
+    request: async ({ organizationA }) => ({
+      url: `/v1/organizations/${organizationA}/departments`,
+      payload: { name: `Отделение ${unique()}`, careForm: 'home' },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/organizations/{id}/departments': {
+    request: async ({ organizationA }) => ({ url: `/v1/organizations/${organizationA}/departments` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/organizations/{id}/departments/{departmentId}': {
+    request: async ({ organizationA, departmentA }) => ({
+      url: `/v1/organizations/${organizationA}/departments/${departmentA}`,
+    }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/organizations/{id}/departments/{departmentId}': {
+    request: async ({ organizationA, departmentA }, testApp) => {
+      const url = `/v1/organizations/${organizationA}/departments/${departmentA}`;
+      return { url, headers: await etag(testApp, url), payload: { name: `Отделение ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/staff': {
+    request: async ({ organizationA }) => ({
+      payload: { organizationId: organizationA, fullName: `Сотрудник ${unique()}`, position: 'nurse' },
+    }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/staff': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/staff/{id}': {
+    request: async ({ staffA }) => ({ url: `/v1/staff/${staffA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/staff/{id}': {
+    request: async ({ staffA }, testApp) => {
+      const url = `/v1/staff/${staffA}`;
+      return { url, headers: await etag(testApp, url), payload: { fullName: `Сотрудник ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/api-keys': {
+    request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
+    expect: expect(201, 403, 403, 403, 403),
+  },
+  'GET /v1/api-keys': { request: async () => ({}), expect: expect(200, 403, 403, 403, 403) },
+  'DELETE /v1/api-keys/{id}': {
+    request: async (_fixtures, testApp) => ({ url: `/v1/api-keys/${(await makeKey(testApp, 'regional')).id}` }),
+    expect: expect(200, 403, 403, 403, 403),
+  },
+};
+
+t.test('access matrix', async (t) => {
+  const testApp = await buildTestApp(t);
+  const organizationA = (await makeOrganization(testApp)).id;
+  const organizationB = (await makeOrganization(testApp)).id;
+  const hospital = (await makeOrganization(testApp, { kind: 'medical' })).id;
+  const fixtures: Fixtures = {
+    organizationA,
+    departmentA: (await makeDepartment(testApp, organizationA)).id,
+    staffA: (await makeStaff(testApp, organizationA)).id,
+  };
+  const revoked = await makeKey(testApp, 'admin');
+  await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
+  const keys: Record<Caller, string | undefined> = {
+    anonymous: undefined,
+    revoked: revoked.secret,
+    admin: ADMIN_KEY,
+    regional: (await makeKey(testApp, 'regional')).secret,
+    providerOwn: (await makeKey(testApp, 'provider', organizationA)).secret,
+    providerOther: (await makeKey(testApp, 'provider', organizationB)).secret,
+    partner: (await makeKey(testApp, 'medical_partner', hospital)).secret,
+  };
+
+  t.test('every /v1 operation of the contract has a row', async (t) => {
+    await testApp.app.ready();
+    const document = testApp.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    t.same(operations.filter((operation) => !(operation in MATRIX)), [], 'operations without a row');
+    t.same(Object.keys(MATRIX).filter((operation) => !operations.includes(operation)), [], 'rows without an operation');
+  });
+
+  for (const [operation, row] of Object.entries(MATRIX)) {
+    const [method, path] = operation.split(' ') as [InjectOptions['method'], string];
+    t.test(operation, async (t) => {
+      for (const caller of CALLERS) {
+        const request = await row.request(fixtures, testApp);
+        const response = await testApp.call(keys[caller], { method, url: path, ...request });
+        t.equal(response.statusCode, row.expect[caller], `${caller}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+        if (response.statusCode >= 400) {
+          t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', `${caller}: problem+json`);
+        }
+      }
+    });
+  }
+});
