@@ -8,10 +8,14 @@ import type { Logger } from 'pino';
 import type { IncomingMessage, Server } from 'node:http';
 import apiKeyRoutes from './api-keys/routes.js';
 import { hashSecret } from './api-keys/secrets.js';
+import assessmentRoutes from './assessments/routes.js';
+import clientRoutes from './clients/routes.js';
 import { corsOrigins, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import departmentRoutes from './departments/routes.js';
 import healthRoutes from './health/routes.js';
+import { InstrumentCatalog } from './instruments/catalog.js';
+import instrumentRoutes from './instruments/routes.js';
 import auth from './http/auth.js';
 import errorHandler from './http/error-handler.js';
 import { TooManyRequests } from './http/errors.js';
@@ -72,11 +76,14 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(openapi);
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
 
-  const dependencies = { db };
+  const dependencies = { config, db, instruments: new InstrumentCatalog(db) };
   await app.register(healthRoutes, dependencies);
   await app.register(apiKeyRoutes, dependencies);
   await app.register(organizationRoutes, dependencies);
   await app.register(departmentRoutes, dependencies);
   await app.register(staffRoutes, dependencies);
+  await app.register(instrumentRoutes, dependencies);
+  await app.register(clientRoutes, dependencies);
+  await app.register(assessmentRoutes, dependencies);
   return app;
 }

@@ -21,6 +21,8 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ default: 1024 * 1024, minimum: 1024 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 1200, minimum: 1 }),
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  /** Default time to the next planned check of an assessment (the form's "Дата следующей плановой проверки"). */
+  REASSESSMENT_MONTHS: Type.Integer({ default: 6, minimum: 1, maximum: 60 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -1,13 +1,14 @@
 // npm run seed:demo: adds the demo data set to the configured database (once).
 import { seedDemo } from '../demo/seed.js';
+import { InstrumentCatalog } from '../instruments/catalog.js';
 import { withDatabase } from './database.js';
 
 await withDatabase(async ({ db }) => {
-  const summary = await seedDemo(db);
+  const summary = await seedDemo(db, new InstrumentCatalog(db));
   if (!summary.created) {
     console.log('the demo data is already there');
     return;
   }
-  console.log('demo data added: 3 organizations, 3 departments, 18 staff');
+  console.log('demo data added: 3 organizations, 3 departments, 18 staff, 10 clients with their assessments');
   console.log(`provider key of the Ivanovo center (shown once): ${summary.providerKey}`);
 });

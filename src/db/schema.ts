@@ -1,4 +1,5 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type { Instrument, LivingSituation, SelfCareReduction } from '../instruments/schemas.js';
 
 /** A timestamp column the database fills in; read back as a Date. */
 type CreatedAt = ColumnType<Date, never, never>;
@@ -53,11 +54,76 @@ export interface ApiKeyTable {
   revoked_at: ColumnType<Date | null, never, Date>;
 }
 
+export interface InstrumentTable {
+  id: string;
+  care_form: 'home' | 'inpatient';
+  definition: JSONColumnType<Instrument>;
+  created_at: CreatedAt;
+}
+
+export interface ClientTable {
+  id: Generated<string>;
+  organization_id: string;
+  department_id: string | null;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  search_name: string;
+  /** 'YYYY-MM-DD' */
+  birth_date: string;
+  sex: 'female' | 'male';
+  snils: string;
+  care_form: 'home' | 'inpatient';
+  living_situation: LivingSituation;
+  social_support: number;
+  status: 'active' | 'suspended' | 'discharged' | 'deceased';
+  external_id: string | null;
+  address: string | null;
+  notes: string | null;
+  current_assessment_id: string | null;
+  archived_at: ColumnType<Date | null, never, Date | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface AssessmentTable {
+  id: Generated<string>;
+  client_id: string;
+  organization_id: string;
+  instrument_id: string;
+  status: 'draft' | 'final';
+  assessed_on: string;
+  interview_no: number;
+  answers: JSONColumnType<Record<string, string>>;
+  score_quarters: number;
+  dependency_group: number;
+  self_care_reduction: SelfCareReduction;
+  hours_optimal: number;
+  hours_minimal: number;
+  hours_by_living_situation: number | null;
+  living_situation: LivingSituation;
+  social_support: number;
+  next_check_on: string;
+  conducted_by: string[];
+  notes: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  supersede_reason: string | null;
+  finalized_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
   staff: StaffTable;
   api_keys: ApiKeyTable;
+  instruments: InstrumentTable;
+  clients: ClientTable;
+  assessments: AssessmentTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -66,3 +132,9 @@ export type OrganizationUpdate = Updateable<OrganizationTable>;
 export type DepartmentRow = Selectable<DepartmentTable>;
 export type StaffRow = Selectable<StaffTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type ClientRow = Selectable<ClientTable>;
+export type NewClientRow = Insertable<ClientTable>;
+export type ClientUpdate = Updateable<ClientTable>;
+export type AssessmentRow = Selectable<AssessmentTable>;
+export type NewAssessmentRow = Insertable<AssessmentTable>;
+export type AssessmentUpdate = Updateable<AssessmentTable>;

@@ -1,4 +1,11 @@
-import type { Db } from '../db/database.js';
+import { createAssessment } from '../assessments/service.js';
+import { addMonths, today } from '../calendar/dates.js';
+import { createClient } from '../clients/service.js';
+import { snilsCheckNumber } from '../clients/snils.js';
+import { inTransaction, type Db } from '../db/database.js';
+import type { InstrumentCatalog } from '../instruments/catalog.js';
+import type { LivingSituation } from '../instruments/schemas.js';
+import { answersScoring } from './answers.js';
 import { createApiKey } from '../api-keys/service.js';
 import { createDepartment } from '../departments/service.js';
 import { createOrganization } from '../organizations/service.js';
@@ -63,17 +70,46 @@ const STAFF: Array<{ fullName: string; position: StaffMember['position'] }> = [
 /** How many of the staff above each demo department gets, in order. */
 const TEAM_SIZES = [10, 5, 3];
 
+/** Demo clients: name, sex, birth date, care form, family status, support, and their scores over time. */
+const CLIENTS: Array<{
+  name: [string, string, string];
+  sex: 'female' | 'male';
+  birthDate: string;
+  careForm: 'home' | 'inpatient';
+  livingSituation: LivingSituation;
+  socialSupport: number;
+  /** [months ago, points], oldest first */
+  scores: Array<[number, number]>;
+}> = [
+  { name: ['Александрова', 'Нина', 'Ивановна'], sex: 'female', birthDate: '1939-02-14', careForm: 'home', livingSituation: 'lonely', socialSupport: 3, scores: [[14, 1.5], [7, 2.5], [2, 3]] },
+  { name: ['Борисов', 'Виктор', 'Павлович'], sex: 'male', birthDate: '1944-07-30', careForm: 'home', livingSituation: 'lives_alone', socialSupport: 2, scores: [[13, 3.25], [5, 4.5]] },
+  { name: ['Васильева', 'Зинаида', 'Фёдоровна'], sex: 'female', birthDate: '1936-12-01', careForm: 'home', livingSituation: 'lonely_family', socialSupport: 2, scores: [[12, 4], [6, 5.5], [1, 6]] },
+  { name: ['Григорьева', 'Клавдия', 'Петровна'], sex: 'female', birthDate: '1933-05-19', careForm: 'home', livingSituation: 'family_lives_alone', socialSupport: 1, scores: [[10, 5], [4, 8.25]] },
+  { name: ['Дмитриев', 'Николай', 'Сергеевич'], sex: 'male', birthDate: '1941-09-09', careForm: 'home', livingSituation: 'lives_with_family', socialSupport: 1, scores: [[9, 6.5], [8, 10.75]] },
+  { name: ['Ершова', 'Антонина', 'Васильевна'], sex: 'female', birthDate: '1930-03-03', careForm: 'home', livingSituation: 'lonely', socialSupport: 4, scores: [[15, 7], [8, 11], [1, 13.5]] },
+  { name: ['Жукова', 'Мария', 'Алексеевна'], sex: 'female', birthDate: '1928-10-25', careForm: 'home', livingSituation: 'lives_alone', socialSupport: 3, scores: [[11, 12], [3, 16]] },
+  { name: ['Зайцев', 'Иван', 'Григорьевич'], sex: 'male', birthDate: '1947-01-17', careForm: 'home', livingSituation: 'lives_with_family', socialSupport: 2, scores: [] },
+  { name: ['Исаева', 'Евдокия', 'Никитична'], sex: 'female', birthDate: '1931-06-06', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 4, scores: [[12, 4.75], [5, 7.5]] },
+  { name: ['Калинин', 'Степан', 'Ильич'], sex: 'male', birthDate: '1935-08-12', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 3, scores: [[8, 6.25], [2, 9]] },
+];
+
+/** Valid SNILS numbers of the demo clients (fictitious, with correct check numbers). */
+function demoSnils(index: number): string {
+  const number = String(200_100_100 + index * 7_919);
+  return `${number}${String(snilsCheckNumber(number)).padStart(2, '0')}`;
+}
+
 export interface DemoSummary {
   created: boolean;
   providerKey?: string;
 }
 
 /** Adds the demo data once; a second run finds it by INN and changes nothing. */
-export async function seedDemo(db: Db): Promise<DemoSummary> {
+export async function seedDemo(db: Db, catalog: InstrumentCatalog): Promise<DemoSummary> {
   const existing = await db.selectFrom('organizations').select('id').where('inn', '=', ORGANIZATIONS[0].inn).executeTakeFirst();
   if (existing) return { created: false };
 
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let firstCenter: string | undefined;
     const staff = [...STAFF];
     let department = 0;
@@ -87,7 +123,42 @@ export async function seedDemo(db: Db): Promise<DemoSummary> {
         }
       }
     }
+    await seedClients(trx, catalog, firstCenter!);
     const { secret } = await createApiKey(trx, { name: 'demo provider', role: 'provider', organizationId: firstCenter! });
     return { created: true, providerKey: secret };
   });
+}
+
+/** Clients in all six groups with a history of assessments; some checks are overdue, one never assessed. */
+async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: string): Promise<void> {
+  const departments = await db.selectFrom('departments').selectAll().where('organization_id', '=', organizationId).execute();
+  const staff = await db.selectFrom('staff').select(['id', 'department_id']).where('organization_id', '=', organizationId).execute();
+  const now = today();
+  for (const [index, demo] of CLIENTS.entries()) {
+    const department = departments.find((candidate) => candidate.care_form === demo.careForm)!;
+    const client = await createClient(db, {
+      organizationId,
+      departmentId: department.id,
+      lastName: demo.name[0],
+      firstName: demo.name[1],
+      middleName: demo.name[2],
+      birthDate: demo.birthDate,
+      sex: demo.sex,
+      snils: demoSnils(index),
+      careForm: demo.careForm,
+      livingSituation: demo.livingSituation,
+      socialSupport: demo.socialSupport,
+      externalId: `DEMO-${String(index + 1).padStart(3, '0')}`,
+    });
+    const instrument = (await catalog.all()).find((candidate) => candidate.careForm === demo.careForm)!;
+    const team = staff.filter((member) => member.department_id === department.id).map((member) => member.id);
+    for (const [monthsAgo, points] of demo.scores) {
+      await createAssessment({ db, catalog, reassessmentMonths: 6 }, client.id, {
+        instrumentId: instrument.id,
+        assessedOn: addMonths(now, -monthsAgo),
+        answers: answersScoring(instrument.items, points),
+        conductedBy: team.slice(0, 2),
+      });
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { snilsCheckNumber } from '../../src/clients/snils.js';
 import type { TestApp } from './app.js';
 import { ADMIN_KEY } from './app.js';
 
@@ -58,5 +59,37 @@ export async function makeStaff(
     payload: { organizationId, fullName: `Сотрудник ${next()}`, position: 'social_worker', ...fields },
   });
   if (response.statusCode !== 201) throw new Error(`makeStaff: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+/** A random valid SNILS; its own rules are tested on known numbers in test/clients/snils.test.ts. */
+export function makeSnils(): string {
+  const number = String(100_000_000 + Math.floor(Math.random() * 899_999_999));
+  return `${number}${String(snilsCheckNumber(number)).padStart(2, '0')}`;
+}
+
+export async function makeClient(
+  { call }: TestApp,
+  organizationId: string,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; snils: string; lastName: string }> {
+  const response = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/clients',
+    payload: {
+      organizationId,
+      lastName: `Иванова-${next()}`,
+      firstName: 'Мария',
+      middleName: 'Петровна',
+      birthDate: '1940-03-08',
+      sex: 'female',
+      snils: makeSnils(),
+      careForm: 'home',
+      livingSituation: 'lives_alone',
+      socialSupport: 2,
+      ...fields,
+    },
+  });
+  if (response.statusCode !== 201) throw new Error(`makeClient: ${response.statusCode} ${response.body}`);
   return response.json();
 }

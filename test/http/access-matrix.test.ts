@@ -5,7 +5,8 @@
 import t from 'tap';
 import type { InjectOptions } from 'fastify';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
-import { makeDepartment, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
+import { answersScoring } from '../../src/demo/answers.js';
+import { makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -14,6 +15,9 @@ interface Fixtures {
   organizationA: string;
   departmentA: string;
   staffA: string;
+  clientA: string;
+  assessmentA: string;
+  answers: Record<string, string>;
 }
 
 interface Row {
@@ -29,6 +33,20 @@ function expect(admin: number, regional: number, providerOwn: number, providerOt
 
 let sequence = 0;
 const unique = () => `${++sequence}-${Date.now()}`;
+
+function assessment(fixtures: Fixtures, status = 'final') {
+  return { instrumentId: 'bfd-home-2019', assessedOn: '2026-01-15', answers: fixtures.answers, conductedBy: [fixtures.staffA], status };
+}
+
+/** A fresh draft of client A, to edit or finalize. */
+async function draft(fixtures: Fixtures, testApp: TestApp): Promise<{ url: string; headers: Record<string, string> }> {
+  const response = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/clients/${fixtures.clientA}/assessments`,
+    payload: assessment(fixtures, 'draft'),
+  });
+  return { url: `/v1/assessments/${response.json().id}`, headers: { 'if-match': response.headers.etag as string } };
+}
 
 async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
   const response = await testApp.call(ADMIN_KEY, { method: 'GET', url });
@@ -94,6 +112,72 @@ const MATRIX: Record<string, Row> = {
     },
     expect: expect(200, 403, 200, 404, 403),
   },
+  'GET /v1/instruments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/instruments/{id}': {
+    request: async () => ({ url: '/v1/instruments/bfd-inpatient-2019' }),
+    expect: expect(200, 200, 200, 200, 403),
+  },
+  'POST /v1/clients': {
+    request: async ({ organizationA }) => ({
+      payload: {
+        organizationId: organizationA,
+        lastName: 'Петрова',
+        firstName: 'Вера',
+        birthDate: '1945-01-01',
+        sex: 'female',
+        snils: makeSnils(),
+        careForm: 'home',
+        livingSituation: 'lonely',
+        socialSupport: 3,
+      },
+    }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/clients': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/clients/{id}': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/clients/{id}': {
+    request: async ({ clientA }, testApp) => {
+      const url = `/v1/clients/${clientA}`;
+      return { url, headers: await etag(testApp, url), payload: { notes: `заметка ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/clients/{id}/archive': {
+    request: async ({ organizationA }, testApp) => ({ url: `/v1/clients/${(await makeClient(testApp, organizationA)).id}/archive` }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/clients/{clientId}/assessments': {
+    request: async (fixtures) => ({ url: `/v1/clients/${fixtures.clientA}/assessments`, payload: assessment(fixtures) }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/assessments': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/assessments` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/dynamics': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/dynamics` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/assessments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/assessments/{id}': {
+    request: async ({ assessmentA }) => ({ url: `/v1/assessments/${assessmentA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/assessments/{id}': {
+    request: async (fixtures, testApp) => ({ ...(await draft(fixtures, testApp)), payload: { notes: 'уточнено' } }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/assessments/{id}/finalize': {
+    request: async (fixtures, testApp) => {
+      const { url, headers } = await draft(fixtures, testApp);
+      return { url: `${url}/finalize`, headers };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'GET /v1/reassessments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -110,10 +194,22 @@ t.test('access matrix', async (t) => {
   const organizationA = (await makeOrganization(testApp)).id;
   const organizationB = (await makeOrganization(testApp)).id;
   const hospital = (await makeOrganization(testApp, { kind: 'medical' })).id;
+  const staffA = (await makeStaff(testApp, organizationA)).id;
+  const clientA = (await makeClient(testApp, organizationA)).id;
+  const form = (await testApp.call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json();
+  const answers = answersScoring(form.items, 5);
+  const first = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/clients/${clientA}/assessments`,
+    payload: { instrumentId: 'bfd-home-2019', assessedOn: '2026-01-15', answers, conductedBy: [staffA] },
+  });
   const fixtures: Fixtures = {
     organizationA,
     departmentA: (await makeDepartment(testApp, organizationA)).id,
-    staffA: (await makeStaff(testApp, organizationA)).id,
+    staffA,
+    clientA,
+    assessmentA: first.json().id,
+    answers,
   };
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { ClientRow, ClientUpdate, NewClientRow } from '../db/schema.js';
+import { after } from '../http/pagination.js';
+import type { ClientListFilter } from './schemas.js';
+
+/** A client with its current assessment's summary columns, read in the same query. */
+export type ClientWithCurrent = ClientRow & {
+  current_instrument_id: string | null;
+  current_assessed_on: string | null;
+  current_score_quarters: number | null;
+  current_group: number | null;
+  current_self_care_reduction: string | null;
+  current_next_check_on: string | null;
+};
+
+function selectClients(db: Db) {
+  return db
+    .selectFrom('clients')
+    .leftJoin('assessments', 'assessments.id', 'clients.current_assessment_id')
+    .selectAll('clients')
+    .select([
+      'assessments.instrument_id as current_instrument_id',
+      'assessments.assessed_on as current_assessed_on',
+      'assessments.score_quarters as current_score_quarters',
+      'assessments.dependency_group as current_group',
+      'assessments.self_care_reduction as current_self_care_reduction',
+      'assessments.next_check_on as current_next_check_on',
+    ]);
+}
+
+/** Lower case, ё as е, single spaces: how names are matched whatever the database's locale. */
+export function searchName(...parts: Array<string | null | undefined>): string {
+  return parts
+    .filter(Boolean)
+    .join(' ')
+    .toLocaleLowerCase('ru')
+    .replaceAll('ё', 'е')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+export async function insertClient(db: Db, client: NewClientRow): Promise<ClientRow> {
+  return db.insertInto('clients').values(client).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findClient(db: Db, id: string, scope?: string): Promise<ClientWithCurrent | undefined> {
+  return selectClients(db)
+    .where('clients.id', '=', id)
+    .$if(scope !== undefined, (query) => query.where('clients.organization_id', '=', scope!))
+    .executeTakeFirst();
+}
+
+export async function findClientBy(db: Db, column: 'snils' | 'external_id', value: string, organizationId?: string) {
+  return db
+    .selectFrom('clients')
+    .select(['id', 'organization_id'])
+    .where(column, '=', value)
+    .$if(organizationId !== undefined, (query) => query.where('organization_id', '=', organizationId!))
+    .executeTakeFirst();
+}
+
+export async function listClients(
+  db: Db,
+  filter: ClientListFilter & { scope?: string; today: string; cursor?: string; limit: number },
+): Promise<ClientWithCurrent[]> {
+  return selectClients(db)
+    .$if(filter.scope !== undefined, (query) => query.where('clients.organization_id', '=', filter.scope!))
+    .$if(filter.organizationId !== undefined, (query) => query.where('clients.organization_id', '=', filter.organizationId!))
+    .$if(filter.departmentId !== undefined, (query) => query.where('clients.department_id', '=', filter.departmentId!))
+    .$if(filter.careForm !== undefined, (query) => query.where('clients.care_form', '=', filter.careForm!))
+    .$if(filter.status !== undefined, (query) => query.where('clients.status', '=', filter.status!))
+    .$if(filter.group !== undefined, (query) => query.where('assessments.dependency_group', '=', filter.group!))
+    .$if(filter.reassessmentOverdue === true, (query) => query.where('assessments.next_check_on', '<', filter.today))
+    .$if(filter.reassessmentOverdue === false, (query) => query.where('assessments.next_check_on', '>=', filter.today))
+    .$if(filter.name !== undefined, (query) =>
+      query.where(sql<boolean>`clients.search_name LIKE ${likePrefix(searchName(filter.name))}`),
+    )
+    .$if(filter.snils !== undefined, (query) => query.where('clients.snils', '=', filter.snils!))
+    .$if(!filter.includeArchived, (query) => query.where('clients.archived_at', 'is', null))
+    .$if(filter.cursor !== undefined, (query) => query.where(after('clients', filter.cursor!)))
+    .orderBy('clients.created_at')
+    .orderBy('clients.id')
+    .limit(filter.limit + 1)
+    .execute();
+}
+
+export async function updateClient(
+  db: Db,
+  id: string,
+  expectedVersion: number,
+  changes: ClientUpdate,
+  scope?: string,
+): Promise<ClientRow | undefined> {
+  return db
+    .updateTable('clients')
+    .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function archiveClient(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('clients')
+    .set((eb) => ({ archived_at: new Date(), updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('archived_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Points the client at its latest final assessment that no correction superseded (by assessment
+ * date, then by entry), after any change that may move it. Run in the transaction of that change.
+ */
+export async function refreshCurrentAssessment(db: Db, clientId: string): Promise<void> {
+  await db
+    .updateTable('clients')
+    .set((eb) => ({
+      current_assessment_id: eb
+        .selectFrom('assessments')
+        .select('assessments.id')
+        .where('assessments.client_id', '=', clientId)
+        .where('assessments.status', '=', 'final')
+        .where('assessments.superseded_by', 'is', null)
+        .orderBy('assessments.assessed_on', 'desc')
+        .orderBy('assessments.created_at', 'desc')
+        .limit(1),
+    }))
+    .where('id', '=', clientId)
+    .execute();
+}

@@ -1,0 +1,31 @@
+import type { Db } from '../db/database.js';
+import { loadInstruments } from './repository.js';
+import type { Instrument } from './schemas.js';
+import { maxScore } from './scoring.js';
+
+/**
+ * The instruments, read from the database once per process: a version never changes once used
+ * (a trigger enforces it), and a new version arrives with a migration, that is with a deploy.
+ */
+export class InstrumentCatalog {
+  #loading: Promise<Map<string, Instrument>> | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  async all(): Promise<Instrument[]> {
+    return [...(await this.#instruments()).values()];
+  }
+
+  async find(id: string): Promise<Instrument | undefined> {
+    return (await this.#instruments()).get(id);
+  }
+
+  #instruments(): Promise<Map<string, Instrument>> {
+    this.#loading ??= loadInstruments(this.db).then(
+      (instruments) => new Map(instruments.map((instrument) => [instrument.id, { ...instrument, maxScore: maxScore(instrument) }])),
+    );
+    // A failed load (database away) is not cached: the next call tries again.
+    this.#loading.catch(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+}
