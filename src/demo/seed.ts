@@ -89,8 +89,8 @@ const CLIENTS: Array<{
   { name: ['Ершова', 'Антонина', 'Васильевна'], sex: 'female', birthDate: '1930-03-03', careForm: 'home', livingSituation: 'lonely', socialSupport: 4, scores: [[15, 7], [8, 11], [1, 13.5]] },
   { name: ['Жукова', 'Мария', 'Алексеевна'], sex: 'female', birthDate: '1928-10-25', careForm: 'home', livingSituation: 'lives_alone', socialSupport: 3, scores: [[11, 12], [3, 16]] },
   { name: ['Зайцев', 'Иван', 'Григорьевич'], sex: 'male', birthDate: '1947-01-17', careForm: 'home', livingSituation: 'lives_with_family', socialSupport: 2, scores: [] },
-  { name: ['Исаева', 'Евдокия', 'Никитична'], sex: 'female', birthDate: '1931-06-06', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 4, scores: [[12, 4.75], [5, 7.5]] },
-  { name: ['Калинин', 'Степан', 'Ильич'], sex: 'male', birthDate: '1935-08-12', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 3, scores: [[8, 6.25], [2, 9]] },
+  { name: ['Исаева', 'Евдокия', 'Никитична'], sex: 'female', birthDate: '1931-06-06', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 4, scores: [[12, 5], [5, 7.5]] },
+  { name: ['Калинин', 'Степан', 'Ильич'], sex: 'male', birthDate: '1935-08-12', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 3, scores: [[8, 6.5], [2, 9]] },
 ];
 
 /** Valid SNILS numbers of the demo clients (fictitious, with correct check numbers). */
