@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { IncomingMessage, Server } from 'node:http';
 import apiKeyRoutes from './api-keys/routes.js';
 import { hashSecret } from './api-keys/secrets.js';
+import activityRoutes from './activities/routes.js';
+import activityTypeRoutes from './activity-types/routes.js';
 import assessmentRoutes from './assessments/routes.js';
 import clientRoutes from './clients/routes.js';
 import { corsOrigins, type Config } from './config.js';
@@ -85,5 +87,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(instrumentRoutes, dependencies);
   await app.register(clientRoutes, dependencies);
   await app.register(assessmentRoutes, dependencies);
+  await app.register(activityTypeRoutes, dependencies);
+  await app.register(activityRoutes, dependencies);
   return app;
 }

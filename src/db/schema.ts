@@ -15,6 +15,7 @@ export interface OrganizationTable {
   region_code: string;
   inn: string | null;
   address: string | null;
+  time_zone: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -116,6 +117,93 @@ export interface AssessmentTable {
   version: Version;
 }
 
+export type Direction =
+  | 'physical_health'
+  | 'cultural_leisure'
+  | 'informational_educational'
+  | 'labor_therapy'
+  | 'psychological'
+  | 'medical';
+export type Component = 'physical' | 'psychological' | 'social' | 'spiritual';
+
+export interface ActivityTypeTable {
+  id: Generated<string>;
+  organization_id: string | null;
+  code: string | null;
+  name_ru: string;
+  name_en: string;
+  direction: Direction;
+  participation: 'active' | 'passive';
+  default_duration_minutes: number;
+  staff_position: string | null;
+  components: Component[];
+  max_group: number | null;
+  retired_at: ColumnType<Date | null, never, Date | null>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface ActivitySeriesTable {
+  id: Generated<string>;
+  organization_id: string;
+  rule: string;
+  first_starts_at: Date;
+  time_zone: string;
+  created_at: CreatedAt;
+}
+
+export interface ActivityTable {
+  id: Generated<string>;
+  organization_id: string;
+  department_id: string | null;
+  activity_type_id: string;
+  series_id: string | null;
+  starts_at: Date;
+  duration_minutes: number;
+  place: string | null;
+  capacity: number | null;
+  responsible_staff: string[];
+  status: Generated<'planned' | 'held' | 'cancelled'>;
+  cancel_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export type Attendance = 'enrolled' | 'attended' | 'absent' | 'refused' | 'excused';
+
+export interface ActivityParticipantTable {
+  activity_id: string;
+  client_id: string;
+  attendance: Attendance;
+  engagement: number | null;
+  note: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface PlannedActivity {
+  activityTypeId: string;
+  timesPerWeek?: number;
+  timesPerMonth?: number;
+  responsibleStaffId?: string;
+}
+
+export interface SupportProgramTable {
+  id: Generated<string>;
+  client_id: string;
+  organization_id: string;
+  period_from: string;
+  period_to: string;
+  goals: JSONColumnType<Partial<Record<Component, string>>>;
+  activities: JSONColumnType<PlannedActivity[]>;
+  drafted_by: string[];
+  status: 'draft' | 'active' | 'completed' | 'cancelled';
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
@@ -124,6 +212,11 @@ export interface Database {
   instruments: InstrumentTable;
   clients: ClientTable;
   assessments: AssessmentTable;
+  activity_types: ActivityTypeTable;
+  activity_series: ActivitySeriesTable;
+  activities: ActivityTable;
+  activity_participants: ActivityParticipantTable;
+  support_programs: SupportProgramTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -138,3 +231,8 @@ export type ClientUpdate = Updateable<ClientTable>;
 export type AssessmentRow = Selectable<AssessmentTable>;
 export type NewAssessmentRow = Insertable<AssessmentTable>;
 export type AssessmentUpdate = Updateable<AssessmentTable>;
+export type ActivityTypeRow = Selectable<ActivityTypeTable>;
+export type ActivityRow = Selectable<ActivityTable>;
+export type NewActivityRow = Insertable<ActivityTable>;
+export type ParticipantRow = Selectable<ActivityParticipantTable>;
+export type SupportProgramRow = Selectable<SupportProgramTable>;

@@ -35,6 +35,8 @@ export default fp(
           { name: 'clients', description: 'Recipients of social services (получатели социальных услуг)' },
           { name: 'instruments', description: 'The functional diagnostic forms of order No. 99, as versioned data' },
           { name: 'assessments', description: 'Functional diagnostics: score, dependency group, weekly care hours, dynamics' },
+          { name: 'activity-types', description: 'The catalog of milieu therapy activities, by direction' },
+          { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

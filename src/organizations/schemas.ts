@@ -15,6 +15,11 @@ const organizationFields = {
     examples: ['3702065237'],
   }),
   address: Type.Union([Text(1000), Type.Null()], { examples: ['153012, г. Иваново, пер. Свободный, д. 4'] }),
+  timeZone: Type.String({
+    maxLength: 64,
+    description: 'IANA time zone of the organization’s schedule: a 10:00 session stays at 10:00 local time.',
+    examples: ['Europe/Moscow'],
+  }),
 };
 
 export const OrganizationSchema = Type.Object(
@@ -30,6 +35,7 @@ export const CreateOrganizationSchema = Type.Object(
     regionCode: organizationFields.regionCode,
     inn: Type.Optional(organizationFields.inn),
     address: Type.Optional(organizationFields.address),
+    timeZone: Type.Optional({ ...organizationFields.timeZone, default: 'Europe/Moscow' }),
   },
   {
     additionalProperties: false,

@@ -16,17 +16,30 @@ export function toOrganization(row: OrganizationRow): Organization {
     regionCode: row.region_code,
     inn: row.inn,
     address: row.address,
+    timeZone: row.time_zone,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-function checkInn(inn: string | null | undefined): void {
+function check({ inn, timeZone }: { inn?: string | null; timeZone?: string }): void {
   if (inn && !isValidInn(inn)) throw invalidFields('The INN check digits do not match.', [{ pointer: '/inn', message: 'has wrong check digits' }]);
+  if (timeZone && !isTimeZone(timeZone)) {
+    throw invalidFields('Unknown time zone.', [{ pointer: '/timeZone', message: 'is not an IANA time zone such as Europe/Moscow' }]);
+  }
+}
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function createOrganization(db: Db, input: CreateOrganization): Promise<OrganizationRow> {
-  checkInn(input.inn);
+  check(input);
   return repository.insertOrganization(db, {
     name: input.name,
     short_name: input.shortName ?? null,
@@ -34,6 +47,7 @@ export async function createOrganization(db: Db, input: CreateOrganization): Pro
     region_code: input.regionCode,
     inn: input.inn ?? null,
     address: input.address ?? null,
+    time_zone: input.timeZone,
   });
 }
 
@@ -49,13 +63,14 @@ export async function updateOrganization(
   ifMatch: IfMatch,
   input: UpdateOrganization,
 ): Promise<OrganizationRow> {
-  checkInn(input.inn);
+  check(input);
   const updated = await repository.updateOrganization(db, id, ifMatch.version, {
     name: input.name,
     short_name: input.shortName,
     region_code: input.regionCode,
     inn: input.inn,
     address: input.address,
+    time_zone: input.timeZone,
   });
   if (updated) return updated;
   throw failedUpdate(await repository.findOrganization(db, id), ifMatch, () => new NotFound('Organization', id));

@@ -1,0 +1,111 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { PositionSchema } from '../staff/schemas.js';
+
+export const DirectionSchema = Type.Union(
+  ['physical_health', 'cultural_leisure', 'informational_educational', 'labor_therapy', 'psychological', 'medical'].map((value) =>
+    Type.Literal(value),
+  ),
+  {
+    description:
+      'Direction of milieu therapy: physical_health (физкультурно-оздоровительное), cultural_leisure (культурно-досуговое), ' +
+      'informational_educational (информационно-просветительское), labor_therapy (посильная трудотерапия), ' +
+      'psychological (психологическое), medical (медицинское).',
+  },
+);
+
+export const ParticipationSchema = Type.Union([Type.Literal('active'), Type.Literal('passive')], {
+  description: 'passive: asks no activity of the client (concerts, watching TV); active: labor therapy, sport, games.',
+});
+
+export const ComponentSchema = Type.Union(
+  ['physical', 'psychological', 'social', 'spiritual'].map((value) => Type.Literal(value)),
+  { description: 'A component of quality of life.' },
+);
+
+const fields = {
+  organizationId: Type.Union([Uuid, Type.Null()], { description: 'null: the shared catalog, available to every organization.' }),
+  nameRu: Text(200, { examples: ['Арттерапия'] }),
+  nameEn: Text(200, { examples: ['Art therapy'] }),
+  direction: DirectionSchema,
+  participation: ParticipationSchema,
+  defaultDurationMinutes: Type.Integer({ minimum: 5, maximum: 720, examples: [60] }),
+  staffPosition: Type.Union([PositionSchema, Type.Null()], { description: 'The position usually in charge.' }),
+  components: Type.Array(ComponentSchema, { minItems: 1, uniqueItems: true, examples: [['psychological', 'spiritual']] }),
+  maxGroup: Type.Union([Type.Integer({ minimum: 1, maximum: 6 }), Type.Null()], {
+    description: 'The highest dependency group the activity suits; support programs warn beyond it. null: every group.',
+  }),
+};
+
+export const ActivityTypeSchema = Type.Object(
+  {
+    id: Uuid,
+    code: Type.Union([Type.String(), Type.Null()], { description: 'Stable code of a shared catalog entry.' }),
+    ...fields,
+    retiredAt: Type.Union([Timestamp, Type.Null()]),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'ActivityType' },
+);
+
+export const CreateActivityTypeSchema = Type.Object(
+  {
+    organizationId: Type.Optional(fields.organizationId),
+    nameRu: fields.nameRu,
+    nameEn: fields.nameEn,
+    direction: fields.direction,
+    participation: fields.participation,
+    defaultDurationMinutes: fields.defaultDurationMinutes,
+    staffPosition: Type.Optional(fields.staffPosition),
+    components: fields.components,
+    maxGroup: Type.Optional(fields.maxGroup),
+  },
+  {
+    additionalProperties: false,
+    title: 'CreateActivityType',
+    examples: [
+      {
+        organizationId: '0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1',
+        nameRu: 'Скандинавская ходьба',
+        nameEn: 'Nordic walking',
+        direction: 'physical_health',
+        participation: 'active',
+        defaultDurationMinutes: 45,
+        staffPosition: 'exercise_therapy_instructor',
+        components: ['physical', 'social'],
+        maxGroup: 3,
+      },
+    ],
+  },
+);
+
+export const UpdateActivityTypeSchema = Type.Object(
+  {
+    nameRu: Type.Optional(fields.nameRu),
+    nameEn: Type.Optional(fields.nameEn),
+    direction: Type.Optional(fields.direction),
+    participation: Type.Optional(fields.participation),
+    defaultDurationMinutes: Type.Optional(fields.defaultDurationMinutes),
+    staffPosition: Type.Optional(fields.staffPosition),
+    components: Type.Optional(fields.components),
+    maxGroup: Type.Optional(fields.maxGroup),
+  },
+  { additionalProperties: false, minProperties: 1, title: 'UpdateActivityType', examples: [{ defaultDurationMinutes: 50 }] },
+);
+
+export const ActivityTypeListQuery = Type.Object(
+  {
+    direction: Type.Optional(DirectionSchema),
+    participation: Type.Optional(ParticipationSchema),
+    organizationId: Type.Optional(Uuid),
+    includeRetired: Type.Boolean({ default: false }),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export type ActivityType = Static<typeof ActivityTypeSchema>;
+export type CreateActivityType = Static<typeof CreateActivityTypeSchema>;
+export type UpdateActivityType = Static<typeof UpdateActivityTypeSchema>;
+export type ActivityTypeListFilter = Omit<Static<typeof ActivityTypeListQuery>, 'limit' | 'cursor'>;
