@@ -93,3 +93,20 @@ export async function makeClient(
   if (response.statusCode !== 201) throw new Error(`makeClient: ${response.statusCode} ${response.body}`);
   return response.json();
 }
+
+/** An activity type of the shared catalog, by its code (see the milieu therapy migration). */
+export async function catalogType({ call }: TestApp, code: string): Promise<{ id: string; defaultDurationMinutes: number }> {
+  const items = (await call(ADMIN_KEY, { method: 'GET', url: '/v1/activity-types?limit=200' })).json().items;
+  const type = items.find((item: { code: string | null }) => item.code === code);
+  if (!type) throw new Error(`catalogType: no ${code}`);
+  return type;
+}
+
+export async function makeActivity(
+  { call }: TestApp,
+  fields: Record<string, unknown>,
+): Promise<{ id: string; startsAt: string }> {
+  const response = await call(ADMIN_KEY, { method: 'POST', url: '/v1/activities', payload: fields });
+  if (response.statusCode !== 201) throw new Error(`makeActivity: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
