@@ -6,7 +6,7 @@ import t from 'tap';
 import type { InjectOptions } from 'fastify';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { answersScoring } from '../../src/demo/answers.js';
-import { makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
+import { makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -18,6 +18,8 @@ interface Fixtures {
   clientA: string;
   assessmentA: string;
   answers: Record<string, string>;
+  activityTypeA: string;
+  activityA: string;
 }
 
 interface Row {
@@ -46,6 +48,14 @@ async function draft(fixtures: Fixtures, testApp: TestApp): Promise<{ url: strin
     payload: assessment(fixtures, 'draft'),
   });
   return { url: `/v1/assessments/${response.json().id}`, headers: { 'if-match': response.headers.etag as string } };
+}
+
+let sessionHour = 0;
+
+/** A session of organization A at a new hour each time, so that staff are never double-booked. */
+function session(fixtures: Fixtures) {
+  const startsAt = new Date(Date.UTC(2024, 0, 1) + ++sessionHour * 3_600_000 * 3).toISOString();
+  return { organizationId: fixtures.organizationA, activityTypeId: fixtures.activityTypeA, startsAt, responsibleStaff: [fixtures.staffA] };
 }
 
 async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
@@ -178,6 +188,93 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 403, 200, 404, 403),
   },
   'GET /v1/reassessments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/activity-types': {
+    request: async ({ organizationA }) => ({
+      payload: {
+        organizationId: organizationA,
+        nameRu: `Занятие ${unique()}`,
+        nameEn: 'Class',
+        direction: 'psychological',
+        participation: 'active',
+        defaultDurationMinutes: 30,
+        components: ['psychological'],
+      },
+    }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/activity-types': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/activity-types/{id}': {
+    request: async ({ activityTypeA }) => ({ url: `/v1/activity-types/${activityTypeA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/activity-types/{id}': {
+    request: async ({ activityTypeA }, testApp) => {
+      const url = `/v1/activity-types/${activityTypeA}`;
+      return { url, headers: await etag(testApp, url), payload: { nameEn: `Class ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/activity-types/{id}/retire': {
+    request: async ({ organizationA }, testApp) => {
+      const response = await testApp.call(ADMIN_KEY, {
+        method: 'POST',
+        url: '/v1/activity-types',
+        payload: {
+          organizationId: organizationA,
+          nameRu: `Старое ${unique()}`,
+          nameEn: 'Old',
+          direction: 'medical',
+          participation: 'passive',
+          defaultDurationMinutes: 30,
+          components: ['physical'],
+        },
+      });
+      return { url: `/v1/activity-types/${response.json().id}/retire` };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/activities': {
+    request: async (fixtures) => ({ payload: session(fixtures) }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'POST /v1/activity-series': {
+    request: async (fixtures) => ({ payload: { ...session(fixtures), rule: 'FREQ=WEEKLY;COUNT=2' } }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/activities': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/activities/{id}': {
+    request: async ({ activityA }) => ({ url: `/v1/activities/${activityA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/activities/{id}': {
+    request: async ({ activityA }, testApp) => {
+      const url = `/v1/activities/${activityA}`;
+      return { url, headers: await etag(testApp, url), payload: { place: `Зал ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'PUT /v1/activities/{id}/participants/{clientId}': {
+    request: async ({ activityA, clientA }) => ({
+      url: `/v1/activities/${activityA}/participants/${clientA}`,
+      payload: { attendance: 'attended', engagement: 2 },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'PUT /v1/activities/{id}/participants': {
+    request: async ({ activityA, clientA }) => ({
+      url: `/v1/activities/${activityA}/participants`,
+      payload: { participants: [{ clientId: clientA, attendance: 'attended' }] },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/schedule': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/schedule?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/staff/{id}/schedule': {
+    request: async ({ staffA }) => ({ url: `/v1/staff/${staffA}/schedule?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -210,7 +307,24 @@ t.test('access matrix', async (t) => {
     clientA,
     assessmentA: first.json().id,
     answers,
+    activityTypeA: '',
+    activityA: '',
   };
+  const ownType = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/activity-types',
+    payload: {
+      organizationId: organizationA,
+      nameRu: 'Своё занятие',
+      nameEn: 'Own class',
+      direction: 'cultural_leisure',
+      participation: 'active',
+      defaultDurationMinutes: 60,
+      components: ['social'],
+    },
+  });
+  fixtures.activityTypeA = ownType.json().id;
+  fixtures.activityA = (await makeActivity(testApp, session(fixtures))).id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {
