@@ -26,6 +26,7 @@ import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
 import organizationRoutes from './organizations/routes.js';
 import staffRoutes from './staff/routes.js';
+import supportProgramRoutes from './support-programs/routes.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -89,5 +90,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(assessmentRoutes, dependencies);
   await app.register(activityTypeRoutes, dependencies);
   await app.register(activityRoutes, dependencies);
+  await app.register(supportProgramRoutes, dependencies);
   return app;
 }

@@ -107,16 +107,6 @@ export async function markSuperseded(db: Db, id: string, correction: string): Pr
   return result.numUpdatedRows === 1n;
 }
 
-export async function staffOfOrganization(db: Db, organizationId: string, ids: string[]): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('staff')
-    .select('id')
-    .where('organization_id', '=', organizationId)
-    .where('id', 'in', ids)
-    .execute();
-  return new Set(rows.map((row) => row.id));
-}
-
 export interface DueFilter {
   dueBefore: string;
   scope?: string;

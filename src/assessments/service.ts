@@ -11,6 +11,7 @@ import type { InstrumentCatalog } from '../instruments/catalog.js';
 import type { Instrument, LivingSituation } from '../instruments/schemas.js';
 import { careHours, classify, fromQuarters, scoreAnswers, type Answers } from '../instruments/scoring.js';
 import { dynamics, type ScoredAssessment } from './dynamics.js';
+import { staffOfOrganization } from '../staff/repository.js';
 import * as repository from './repository.js';
 import type { Assessment, CreateAssessment, UpdateAssessment } from './schemas.js';
 
@@ -83,7 +84,7 @@ async function validate(db: Db, client: ClientRow, instrument: Instrument, field
   if (fields.nextCheckOn !== undefined) {
     if (fields.nextCheckOn <= fields.assessedOn) errors.push({ pointer: '/nextCheckOn', message: 'must be after assessedOn' });
   }
-  const staff = await repository.staffOfOrganization(db, client.organization_id, fields.conductedBy);
+  const staff = await staffOfOrganization(db, client.organization_id, fields.conductedBy);
   fields.conductedBy.forEach((id, index) => {
     if (!staff.has(id)) errors.push({ pointer: `/conductedBy/${index}`, message: 'is not a staff member of the client’s organization' });
   });

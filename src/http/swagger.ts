@@ -37,6 +37,7 @@ export default fp(
           { name: 'assessments', description: 'Functional diagnostics: score, dependency group, weekly care hours, dynamics' },
           { name: 'activity-types', description: 'The catalog of milieu therapy activities, by direction' },
           { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
+          { name: 'support-programs', description: 'Individual support programs and their monthly fulfilment' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

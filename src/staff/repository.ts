@@ -54,3 +54,15 @@ export async function updateStaff(
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Which of `ids` are staff of the organization, in one query. */
+export async function staffOfOrganization(db: Db, organizationId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('staff')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}

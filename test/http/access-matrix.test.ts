@@ -20,6 +20,7 @@ interface Fixtures {
   answers: Record<string, string>;
   activityTypeA: string;
   activityA: string;
+  programA: string;
 }
 
 interface Row {
@@ -56,6 +57,16 @@ let sessionHour = 0;
 function session(fixtures: Fixtures) {
   const startsAt = new Date(Date.UTC(2024, 0, 1) + ++sessionHour * 3_600_000 * 3).toISOString();
   return { organizationId: fixtures.organizationA, activityTypeId: fixtures.activityTypeA, startsAt, responsibleStaff: [fixtures.staffA] };
+}
+
+function program(fixtures: Fixtures) {
+  return {
+    periodFrom: '2025-01-01',
+    periodTo: '2025-06-30',
+    goals: { social: 'Общение' },
+    activities: [{ activityTypeId: fixtures.activityTypeA, timesPerWeek: 1 }],
+    draftedBy: [fixtures.staffA],
+  };
 }
 
 async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
@@ -275,6 +286,29 @@ const MATRIX: Record<string, Row> = {
     request: async ({ staffA }) => ({ url: `/v1/staff/${staffA}/schedule?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z` }),
     expect: expect(200, 200, 200, 404, 403),
   },
+  'POST /v1/clients/{clientId}/support-programs': {
+    request: async (fixtures) => ({ url: `/v1/clients/${fixtures.clientA}/support-programs`, payload: program(fixtures) }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/support-programs': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/support-programs` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/support-programs/{id}': {
+    request: async ({ clientA, programA }) => ({ url: `/v1/clients/${clientA}/support-programs/${programA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/clients/{clientId}/support-programs/{id}': {
+    request: async ({ clientA, programA }, testApp) => {
+      const url = `/v1/clients/${clientA}/support-programs/${programA}`;
+      return { url, headers: await etag(testApp, url), payload: { goals: { social: `Цель ${unique()}` } } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/support-programs/{id}/fulfilment': {
+    request: async ({ clientA, programA }) => ({ url: `/v1/clients/${clientA}/support-programs/${programA}/fulfilment?month=2025-02` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -309,6 +343,7 @@ t.test('access matrix', async (t) => {
     answers,
     activityTypeA: '',
     activityA: '',
+    programA: '',
   };
   const ownType = await testApp.call(ADMIN_KEY, {
     method: 'POST',
@@ -325,6 +360,12 @@ t.test('access matrix', async (t) => {
   });
   fixtures.activityTypeA = ownType.json().id;
   fixtures.activityA = (await makeActivity(testApp, session(fixtures))).id;
+  const draftProgram = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/clients/${clientA}/support-programs`,
+    payload: program(fixtures),
+  });
+  fixtures.programA = draftProgram.json().id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {
