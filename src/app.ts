@@ -16,6 +16,7 @@ import { corsOrigins, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import departmentRoutes from './departments/routes.js';
 import healthRoutes from './health/routes.js';
+import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
 import auth from './http/auth.js';
@@ -91,5 +92,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(activityTypeRoutes, dependencies);
   await app.register(activityRoutes, dependencies);
   await app.register(supportProgramRoutes, dependencies);
+  await app.register(implementationPlanRoutes, dependencies);
   return app;
 }

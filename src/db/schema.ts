@@ -204,6 +204,39 @@ export interface SupportProgramTable {
   version: Version;
 }
 
+export interface ImplementationPlanTable {
+  id: Generated<string>;
+  organization_id: string;
+  department_id: string | null;
+  title: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface PlanTaskTable {
+  id: Generated<string>;
+  plan_id: string;
+  stage: 'I' | 'II' | 'III';
+  title: string;
+  responsible_staff_id: string | null;
+  due_on: string;
+  status: Generated<'planned' | 'in_progress' | 'done'>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface PlanDocumentTable {
+  id: Generated<string>;
+  plan_id: string;
+  kind: 'plan_schedule' | 'equipment_plan' | 'job_description' | 'other';
+  title: string;
+  dated_on: string;
+  link: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
@@ -217,6 +250,9 @@ export interface Database {
   activities: ActivityTable;
   activity_participants: ActivityParticipantTable;
   support_programs: SupportProgramTable;
+  implementation_plans: ImplementationPlanTable;
+  plan_tasks: PlanTaskTable;
+  plan_documents: PlanDocumentTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -236,3 +272,6 @@ export type ActivityRow = Selectable<ActivityTable>;
 export type NewActivityRow = Insertable<ActivityTable>;
 export type ParticipantRow = Selectable<ActivityParticipantTable>;
 export type SupportProgramRow = Selectable<SupportProgramTable>;
+export type ImplementationPlanRow = Selectable<ImplementationPlanTable>;
+export type PlanTaskRow = Selectable<PlanTaskTable>;
+export type PlanDocumentRow = Selectable<PlanDocumentTable>;

@@ -38,6 +38,7 @@ export default fp(
           { name: 'activity-types', description: 'The catalog of milieu therapy activities, by direction' },
           { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
           { name: 'support-programs', description: 'Individual support programs and their monthly fulfilment' },
+          { name: 'implementation-plans', description: 'Plan-schedules of introducing milieu therapy: stages, tasks, documents' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

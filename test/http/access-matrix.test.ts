@@ -21,6 +21,7 @@ interface Fixtures {
   activityTypeA: string;
   activityA: string;
   programA: string;
+  planA: string;
 }
 
 interface Row {
@@ -309,6 +310,47 @@ const MATRIX: Record<string, Row> = {
     request: async ({ clientA, programA }) => ({ url: `/v1/clients/${clientA}/support-programs/${programA}/fulfilment?month=2025-02` }),
     expect: expect(200, 200, 200, 404, 403),
   },
+  'POST /v1/organizations/{id}/implementation-plans': {
+    request: async ({ organizationA }) => ({
+      url: `/v1/organizations/${organizationA}/implementation-plans`,
+      payload: { title: `План ${unique()}`, tasks: [{ stage: 'I', title: 'Анализ', dueOn: '2025-03-01' }] },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/organizations/{id}/implementation-plans': {
+    request: async ({ organizationA }) => ({ url: `/v1/organizations/${organizationA}/implementation-plans` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/organizations/{id}/implementation-plans/{planId}': {
+    request: async ({ organizationA, planA }) => ({ url: `/v1/organizations/${organizationA}/implementation-plans/${planA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'POST /v1/organizations/{id}/implementation-plans/{planId}/tasks': {
+    request: async ({ organizationA, planA }) => ({
+      url: `/v1/organizations/${organizationA}/implementation-plans/${planA}/tasks`,
+      payload: { stage: 'II', title: `Задача ${unique()}`, dueOn: '2025-04-01' },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'PATCH /v1/organizations/{id}/implementation-plans/{planId}/tasks/{taskId}': {
+    request: async ({ organizationA, planA }, testApp) => {
+      const base = `/v1/organizations/${organizationA}/implementation-plans/${planA}/tasks`;
+      const task = await testApp.call(ADMIN_KEY, { method: 'POST', url: base, payload: { stage: 'III', title: 'Мониторинг', dueOn: '2025-05-01' } });
+      return { url: `${base}/${task.json().id}`, headers: { 'if-match': task.headers.etag as string }, payload: { status: 'done' } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/organizations/{id}/implementation-plans/{planId}/documents': {
+    request: async ({ organizationA, planA }) => ({
+      url: `/v1/organizations/${organizationA}/implementation-plans/${planA}/documents`,
+      payload: { kind: 'job_description', title: 'Должностная инструкция психолога', datedOn: '2025-02-01' },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/organizations/{id}/overdue-plan-tasks': {
+    request: async ({ organizationA }) => ({ url: `/v1/organizations/${organizationA}/overdue-plan-tasks` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -344,6 +386,7 @@ t.test('access matrix', async (t) => {
     activityTypeA: '',
     activityA: '',
     programA: '',
+    planA: '',
   };
   const ownType = await testApp.call(ADMIN_KEY, {
     method: 'POST',
@@ -366,6 +409,12 @@ t.test('access matrix', async (t) => {
     payload: program(fixtures),
   });
   fixtures.programA = draftProgram.json().id;
+  const plan = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/organizations/${organizationA}/implementation-plans`,
+    payload: { title: 'План внедрения' },
+  });
+  fixtures.planA = plan.json().id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {
