@@ -5,6 +5,9 @@ import { snilsCheckNumber } from '../clients/snils.js';
 import { inTransaction, type Db } from '../db/database.js';
 import type { InstrumentCatalog } from '../instruments/catalog.js';
 import type { LivingSituation } from '../instruments/schemas.js';
+import { createSeries, recordParticipation } from '../activities/service.js';
+import { instantOf } from '../calendar/zoned.js';
+import { createProgram } from '../support-programs/service.js';
 import { answersScoring } from './answers.js';
 import { createApiKey } from '../api-keys/service.js';
 import { createDepartment } from '../departments/service.js';
@@ -123,14 +126,16 @@ export async function seedDemo(db: Db, catalog: InstrumentCatalog): Promise<Demo
         }
       }
     }
-    await seedClients(trx, catalog, firstCenter!);
+    const clients = await seedClients(trx, catalog, firstCenter!);
+    await seedMilieuTherapy(trx, firstCenter!, clients);
     const { secret } = await createApiKey(trx, { name: 'demo provider', role: 'provider', organizationId: firstCenter! });
     return { created: true, providerKey: secret };
   });
 }
 
 /** Clients in all six groups with a history of assessments; some checks are overdue, one never assessed. */
-async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: string): Promise<void> {
+async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: string): Promise<string[]> {
+  const ids: string[] = [];
   const departments = await db.selectFrom('departments').selectAll().where('organization_id', '=', organizationId).execute();
   const staff = await db.selectFrom('staff').select(['id', 'department_id']).where('organization_id', '=', organizationId).execute();
   const now = today();
@@ -150,6 +155,7 @@ async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: s
       socialSupport: demo.socialSupport,
       externalId: `DEMO-${String(index + 1).padStart(3, '0')}`,
     });
+    ids.push(client.id);
     const instrument = (await catalog.all()).find((candidate) => candidate.careForm === demo.careForm)!;
     const team = staff.filter((member) => member.department_id === department.id).map((member) => member.id);
     for (const [monthsAgo, points] of demo.scores) {
@@ -161,4 +167,70 @@ async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: s
       });
     }
   }
+  return ids;
+}
+
+/** Weekly sessions of the last three months, as [catalog code, RRULE days, local hour, position in charge]. */
+const SERIES: Array<[string, string, number, string]> = [
+  ['exercise_therapy', 'MO,TH', 9, 'exercise_therapy_instructor'],
+  ['music_therapy', 'TU,FR', 11, 'psychologist'],
+  ['labor_therapy', 'WE', 14, 'labor_instructor'],
+];
+
+/**
+ * Three months of milieu therapy at the center: recurring sessions with attendance (mostly
+ * attended, some absences) and an active support program for every client.
+ */
+async function seedMilieuTherapy(db: Db, organizationId: string, clients: string[]): Promise<void> {
+  const staff = await db.selectFrom('staff').select(['id', 'position']).where('organization_id', '=', organizationId).execute();
+  const types = await db.selectFrom('activity_types').select(['id', 'code']).where('organization_id', 'is', null).execute();
+  const now = today();
+  const from = addMonths(now, -3);
+  const until = `${now.replaceAll('-', '')}T000000Z`;
+  const assessed = await db.selectFrom('clients').select('id').where('id', 'in', clients).where('current_assessment_id', 'is not', null).execute();
+  const participants = assessed.map((client) => client.id);
+  for (const [code, days, hour, position] of SERIES) {
+    const activityTypeId = types.find((type) => type.code === code)!.id;
+    const responsible = staff.find((member) => member.position === position)!.id;
+    const { sessions } = await createSeries(db, {
+      organizationId,
+      activityTypeId,
+      startsAt: instantOf({ ...parseDate(from), hour, minute: 0 }, 'Europe/Moscow').toISOString(),
+      responsibleStaff: [responsible],
+      place: 'Зал отделения',
+      rule: `FREQ=WEEKLY;BYDAY=${days};UNTIL=${until}`,
+    });
+    for (const [sessionIndex, session] of sessions.entries()) {
+      await recordParticipation(db, session.id, {
+        participants: participants.map((clientId, clientIndex) => ({
+          clientId,
+          attendance: (clientIndex + sessionIndex) % 5 === 0 ? ('absent' as const) : ('attended' as const),
+          engagement: (clientIndex + sessionIndex) % 4,
+        })),
+      });
+      await db.updateTable('activities').set({ status: 'held' }).where('id', '=', session.id).execute();
+    }
+  }
+  for (const clientId of clients) {
+    await createProgram(db, clientId, {
+      periodFrom: from,
+      periodTo: addMonths(now, 3),
+      goals: {
+        physical: 'Сохранить двигательную активность',
+        psychological: 'Поддерживать эмоциональную устойчивость',
+        social: 'Участвовать в жизни отделения',
+      },
+      activities: SERIES.map(([code, days]) => ({
+        activityTypeId: types.find((type) => type.code === code)!.id,
+        timesPerWeek: days.split(',').length,
+      })),
+      draftedBy: [staff.find((member) => member.position === 'psychologist')!.id],
+      status: 'active',
+    });
+  }
+}
+
+function parseDate(date: string) {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
 }
