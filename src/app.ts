@@ -26,6 +26,7 @@ import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
 import organizationRoutes from './organizations/routes.js';
+import reportRoutes from './reports/routes.js';
 import staffRoutes from './staff/routes.js';
 import supportProgramRoutes from './support-programs/routes.js';
 
@@ -93,5 +94,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(activityRoutes, dependencies);
   await app.register(supportProgramRoutes, dependencies);
   await app.register(implementationPlanRoutes, dependencies);
+  await app.register(reportRoutes, dependencies);
   return app;
 }

@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   /** Default time to the next planned check of an assessment (the form's "Дата следующей плановой проверки"). */
   REASSESSMENT_MONTHS: Type.Integer({ default: 6, minimum: 1, maximum: 60 }),
+  /** Weekly hours of one full-time care assistant, for the staffing the care hours imply. */
+  WEEKLY_HOURS_PER_FTE: Type.Number({ default: 40, exclusiveMinimum: 0, maximum: 168 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

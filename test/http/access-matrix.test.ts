@@ -351,6 +351,7 @@ const MATRIX: Record<string, Row> = {
     request: async ({ organizationA }) => ({ url: `/v1/organizations/${organizationA}/overdue-plan-tasks` }),
     expect: expect(200, 200, 200, 404, 403),
   },
+  'GET /v1/reports/long-term-care': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
