@@ -25,6 +25,7 @@ import { TooManyRequests } from './http/errors.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
+import monitoringRoutes from './monitoring/routes.js';
 import organizationRoutes from './organizations/routes.js';
 import reportRoutes from './reports/routes.js';
 import staffRoutes from './staff/routes.js';
@@ -95,5 +96,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(supportProgramRoutes, dependencies);
   await app.register(implementationPlanRoutes, dependencies);
   await app.register(reportRoutes, dependencies);
+  await app.register(monitoringRoutes, dependencies);
   return app;
 }

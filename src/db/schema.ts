@@ -237,6 +237,64 @@ export interface PlanDocumentTable {
   created_at: CreatedAt;
 }
 
+export interface QuestionnaireTable {
+  id: Generated<string>;
+  client_id: string;
+  organization_id: string;
+  template_id: string;
+  filled_on: string;
+  helped_by: string | null;
+  physical: number;
+  psychological: number;
+  social: number;
+  spiritual: number;
+  satisfaction_process: number;
+  satisfaction_results: number;
+  wishes: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ObservationTable {
+  id: Generated<string>;
+  client_id: string;
+  organization_id: string;
+  observed_on: string;
+  staff_id: string;
+  method: 'observation' | 'interview';
+  self_care_skills: number;
+  range_of_interests: number;
+  communication: number;
+  emotional_stability: number;
+  depressive_episodes: number;
+  aggressiveness: number;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SpecialistReportTable {
+  id: Generated<string>;
+  organization_id: string;
+  department_id: string | null;
+  staff_id: string;
+  month: string;
+  text: string;
+  counts: JSONColumnType<Record<string, number>>;
+  created_at: CreatedAt;
+}
+
+export interface MonitoringReportTable {
+  id: Generated<string>;
+  organization_id: string;
+  department_id: string | null;
+  month: string;
+  status: Generated<'draft' | 'approved'>;
+  content: JSONColumnType<object>;
+  approved_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
@@ -253,6 +311,11 @@ export interface Database {
   implementation_plans: ImplementationPlanTable;
   plan_tasks: PlanTaskTable;
   plan_documents: PlanDocumentTable;
+  questionnaire_templates: { id: string; definition: JSONColumnType<object>; created_at: CreatedAt };
+  questionnaires: QuestionnaireTable;
+  observations: ObservationTable;
+  specialist_reports: SpecialistReportTable;
+  monitoring_reports: MonitoringReportTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -275,3 +338,7 @@ export type SupportProgramRow = Selectable<SupportProgramTable>;
 export type ImplementationPlanRow = Selectable<ImplementationPlanTable>;
 export type PlanTaskRow = Selectable<PlanTaskTable>;
 export type PlanDocumentRow = Selectable<PlanDocumentTable>;
+export type QuestionnaireRow = Selectable<QuestionnaireTable>;
+export type ObservationRow = Selectable<ObservationTable>;
+export type SpecialistReportRow = Selectable<SpecialistReportTable>;
+export type MonitoringReportRow = Selectable<MonitoringReportTable>;

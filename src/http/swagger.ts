@@ -39,6 +39,7 @@ export default fp(
           { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
           { name: 'support-programs', description: 'Individual support programs and their monthly fulfilment' },
           { name: 'implementation-plans', description: 'Plan-schedules of introducing milieu therapy: stages, tasks, documents' },
+          { name: 'monitoring', description: 'Questionnaires, outcome indicators, specialist reports and the monthly monitoring report' },
           { name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },

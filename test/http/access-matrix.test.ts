@@ -22,6 +22,7 @@ interface Fixtures {
   activityA: string;
   programA: string;
   planA: string;
+  reportA: string;
 }
 
 interface Row {
@@ -352,6 +353,60 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 200, 200, 404, 403),
   },
   'GET /v1/reports/long-term-care': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/clients/{clientId}/questionnaires': {
+    request: async ({ clientA }) => ({
+      url: `/v1/clients/${clientA}/questionnaires`,
+      payload: { filledOn: '2025-02-01', ratings: { physical: 3, psychological: 3, social: 3, spiritual: 3 }, satisfaction: { process: 4, results: 4 } },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/questionnaires': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/questionnaires` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/questionnaire-templates/{templateId}': {
+    request: async () => ({ url: '/v1/questionnaire-templates/milieu-questionnaire-2025' }),
+    expect: expect(200, 200, 200, 200, 403),
+  },
+  'POST /v1/clients/{clientId}/observations': {
+    request: async ({ clientA, staffA }) => ({
+      url: `/v1/clients/${clientA}/observations`,
+      payload: {
+        observedOn: '2025-02-01',
+        staffId: staffA,
+        method: 'interview',
+        indicators: { selfCareSkills: 2, rangeOfInterests: 2, communication: 2, emotionalStability: 2, depressiveEpisodes: 2, aggressiveness: 2 },
+      },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/observations': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/observations` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'POST /v1/specialist-reports': {
+    request: async ({ organizationA, staffA }) => ({
+      payload: { organizationId: organizationA, staffId: staffA, month: '2025-02', text: 'Отчёт', counts: { sessions: 4 } },
+    }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/specialist-reports': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/monitoring-reports': {
+    request: async ({ organizationA }) => ({ payload: { organizationId: organizationA, month: '2025-02' } }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/monitoring-reports': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/monitoring-reports/{id}': {
+    request: async ({ reportA }) => ({ url: `/v1/monitoring-reports/${reportA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'POST /v1/monitoring-reports/{id}/approve': {
+    request: async ({ organizationA }, testApp) => {
+      const report = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId: organizationA, month: '2025-01' } });
+      return { url: `/v1/monitoring-reports/${report.json().id}/approve`, headers: { 'if-match': report.headers.etag as string } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -388,6 +443,7 @@ t.test('access matrix', async (t) => {
     activityA: '',
     programA: '',
     planA: '',
+    reportA: '',
   };
   const ownType = await testApp.call(ADMIN_KEY, {
     method: 'POST',
@@ -416,6 +472,8 @@ t.test('access matrix', async (t) => {
     payload: { title: 'План внедрения' },
   });
   fixtures.planA = plan.json().id;
+  const report = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId: organizationA, month: '2025-02' } });
+  fixtures.reportA = report.json().id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {

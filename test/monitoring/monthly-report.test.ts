@@ -1,0 +1,176 @@
+import t from 'tap';
+import { sql } from 'kysely';
+import { answersScoring, type FormItem } from '../../src/demo/answers.js';
+import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
+import { catalogType, makeActivity, makeClient, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
+
+t.test('the monthly monitoring report on a hand-computed month', async (t) => {
+  const testApp = await buildTestApp(t);
+  const { call, database } = testApp;
+  const organizationId = (await makeOrganization(testApp, { name: 'Центр «Забота»' })).id;
+  const staff = (await makeStaff(testApp, organizationId, { position: 'psychologist' })).id;
+  const home: FormItem[] = (await call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json().items;
+  const music = (await catalogType(testApp, 'music_therapy')).id;
+  const labor = (await catalogType(testApp, 'labor_therapy')).id;
+  const art = (await catalogType(testApp, 'art_therapy')).id;
+  const k1 = (await makeClient(testApp, organizationId)).id;
+  const k2 = (await makeClient(testApp, organizationId)).id;
+  const k3 = (await makeClient(testApp, organizationId)).id;
+  await makeClient(testApp, organizationId, { status: 'discharged' });
+  const post = async (url: string, payload: object, expected = 201) => {
+    const response = await call(ADMIN_KEY, { method: 'POST', url, payload });
+    if (response.statusCode !== expected) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+    return response;
+  };
+  const assess = (client: string, assessedOn: string, points: number) =>
+    post(`/v1/clients/${client}/assessments`, { instrumentId: 'bfd-home-2019', assessedOn, answers: answersScoring(home, points), conductedBy: [staff] });
+  await assess(k1, '2025-01-15', 8);
+  await assess(k2, '2025-02-10', 4);
+
+  const session = (activityTypeId: string, startsAt: string) => makeActivity(testApp, { organizationId, activityTypeId, startsAt, responsibleStaff: [staff] });
+  const setStatus = async (id: string, payload: Record<string, unknown>) => {
+    const etag = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/activities/${id}` })).headers.etag as string;
+    await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/activities/${id}`, headers: { 'if-match': etag }, payload });
+  };
+  const attend = (id: string, participants: Array<[string, string]>) =>
+    call(ADMIN_KEY, { method: 'PUT', url: `/v1/activities/${id}/participants`, payload: { participants: participants.map(([clientId, attendance]) => ({ clientId, attendance })) } });
+  const a1 = await session(music, '2025-02-04T10:00:00+03:00');
+  const a2 = await session(labor, '2025-02-05T14:00:00+03:00');
+  const a3 = await session(art, '2025-02-06T10:00:00+03:00');
+  await session(art, '2025-02-20T10:00:00+03:00');
+  const a5 = await session(music, '2025-03-03T10:00:00+03:00');
+  await attend(a1.id, [[k1, 'attended'], [k2, 'absent']]);
+  await attend(a2.id, [[k1, 'attended'], [k2, 'attended']]);
+  await attend(a5.id, [[k3, 'attended']]);
+  for (const id of [a1.id, a2.id, a5.id]) await setStatus(id, { status: 'held' });
+  await setStatus(a3.id, { status: 'cancelled', cancelReason: 'Болезнь специалиста' });
+
+  await post(`/v1/clients/${k1}/support-programs`, {
+    periodFrom: '2025-01-01',
+    periodTo: '2025-06-30',
+    goals: { social: 'Общение' },
+    activities: [{ activityTypeId: music, timesPerWeek: 1 }, { activityTypeId: labor, timesPerMonth: 2 }],
+    draftedBy: [staff],
+    status: 'active',
+  });
+
+  const questionnaire = (client: string, filledOn: string, [physical, psychological, social, spiritual, process, results]: number[]) =>
+    post(`/v1/clients/${client}/questionnaires`, {
+      filledOn,
+      ratings: { physical, psychological, social, spiritual },
+      satisfaction: { process, results },
+    });
+  await questionnaire(k1, '2025-01-20', [2, 3, 4, 3, 4, 4]);
+  await questionnaire(k1, '2025-02-20', [3, 4, 4, 3, 5, 4]);
+  await questionnaire(k2, '2025-02-21', [5, 2, 4, 3, 4, 4]);
+
+  const observe = (client: string, observedOn: string, [selfCareSkills, rangeOfInterests, communication, emotionalStability, depressiveEpisodes, aggressiveness]: number[]) =>
+    post(`/v1/clients/${client}/observations`, {
+      observedOn,
+      staffId: staff,
+      method: 'observation',
+      indicators: { selfCareSkills, rangeOfInterests, communication, emotionalStability, depressiveEpisodes, aggressiveness },
+    });
+  await observe(k1, '2025-01-10', [2, 2, 3, 2, 2, 1]);
+  await observe(k1, '2025-02-10', [0, 0, 0, 0, 4, 4]);
+  await observe(k1, '2025-02-25', [3, 2, 2, 3, 1, 1]);
+  await observe(k2, '2025-02-26', [2, 2, 2, 2, 2, 2]);
+
+  const created = await post('/v1/monitoring-reports', { organizationId, month: '2025-02' });
+  const report = created.json();
+
+  t.test('every figure', async (t) => {
+    t.match(report, { organizationId, month: '2025-02', status: 'draft', approvedAt: null });
+    const { content } = report;
+    t.same(content.sessions, {
+      planned: 1,
+      held: 2,
+      cancelled: 1,
+      byDirection: [
+        { direction: 'physical_health', planned: 0, held: 0, cancelled: 0 },
+        { direction: 'cultural_leisure', planned: 1, held: 1, cancelled: 1 },
+        { direction: 'informational_educational', planned: 0, held: 0, cancelled: 0 },
+        { direction: 'labor_therapy', planned: 0, held: 1, cancelled: 0 },
+        { direction: 'psychological', planned: 0, held: 0, cancelled: 0 },
+        { direction: 'medical', planned: 0, held: 0, cancelled: 0 },
+      ],
+    });
+    t.same(content.participation, { participants: 2, attended: 3, records: 4, attendanceRate: 75, activeShare: 66.7, passiveShare: 33.3 });
+    t.same(content.supportPrograms, { running: 1, planned: 6, attended: 2, fulfilment: 33.3 });
+    t.same(content.questionnaires, {
+      count: 2,
+      previousCount: 1,
+      averages: { physical: 4, psychological: 3, social: 4, spiritual: 3, satisfactionProcess: 4.5, satisfactionResults: 4 },
+      previous: { physical: 2, psychological: 3, social: 4, spiritual: 3, satisfactionProcess: 4, satisfactionResults: 4 },
+      change: { physical: 2, psychological: 0, social: 0, spiritual: 0, satisfactionProcess: 0.5, satisfactionResults: 0 },
+    });
+    t.same(content.indicators.aggregate, [
+      { indicator: 'selfCareSkills', improved: 1, held: 0, worsened: 0 },
+      { indicator: 'rangeOfInterests', improved: 0, held: 1, worsened: 0 },
+      { indicator: 'communication', improved: 0, held: 0, worsened: 1 },
+      { indicator: 'emotionalStability', improved: 1, held: 0, worsened: 0 },
+      { indicator: 'depressiveEpisodes', improved: 1, held: 0, worsened: 0 },
+      { indicator: 'aggressiveness', improved: 0, held: 1, worsened: 0 },
+    ]);
+    const byClient = Object.fromEntries(content.indicators.clients.map((entry: { clientId: string; changes: unknown }) => [entry.clientId, entry.changes]));
+    t.same(byClient[k1], { selfCareSkills: 1, rangeOfInterests: 0, communication: -1, emotionalStability: 1, depressiveEpisodes: -1, aggressiveness: 0 });
+    t.same(Object.values(byClient[k2] as object), [null, null, null, null, null, null], 'no earlier observation');
+    t.same(content.clientsWithoutActivity, [k3], 'k3 attended only in March; the discharged client is not counted');
+    t.same(content.groups, { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0, 6: 0, neverAssessed: 1 });
+  });
+
+  t.test('a month with no data', async (t) => {
+    const empty = (await post('/v1/monitoring-reports', { organizationId, month: '2024-06' })).json().content;
+    t.match(empty.sessions, { planned: 0, held: 0, cancelled: 0 });
+    t.same(empty.participation, { participants: 0, attended: 0, records: 0, attendanceRate: null, activeShare: null, passiveShare: null });
+    t.match(empty.questionnaires, { count: 0, averages: { physical: null }, change: { physical: null } });
+  });
+
+  t.test('as CSV with the Russian-locale separator', async (t) => {
+    const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports/${report.id}?separator=;`, headers: { accept: 'text/csv' } });
+    t.match(response.headers['content-type'], /^text\/csv/);
+    t.ok(response.body.startsWith('\uFEFF'));
+    const lines = response.body.slice(1).split('\r\n');
+    t.ok(lines.includes('participation;attendanceRate;75'));
+    t.ok(lines.includes('participation;activeShare;66,7'));
+    t.ok(lines.includes('sessions_held;labor_therapy;1'));
+  });
+
+  t.test('as a printable page with charts and nothing external', async (t) => {
+    const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports/${report.id}?format=html` });
+    t.equal(response.statusCode, 200);
+    t.match(response.headers['content-type'], /^text\/html/);
+    t.match(response.body, /Центр «Забота»/);
+    t.equal((response.body.match(/<svg /g) ?? []).length, 2, 'two charts');
+    t.match(response.body, /Культурно-досуговое/);
+    t.notMatch(response.body, /(src|href)=/, 'no external asset');
+  });
+
+  t.test('an approved report never changes', async (t) => {
+    const url = `/v1/monitoring-reports/${report.id}`;
+    const approved = await call(ADMIN_KEY, { method: 'POST', url: `${url}/approve`, headers: { 'if-match': created.headers.etag as string } });
+    t.equal(approved.statusCode, 200);
+    t.equal(approved.json().status, 'approved');
+    t.same(approved.json().content, report.content, 'the snapshot is what was built');
+    const again = await call(ADMIN_KEY, { method: 'POST', url: `${url}/approve`, headers: { 'if-match': approved.headers.etag as string } });
+    t.equal(again.statusCode, 409);
+    await t.rejects(
+      sql`UPDATE monitoring_reports SET content = '{}'::jsonb WHERE id = ${report.id}`.execute(database.db),
+      /approved and cannot change/,
+    );
+    await attend(a2.id, [[k3, 'attended']]);
+    const read = (await call(ADMIN_KEY, { method: 'GET', url })).json();
+    t.same(read.content, report.content, 'new data does not reach an approved report');
+    const list = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports?organizationId=${organizationId}&fromMonth=2025-01&toMonth=2025-03` })).json();
+    t.same(list.items.map((item: { id: string }) => item.id), [report.id]);
+  });
+
+  t.test('another organization’s provider sees none of it', async (t) => {
+    const other = await makeOrganization(testApp);
+    const key = (await makeKey(testApp, 'provider', other.id)).secret;
+    t.equal((await call(key, { method: 'GET', url: `/v1/monitoring-reports/${report.id}` })).statusCode, 404);
+    t.same((await call(key, { method: 'GET', url: '/v1/monitoring-reports' })).json().items, []);
+    t.equal((await call(key, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId, month: '2025-02' } })).statusCode, 403);
+    t.equal((await call(key, { method: 'GET', url: `/v1/clients/${k1}/observations` })).statusCode, 404);
+  });
+});
