@@ -17,6 +17,8 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
   const k2 = (await makeClient(testApp, organizationId)).id;
   const k3 = (await makeClient(testApp, organizationId)).id;
   await makeClient(testApp, organizationId, { status: 'discharged' });
+  // discharged in the middle of February, after taking part in a session
+  const k5 = (await makeClient(testApp, organizationId)).id;
   const post = async (url: string, payload: object, expected = 201) => {
     const response = await call(ADMIN_KEY, { method: 'POST', url, payload });
     if (response.statusCode !== expected) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
@@ -40,7 +42,9 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
   await session(art, '2025-02-20T10:00:00+03:00');
   const a5 = await session(music, '2025-03-03T10:00:00+03:00');
   await attend(a1.id, [[k1, 'attended'], [k2, 'absent']]);
-  await attend(a2.id, [[k1, 'attended'], [k2, 'attended']]);
+  await attend(a2.id, [[k1, 'attended'], [k2, 'attended'], [k5, 'attended']]);
+  const k5read = await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${k5}` });
+  await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/clients/${k5}`, headers: { 'if-match': k5read.headers.etag as string }, payload: { status: 'discharged' } });
   await attend(a5.id, [[k3, 'attended']]);
   for (const id of [a1.id, a2.id, a5.id]) await setStatus(id, { status: 'held' });
   await setStatus(a3.id, { status: 'cancelled', cancelReason: 'Болезнь специалиста' });
@@ -95,7 +99,7 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
         { direction: 'medical', planned: 0, held: 0, cancelled: 0 },
       ],
     });
-    t.same(content.participation, { participants: 2, attended: 3, records: 4, attendanceRate: 75, activeShare: 66.7, passiveShare: 33.3 });
+    t.same(content.participation, { participants: 3, attended: 4, records: 5, attendanceRate: 80, activeShare: 75, passiveShare: 25 }, 'the client discharged mid-month still counts for what it attended');
     t.same(content.supportPrograms, { running: 1, planned: 6, attended: 2, fulfilment: 33.3 });
     t.same(content.questionnaires, {
       count: 2,
@@ -115,7 +119,7 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     const byClient = Object.fromEntries(content.indicators.clients.map((entry: { clientId: string; changes: unknown }) => [entry.clientId, entry.changes]));
     t.same(byClient[k1], { selfCareSkills: 1, rangeOfInterests: 0, communication: -1, emotionalStability: 1, depressiveEpisodes: -1, aggressiveness: 0 });
     t.same(Object.values(byClient[k2] as object), [null, null, null, null, null, null], 'no earlier observation');
-    t.same(content.clientsWithoutActivity, [k3], 'k3 attended only in March; the discharged client is not counted');
+    t.same(content.clientsWithoutActivity, [k3], 'k3 attended only in March; discharged clients are not counted');
     t.same(content.groups, { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0, 6: 0, neverAssessed: 1 });
   });
 
@@ -131,8 +135,8 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     t.match(response.headers['content-type'], /^text\/csv/);
     t.ok(response.body.startsWith('\uFEFF'));
     const lines = response.body.slice(1).split('\r\n');
-    t.ok(lines.includes('participation;attendanceRate;75'));
-    t.ok(lines.includes('participation;activeShare;66,7'));
+    t.ok(lines.includes('participation;attendanceRate;80'));
+    t.ok(lines.includes('participation;activeShare;75'));
     t.ok(lines.includes('sessions_held;labor_therapy;1'));
   });
 
