@@ -19,6 +19,7 @@ import healthRoutes from './health/routes.js';
 import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
+import audit from './audit/plugin.js';
 import auth from './http/auth.js';
 import errorHandler from './http/error-handler.js';
 import { TooManyRequests } from './http/errors.js';
@@ -81,6 +82,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(errorHandler);
   await app.register(openapi);
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
+  await app.register(audit, { db });
 
   const dependencies = { config, db, instruments: new InstrumentCatalog(db) };
   await app.register(healthRoutes, dependencies);

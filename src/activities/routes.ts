@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { getClient } from '../clients/service.js';
 import type { ActivityRow } from '../db/schema.js';
@@ -31,10 +31,10 @@ const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 const MAX_SCHEDULE_DAYS = 92;
 
-const activityRoutes: Routes = async (app, { db }) => {
-  const respond = async (reply: FastifyReply, row: ActivityRow) => {
+const activityRoutes: Routes = async (app) => {
+  const respond = async (request: FastifyRequest, reply: FastifyReply, row: ActivityRow) => {
     setEtag(reply, row.version);
-    const [activity] = await toActivities(db, [row]);
+    const [activity] = await toActivities(request.db, [row]);
     return activity!;
   };
 
@@ -62,8 +62,8 @@ const activityRoutes: Routes = async (app, { db }) => {
       config: { access: { ...writers, organization: { body: 'organizationId' } } },
     },
     async (request, reply) => {
-      const row = await createActivity(db, request.body);
-      return reply.code(201).header('location', `/v1/activities/${row.id}`).send(await respond(reply, row));
+      const row = await createActivity(request.db, request.body);
+      return reply.code(201).header('location', `/v1/activities/${row.id}`).send(await respond(request, reply, row));
     },
   );
 
@@ -83,13 +83,13 @@ const activityRoutes: Routes = async (app, { db }) => {
       config: { access: { ...writers, organization: { body: 'organizationId' } } },
     },
     async (request, reply) => {
-      const { series, sessions } = await createSeries(db, request.body);
+      const { series, sessions } = await createSeries(request.db, request.body);
       return reply.code(201).send({
         id: series.id,
         organizationId: series.organization_id,
         rule: series.rule,
         timeZone: series.time_zone,
-        sessions: await toActivities(db, sessions),
+        sessions: await toActivities(request.db, sessions),
       });
     },
   );
@@ -109,9 +109,9 @@ const activityRoutes: Routes = async (app, { db }) => {
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
       const scope = organizationScope(request.credential);
-      const rows = await repository.listActivities(db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
+      const rows = await repository.listActivities(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toActivities(db, page.items), next: page.next };
+      return { items: await toActivities(request.db, page.items), next: page.next };
     },
   );
 
@@ -127,7 +127,7 @@ const activityRoutes: Routes = async (app, { db }) => {
       },
       config: { access: readers },
     },
-    async (request, reply) => respond(reply, await getActivity(db, request.params.id, organizationScope(request.credential))),
+    async (request, reply) => respond(request, reply, await getActivity(request.db, request.params.id, organizationScope(request.credential))),
   );
 
   app.patch(
@@ -147,7 +147,7 @@ const activityRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      return respond(reply, await updateActivity(db, request.params.id, readIfMatch(request), request.body, scope));
+      return respond(request, reply, await updateActivity(request.db, request.params.id, readIfMatch(request), request.body, scope));
     },
   );
 
@@ -172,8 +172,8 @@ const activityRoutes: Routes = async (app, { db }) => {
       const { allowOverlap, ...participant } = request.body;
       const scope = organizationScope(request.credential);
       const input = { participants: [{ ...participant, clientId: request.params.clientId }], allowOverlap };
-      const row = await recordParticipation(db, request.params.id, input, scope, true);
-      return respond(reply, row);
+      const row = await recordParticipation(request.db, request.params.id, input, scope, true);
+      return respond(request, reply, row);
     },
   );
 
@@ -193,7 +193,7 @@ const activityRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      return respond(reply, await recordParticipation(db, request.params.id, request.body, scope));
+      return respond(request, reply, await recordParticipation(request.db, request.params.id, request.body, scope));
     },
   );
 
@@ -211,9 +211,9 @@ const activityRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
       const { from, to } = scheduleRange(request.query);
-      return { items: await toActivities(db, await repository.schedule(db, { clientId: client.id }, from, to)), next: null };
+      return { items: await toActivities(request.db, await repository.schedule(request.db, { clientId: client.id }, from, to)), next: null };
     },
   );
 
@@ -231,9 +231,9 @@ const activityRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const staff = await getStaff(db, request.params.id, organizationScope(request.credential));
+      const staff = await getStaff(request.db, request.params.id, organizationScope(request.credential));
       const { from, to } = scheduleRange(request.query);
-      return { items: await toActivities(db, await repository.schedule(db, { staffId: staff.id }, from, to)), next: null };
+      return { items: await toActivities(request.db, await repository.schedule(request.db, { staffId: staff.id }, from, to)), next: null };
     },
   );
 };

@@ -12,7 +12,7 @@ const tags = ['activity-types'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 
-const activityTypeRoutes: Routes = async (app, { db }) => {
+const activityTypeRoutes: Routes = async (app) => {
   app.post(
     '/v1/activity-types',
     {
@@ -27,7 +27,7 @@ const activityTypeRoutes: Routes = async (app, { db }) => {
       config: { access: { ...writers, organization: { body: 'organizationId' } } },
     },
     async (request, reply) => {
-      const row = await createActivityType(db, request.body);
+      const row = await createActivityType(request.db, request.body);
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/activity-types/${row.id}`).send(toActivityType(row));
     },
@@ -48,7 +48,7 @@ const activityTypeRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const rows = await listActivityTypes(db, {
+      const rows = await listActivityTypes(request.db, {
         ...filter,
         scope: organizationScope(request.credential),
         cursor: decodeCursor(cursor),
@@ -71,7 +71,7 @@ const activityTypeRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getActivityType(db, request.params.id, organizationScope(request.credential));
+      const row = await getActivityType(request.db, request.params.id, organizationScope(request.credential));
       setEtag(reply, row.version);
       return toActivityType(row);
     },
@@ -94,7 +94,7 @@ const activityTypeRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      const row = await updateActivityType(db, request.params.id, readIfMatch(request), request.body, scope);
+      const row = await updateActivityType(request.db, request.params.id, readIfMatch(request), request.body, scope);
       setEtag(reply, row.version);
       return toActivityType(row);
     },
@@ -114,7 +114,7 @@ const activityTypeRoutes: Routes = async (app, { db }) => {
       config: { access: writers },
     },
     async (request, reply) => {
-      const row = await retireActivityType(db, request.params.id, organizationScope(request.credential));
+      const row = await retireActivityType(request.db, request.params.id, organizationScope(request.credential));
       setEtag(reply, row.version);
       return toActivityType(row);
     },

@@ -9,7 +9,7 @@ import { createApiKey, revokeApiKey, toApiKey } from './service.js';
 const tags = ['api-keys'];
 const adminOnly = { roles: ['admin'] } as const;
 
-const apiKeyRoutes: Routes = async (app, { db }) => {
+const apiKeyRoutes: Routes = async (app) => {
   app.post(
     '/v1/api-keys',
     {
@@ -24,7 +24,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
       config: { access: adminOnly },
     },
     async (request, reply) => {
-      const { row, secret } = await createApiKey(db, request.body);
+      const { row, secret } = await createApiKey(request.db, request.body);
       return reply.code(201).header('cache-control', 'no-store').send({ ...toApiKey(row), secret });
     },
   );
@@ -44,7 +44,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const rows = await listKeys(db, { ...filter, cursor: decodeCursor(cursor), limit });
+      const rows = await listKeys(request.db, { ...filter, cursor: decodeCursor(cursor), limit });
       return toPage(request, rows, limit, toApiKey);
     },
   );
@@ -62,7 +62,7 @@ const apiKeyRoutes: Routes = async (app, { db }) => {
       },
       config: { access: adminOnly },
     },
-    async (request) => toApiKey(await revokeApiKey(db, request.params.id)),
+    async (request) => toApiKey(await revokeApiKey(request.db, request.params.id)),
   );
 };
 

@@ -35,7 +35,7 @@ const tags = ['assessments'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 
-const assessmentRoutes: Routes = async (app, { db, instruments, config }) => {
+const assessmentRoutes: Routes = async (app, { instruments, config }) => {
   /** The answer for one assessment: its ETag and the API object. */
   const respond = async (reply: FastifyReply, row: AssessmentRow) => {
     setEtag(reply, row.version);
@@ -43,7 +43,7 @@ const assessmentRoutes: Routes = async (app, { db, instruments, config }) => {
   };
 
   const context = (request: FastifyRequest): AssessmentContext => ({
-    db,
+    db: request.db,
     catalog: instruments,
     reassessmentMonths: config.REASSESSMENT_MONTHS,
     scope: organizationScope(request.credential),
@@ -88,8 +88,8 @@ const assessmentRoutes: Routes = async (app, { db, instruments, config }) => {
     },
     async (request) => {
       const { limit, cursor, status } = request.query;
-      await getClient(db, request.params.clientId, organizationScope(request.credential));
-      const rows = await listClientAssessments(db, request.params.clientId, { status, cursor: decodeCursor(cursor), limit });
+      await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      const rows = await listClientAssessments(request.db, request.params.clientId, { status, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
       return { items: await toAssessments(instruments, page.items), next: page.next };
     },
@@ -127,7 +127,7 @@ const assessmentRoutes: Routes = async (app, { db, instruments, config }) => {
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
       const scope = organizationScope(request.credential);
-      const rows = await listAssessments(db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
+      const rows = await listAssessments(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
       return { items: await toAssessments(instruments, page.items), next: page.next };
     },
@@ -202,7 +202,7 @@ const assessmentRoutes: Routes = async (app, { db, instruments, config }) => {
     async (request) => {
       const { limit, cursor, dueBefore, ...filter } = request.query;
       const now = today();
-      const rows = await listDue(db, {
+      const rows = await listDue(request.db, {
         ...filter,
         dueBefore: dueBefore ?? now,
         scope: organizationScope(request.credential),

@@ -13,7 +13,7 @@ const tags = ['clients'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 
-const clientRoutes: Routes = async (app, { db }) => {
+const clientRoutes: Routes = async (app) => {
   app.post(
     '/v1/clients',
     {
@@ -27,7 +27,7 @@ const clientRoutes: Routes = async (app, { db }) => {
       config: { access: { ...writers, organization: { body: 'organizationId' } } },
     },
     async (request, reply) => {
-      const row = await createClient(db, request.body, organizationScope(request.credential));
+      const row = await createClient(request.db, request.body, organizationScope(request.credential));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/clients/${row.id}`).send(toClient(row));
     },
@@ -51,7 +51,7 @@ const clientRoutes: Routes = async (app, { db }) => {
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
       const now = today();
-      const rows = await listClients(db, {
+      const rows = await listClients(request.db, {
         ...filter,
         snils: filter.snils?.replace(/[^0-9]/g, ''),
         scope: organizationScope(request.credential),
@@ -76,7 +76,7 @@ const clientRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getClient(db, request.params.id, organizationScope(request.credential));
+      const row = await getClient(request.db, request.params.id, organizationScope(request.credential));
       setEtag(reply, row.version);
       return toClient(row);
     },
@@ -99,7 +99,7 @@ const clientRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      const row = await updateClient(db, request.params.id, readIfMatch(request), request.body, scope);
+      const row = await updateClient(request.db, request.params.id, readIfMatch(request), request.body, scope);
       setEtag(reply, row.version);
       return toClient(row);
     },
@@ -119,7 +119,7 @@ const clientRoutes: Routes = async (app, { db }) => {
       config: { access: writers },
     },
     async (request, reply) => {
-      const row = await archiveClient(db, request.params.id, organizationScope(request.credential));
+      const row = await archiveClient(request.db, request.params.id, organizationScope(request.credential));
       setEtag(reply, row.version);
       return toClient(row);
     },

@@ -1,6 +1,6 @@
 import { today as todayInMoscow } from '../calendar/dates.js';
 import type { Db } from '../db/database.js';
-import { uniqueViolation } from '../db/errors.js';
+import { guardUnique } from '../db/errors.js';
 import type { ClientRow } from '../db/schema.js';
 import { failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
@@ -78,10 +78,9 @@ async function checkClient(db: Db, organizationId: string, fields: ClientFields,
 }
 
 /** A duplicate SNILS or external id: name the existing client when the caller may see it. */
-async function conflict(db: Db, error: unknown, fields: ClientFields, organizationId: string, scope?: string): Promise<Error> {
-  const constraint = uniqueViolation(error);
+async function conflict(db: Db, constraint: string, fields: ClientFields, organizationId: string, scope?: string): Promise<Error | undefined> {
   const bySnils = constraint === 'clients_snils_key';
-  if (!bySnils && constraint !== 'clients_external_id_key') return error as Error;
+  if (!bySnils && constraint !== 'clients_external_id_key') return undefined;
   const existing = bySnils
     ? await repository.findClientBy(db, 'snils', canonicalSnils(fields.snils!))
     : await repository.findClientBy(db, 'external_id', fields.externalId!, organizationId);
@@ -101,8 +100,9 @@ export async function createClient(db: Db, input: CreateClient, scope?: string):
     ]);
   }
   await checkClient(db, input.organizationId, input);
-  try {
-    const row = await repository.insertClient(db, {
+  const row = await guardUnique(
+    db,
+    () => repository.insertClient(db, {
       organization_id: input.organizationId,
       department_id: input.departmentId ?? null,
       last_name: input.lastName,
@@ -119,11 +119,10 @@ export async function createClient(db: Db, input: CreateClient, scope?: string):
       external_id: input.externalId ?? null,
       address: input.address ?? null,
       notes: input.notes ?? null,
-    });
-    return { ...row, ...NO_CURRENT_ASSESSMENT };
-  } catch (error) {
-    throw await conflict(db, error, input, input.organizationId, scope);
-  }
+    }),
+    (constraint) => conflict(db, constraint, input, input.organizationId, scope),
+  );
+  return { ...row, ...NO_CURRENT_ASSESSMENT };
 }
 
 const NO_CURRENT_ASSESSMENT = {
@@ -151,8 +150,10 @@ export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: 
   await checkClient(db, current.organization_id, input, current);
   const names = [input.lastName ?? current.last_name, input.firstName ?? current.first_name];
   const middleName = input.middleName === undefined ? current.middle_name : input.middleName;
-  try {
-    const updated = await repository.updateClient(
+  const updated = await guardUnique(
+    db,
+    () =>
+      repository.updateClient(
       db,
       id,
       ifMatch.version,
@@ -174,11 +175,10 @@ export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: 
         notes: input.notes,
       },
       scope,
-    );
-    if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));
-  } catch (error) {
-    throw await conflict(db, error, input, current.organization_id, scope);
-  }
+    ),
+    (constraint) => conflict(db, constraint, input, current.organization_id, scope),
+  );
+  if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));
   return getClient(db, id, scope);
 }
 

@@ -295,6 +295,47 @@ export interface MonitoringReportTable {
   version: Version;
 }
 
+export interface AgreementTable {
+  id: Generated<string>;
+  medical_organization_id: string;
+  number: string;
+  signed_on: string;
+  valid_from: string;
+  valid_to: string;
+  scope: string[];
+  status: Generated<'active' | 'suspended' | 'terminated'>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface ConsentTable {
+  id: Generated<string>;
+  client_id: string;
+  kind: 'medical_data_sharing';
+  status: 'granted' | 'revoked';
+  given_on: string;
+  document: string;
+  created_at: CreatedAt;
+}
+
+export type AuditAction = 'read' | 'create' | 'update' | 'finalize' | 'supersede' | 'archive' | 'export';
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  credential_id: string | null;
+  role: string;
+  organization_id: string | null;
+  action: AuditAction;
+  resource_type: string;
+  resource_id: string | null;
+  client_id: string | null;
+  request_id: string;
+  outcome: 'allowed' | 'denied';
+  source_ip: string | null;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
@@ -316,6 +357,10 @@ export interface Database {
   observations: ObservationTable;
   specialist_reports: SpecialistReportTable;
   monitoring_reports: MonitoringReportTable;
+  agreements: AgreementTable;
+  agreement_organizations: { agreement_id: string; organization_id: string };
+  consents: ConsentTable;
+  audit_events: AuditEventTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -342,3 +387,7 @@ export type QuestionnaireRow = Selectable<QuestionnaireTable>;
 export type ObservationRow = Selectable<ObservationTable>;
 export type SpecialistReportRow = Selectable<SpecialistReportTable>;
 export type MonitoringReportRow = Selectable<MonitoringReportTable>;
+export type AgreementRow = Selectable<AgreementTable>;
+export type ConsentRow = Selectable<ConsentTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -11,6 +11,7 @@ const nameTaken = (name: string | undefined) => () =>
 
 export async function insertDepartment(db: Db, organizationId: string, fields: DepartmentFields): Promise<DepartmentRow> {
   return onUniqueViolation(
+    db,
     () =>
       db
         .insertInto('departments')
@@ -58,6 +59,7 @@ export async function updateDepartment(
   changes: Partial<DepartmentFields>,
 ): Promise<DepartmentRow | undefined> {
   return onUniqueViolation(
+    db,
     () =>
       db
         .updateTable('departments')

@@ -15,7 +15,7 @@ import { createDepartment, getDepartment, listDepartments, toDepartment, updateD
 const tags = ['departments'];
 const ownOrganization = { params: 'id' } as const;
 
-const departmentRoutes: Routes = async (app, { db }) => {
+const departmentRoutes: Routes = async (app) => {
   app.post(
     '/v1/organizations/:id/departments',
     {
@@ -30,7 +30,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'provider'], organization: ownOrganization } },
     },
     async (request, reply) => {
-      const row = await createDepartment(db, request.params.id, request.body);
+      const row = await createDepartment(request.db, request.params.id, request.body);
       setEtag(reply, row.version);
       return reply
         .code(201)
@@ -54,7 +54,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, careForm } = request.query;
-      const rows = await listDepartments(db, request.params.id, { careForm, cursor: decodeCursor(cursor), limit });
+      const rows = await listDepartments(request.db, request.params.id, { careForm, cursor: decodeCursor(cursor), limit });
       return toPage(request, rows, limit, toDepartment);
     },
   );
@@ -72,7 +72,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } },
     },
     async (request, reply) => {
-      const row = await getDepartment(db, request.params.id, request.params.departmentId);
+      const row = await getDepartment(request.db, request.params.id, request.params.departmentId);
       setEtag(reply, row.version);
       return toDepartment(row);
     },
@@ -95,7 +95,7 @@ const departmentRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const { id, departmentId } = request.params;
-      const row = await updateDepartment(db, id, departmentId, readIfMatch(request), request.body);
+      const row = await updateDepartment(request.db, id, departmentId, readIfMatch(request), request.body);
       setEtag(reply, row.version);
       return toDepartment(row);
     },

@@ -26,7 +26,7 @@ const readers = { roles: ['admin', 'regional', 'provider'], organization: own } 
 const writers = { roles: ['admin', 'provider'], organization: own } as const;
 const base = '/v1/organizations/:id/implementation-plans';
 
-const implementationPlanRoutes: Routes = async (app, { db }) => {
+const implementationPlanRoutes: Routes = async (app) => {
   app.post(
     base,
     {
@@ -41,8 +41,8 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
       config: { access: writers },
     },
     async (request, reply) => {
-      const plan = await createPlan(db, request.params.id, request.body);
-      const [body] = await toPlans(db, [plan]);
+      const plan = await createPlan(request.db, request.params.id, request.body);
+      const [body] = await toPlans(request.db, [plan]);
       return reply.code(201).header('location', `/v1/organizations/${plan.organization_id}/implementation-plans/${plan.id}`).send(body!);
     },
   );
@@ -62,9 +62,9 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const rows = await listPlans(db, request.params.id, { cursor: decodeCursor(cursor), limit });
+      const rows = await listPlans(request.db, request.params.id, { cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toPlans(db, page.items), next: page.next };
+      return { items: await toPlans(request.db, page.items), next: page.next };
     },
   );
 
@@ -81,7 +81,7 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const [plan] = await toPlans(db, [await getPlan(db, request.params.id, request.params.planId)]);
+      const [plan] = await toPlans(request.db, [await getPlan(request.db, request.params.id, request.params.planId)]);
       return plan!;
     },
   );
@@ -100,7 +100,7 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
       config: { access: writers },
     },
     async (request, reply) => {
-      const row = await addTask(db, request.params.id, request.params.planId, request.body);
+      const row = await addTask(request.db, request.params.id, request.params.planId, request.body);
       setEtag(reply, row.version);
       return reply.code(201).send(toTask(row));
     },
@@ -123,7 +123,7 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const { id, planId, taskId } = request.params;
-      const row = await updateTask(db, id, planId, taskId, readIfMatch(request), request.body);
+      const row = await updateTask(request.db, id, planId, taskId, readIfMatch(request), request.body);
       setEtag(reply, row.version);
       return toTask(row);
     },
@@ -143,7 +143,7 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
       config: { access: writers },
     },
     async (request, reply) => {
-      const row = await addDocument(db, request.params.id, request.params.planId, request.body);
+      const row = await addDocument(request.db, request.params.id, request.params.planId, request.body);
       return reply.code(201).send({ id: row.id, kind: row.kind, title: row.title, datedOn: row.dated_on, link: row.link });
     },
   );
@@ -160,7 +160,7 @@ const implementationPlanRoutes: Routes = async (app, { db }) => {
       },
       config: { access: readers },
     },
-    async (request) => ({ items: await listOverdue(db, request.params.id), next: null }),
+    async (request) => ({ items: await listOverdue(request.db, request.params.id), next: null }),
   );
 };
 

@@ -39,7 +39,7 @@ const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 const tags = ['monitoring'];
 
-const monitoringRoutes: Routes = async (app, { db }) => {
+const monitoringRoutes: Routes = async (app) => {
   const scopeOf = (request: FastifyRequest) => organizationScope(request.credential);
 
   app.post(
@@ -56,7 +56,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       },
       config: { access: writers },
     },
-    async (request, reply) => reply.code(201).send(toQuestionnaire(await addQuestionnaire(db, request.params.clientId, request.body, scopeOf(request)))),
+    async (request, reply) => reply.code(201).send(toQuestionnaire(await addQuestionnaire(request.db, request.params.clientId, request.body, scopeOf(request)))),
   );
 
   app.get(
@@ -73,9 +73,9 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(db, request.params.clientId, scopeOf(request));
+      const client = await getClient(request.db, request.params.clientId, scopeOf(request));
       const { limit, cursor } = request.query;
-      const rows = await listClientInputs(db, 'questionnaires', client.id, decodeCursor(cursor), limit);
+      const rows = await listClientInputs(request.db, 'questionnaires', client.id, decodeCursor(cursor), limit);
       return toPage(request, rows, limit, toQuestionnaire);
     },
   );
@@ -93,7 +93,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const row = await db.selectFrom('questionnaire_templates').select('definition').where('id', '=', request.params.templateId).executeTakeFirst();
+      const row = await request.db.selectFrom('questionnaire_templates').select('definition').where('id', '=', request.params.templateId).executeTakeFirst();
       if (!row) throw new NotFound('Questionnaire template', request.params.templateId);
       return row.definition;
     },
@@ -112,7 +112,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       },
       config: { access: writers },
     },
-    async (request, reply) => reply.code(201).send(toObservation(await addObservation(db, request.params.clientId, request.body, scopeOf(request)))),
+    async (request, reply) => reply.code(201).send(toObservation(await addObservation(request.db, request.params.clientId, request.body, scopeOf(request)))),
   );
 
   app.get(
@@ -129,9 +129,9 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(db, request.params.clientId, scopeOf(request));
+      const client = await getClient(request.db, request.params.clientId, scopeOf(request));
       const { limit, cursor } = request.query;
-      const rows = await listClientInputs(db, 'observations', client.id, decodeCursor(cursor), limit);
+      const rows = await listClientInputs(request.db, 'observations', client.id, decodeCursor(cursor), limit);
       return toPage(request, rows, limit, toObservation);
     },
   );
@@ -148,7 +148,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       },
       config: { access: { ...writers, organization: { body: 'organizationId' } } },
     },
-    async (request, reply) => reply.code(201).send(toSpecialistReport(await addSpecialistReport(db, request.body))),
+    async (request, reply) => reply.code(201).send(toSpecialistReport(await addSpecialistReport(request.db, request.body))),
   );
 
   app.get(
@@ -165,7 +165,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const rows = await listSpecialistReports(db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
+      const rows = await listSpecialistReports(request.db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
       return toPage(request, rows, limit, toSpecialistReport);
     },
   );
@@ -184,13 +184,13 @@ const monitoringRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const { organizationId, departmentId, month } = request.body;
-      await getOrganization(db, organizationId);
-      if (departmentId && !(await findDepartment(db, organizationId, departmentId))) {
+      await getOrganization(request.db, organizationId);
+      if (departmentId && !(await findDepartment(request.db, organizationId, departmentId))) {
         throw invalidFields('Unknown department.', [{ pointer: '/departmentId', message: 'is not a department of the organization' }]);
       }
       if (month > today().slice(0, 7)) throw invalidFields('The month has not begun.', [{ pointer: '/month', message: 'is in the future' }]);
-      const content = await buildMonthlyReport(db, organizationId, departmentId ?? undefined, month);
-      const row = await insertReport(db, { organization_id: organizationId, department_id: departmentId ?? null, month, content });
+      const content = await buildMonthlyReport(request.db, organizationId, departmentId ?? undefined, month);
+      const row = await insertReport(request.db, { organization_id: organizationId, department_id: departmentId ?? null, month, content });
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/monitoring-reports/${row.id}`).send(toReport(row));
     },
@@ -210,7 +210,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const rows = await listReports(db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
+      const rows = await listReports(request.db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
       return toPage(request, rows, limit, toReport);
     },
   );
@@ -240,7 +240,7 @@ const monitoringRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const row = await findReport(db, request.params.id, scopeOf(request));
+      const row = await findReport(request.db, request.params.id, scopeOf(request));
       if (!row) throw new NotFound('Monitoring report', request.params.id);
       const report = toReport(row);
       setEtag(reply, row.version);
@@ -253,8 +253,8 @@ const monitoringRoutes: Routes = async (app, { db }) => {
           .send(reportCsv(report, request.query.separator ?? ','));
       }
       if (format === 'html') {
-        const organization = await getOrganization(db, row.organization_id);
-        const history = (await reportHistory(db, row)).map((entry) => (entry.month === row.month ? report : toReport(entry)));
+        const organization = await getOrganization(request.db, row.organization_id);
+        const history = (await reportHistory(request.db, row)).map((entry) => (entry.month === row.month ? report : toReport(entry)));
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
@@ -280,10 +280,10 @@ const monitoringRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const ifMatch = readIfMatch(request);
-      const current = await findReport(db, request.params.id, scopeOf(request));
+      const current = await findReport(request.db, request.params.id, scopeOf(request));
       if (!current) throw new NotFound('Monitoring report', request.params.id);
       if (current.status === 'approved') throw new Conflict(`Monitoring report ${current.id} is already approved.`);
-      const row = await approveReport(db, current.id, ifMatch.version);
+      const row = await approveReport(request.db, current.id, ifMatch.version);
       if (!row) throw new PreconditionFailed(ifMatch.header);
       setEtag(reply, row.version);
       return toReport(row);

@@ -20,6 +20,7 @@ async function innTaken(db: Db, inn: string | null | undefined): Promise<Error> 
 
 export async function insertOrganization(db: Db, organization: NewOrganizationRow): Promise<OrganizationRow> {
   return onUniqueViolation(
+    db,
     () => db.insertInto('organizations').values(organization).returningAll().executeTakeFirstOrThrow(),
     'organizations_inn_key',
     () => innTaken(db, organization.inn),
@@ -57,6 +58,7 @@ export async function updateOrganization(
   changes: OrganizationUpdate,
 ): Promise<OrganizationRow | undefined> {
   return onUniqueViolation(
+    db,
     () =>
       db
         .updateTable('organizations')

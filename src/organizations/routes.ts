@@ -15,7 +15,7 @@ import { createOrganization, getOrganization, toOrganization, updateOrganization
 
 const tags = ['organizations'];
 
-const organizationRoutes: Routes = async (app, { db }) => {
+const organizationRoutes: Routes = async (app) => {
   app.post(
     '/v1/organizations',
     {
@@ -30,7 +30,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'regional'] } },
     },
     async (request, reply) => {
-      const row = await createOrganization(db, request.body);
+      const row = await createOrganization(request.db, request.body);
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/organizations/${row.id}`).send(toOrganization(row));
     },
@@ -51,7 +51,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const rows = await listOrganizations(db, {
+      const rows = await listOrganizations(request.db, {
         ...filter,
         scope: organizationScope(request.credential),
         cursor: decodeCursor(cursor),
@@ -74,7 +74,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'regional', 'provider'], organization: { params: 'id' } } },
     },
     async (request, reply) => {
-      const row = await getOrganization(db, request.params.id);
+      const row = await getOrganization(request.db, request.params.id);
       setEtag(reply, row.version);
       return toOrganization(row);
     },
@@ -96,7 +96,7 @@ const organizationRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'regional'] } },
     },
     async (request, reply) => {
-      const row = await updateOrganization(db, request.params.id, readIfMatch(request), request.body);
+      const row = await updateOrganization(request.db, request.params.id, readIfMatch(request), request.body);
       setEtag(reply, row.version);
       return toOrganization(row);
     },

@@ -8,7 +8,7 @@ import { LongTermCareQuery, LongTermCareReportSchema } from './schemas.js';
 
 const tags = ['reports'];
 
-const reportRoutes: Routes = async (app, { db, config }) => {
+const reportRoutes: Routes = async (app, { config }) => {
   app.get(
     '/v1/reports/long-term-care',
     {
@@ -37,7 +37,7 @@ const reportRoutes: Routes = async (app, { db, config }) => {
     },
     async (request, reply) => {
       const { weeklyHoursPerFte, separator, ...filter } = request.query;
-      const report = await longTermCareReport(db, {
+      const report = await longTermCareReport(request.db, {
         ...filter,
         scope: organizationScope(request.credential),
         weeklyHoursPerFte: weeklyHoursPerFte ?? config.WEEKLY_HOURS_PER_FTE,

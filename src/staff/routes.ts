@@ -10,7 +10,7 @@ import { createStaff, getStaff, toStaffMember, updateStaff } from './service.js'
 
 const tags = ['staff'];
 
-const staffRoutes: Routes = async (app, { db }) => {
+const staffRoutes: Routes = async (app) => {
   app.post(
     '/v1/staff',
     {
@@ -24,7 +24,7 @@ const staffRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'provider'], organization: { body: 'organizationId' } } },
     },
     async (request, reply) => {
-      const row = await createStaff(db, request.body);
+      const row = await createStaff(request.db, request.body);
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/staff/${row.id}`).send(toStaffMember(row));
     },
@@ -46,7 +46,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     async (request) => {
       const { limit, cursor, ...filter } = request.query;
       const scope = organizationScope(request.credential);
-      const rows = await listStaff(db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
+      const rows = await listStaff(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
       return toPage(request, rows, limit, toStaffMember);
     },
   );
@@ -64,7 +64,7 @@ const staffRoutes: Routes = async (app, { db }) => {
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
     async (request, reply) => {
-      const row = await getStaff(db, request.params.id, organizationScope(request.credential));
+      const row = await getStaff(request.db, request.params.id, organizationScope(request.credential));
       setEtag(reply, row.version);
       return toStaffMember(row);
     },
@@ -87,7 +87,7 @@ const staffRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      const row = await updateStaff(db, request.params.id, readIfMatch(request), request.body, scope);
+      const row = await updateStaff(request.db, request.params.id, readIfMatch(request), request.body, scope);
       setEtag(reply, row.version);
       return toStaffMember(row);
     },

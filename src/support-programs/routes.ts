@@ -22,7 +22,7 @@ const tags = ['support-programs'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 
-const supportProgramRoutes: Routes = async (app, { db }) => {
+const supportProgramRoutes: Routes = async (app) => {
   app.post(
     '/v1/clients/:clientId/support-programs',
     {
@@ -41,12 +41,12 @@ const supportProgramRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const scope = organizationScope(request.credential);
-      const { row, client } = await createProgram(db, request.params.clientId, request.body, scope);
+      const { row, client } = await createProgram(request.db, request.params.clientId, request.body, scope);
       setEtag(reply, row.version);
       return reply
         .code(201)
         .header('location', `/v1/clients/${row.client_id}/support-programs/${row.id}`)
-        .send(await toProgram(db, row, client));
+        .send(await toProgram(request.db, row, client));
     },
   );
 
@@ -64,11 +64,11 @@ const supportProgramRoutes: Routes = async (app, { db }) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
       const { limit, cursor, status } = request.query;
-      const rows = await listPrograms(db, client.id, { status, cursor: decodeCursor(cursor), limit });
+      const rows = await listPrograms(request.db, client.id, { status, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
-      return { items: await Promise.all(page.items.map((row) => toProgram(db, row, client))), next: page.next };
+      return { items: await Promise.all(page.items.map((row) => toProgram(request.db, row, client))), next: page.next };
     },
   );
 
@@ -86,9 +86,9 @@ const supportProgramRoutes: Routes = async (app, { db }) => {
     },
     async (request, reply) => {
       const { clientId, id } = request.params;
-      const { row, client } = await getProgram(db, clientId, id, organizationScope(request.credential));
+      const { row, client } = await getProgram(request.db, clientId, id, organizationScope(request.credential));
       setEtag(reply, row.version);
-      return toProgram(db, row, client);
+      return toProgram(request.db, row, client);
     },
   );
 
@@ -110,9 +110,9 @@ const supportProgramRoutes: Routes = async (app, { db }) => {
     async (request, reply) => {
       const { clientId, id } = request.params;
       const scope = organizationScope(request.credential);
-      const { row, client } = await updateProgram(db, clientId, id, readIfMatch(request), request.body, scope);
+      const { row, client } = await updateProgram(request.db, clientId, id, readIfMatch(request), request.body, scope);
       setEtag(reply, row.version);
-      return toProgram(db, row, client);
+      return toProgram(request.db, row, client);
     },
   );
 
@@ -131,7 +131,7 @@ const supportProgramRoutes: Routes = async (app, { db }) => {
     },
     async (request) => {
       const { clientId, id } = request.params;
-      return programFulfilment(db, clientId, id, request.query.month, organizationScope(request.credential));
+      return programFulfilment(request.db, clientId, id, request.query.month, organizationScope(request.credential));
     },
   );
 };

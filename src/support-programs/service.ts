@@ -3,7 +3,7 @@ import { monthRange } from '../calendar/zoned.js';
 import type { ClientWithCurrent } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import type { Db } from '../db/database.js';
-import { uniqueViolation } from '../db/errors.js';
+import { onUniqueViolation } from '../db/errors.js';
 import type { Component, PlannedActivity, SupportProgramRow } from '../db/schema.js';
 import { failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
@@ -72,15 +72,10 @@ async function validate(db: Db, organizationId: string, fields: ProgramFields): 
   if (errors.length) throw invalidFields('The support program breaks a rule.', errors);
 }
 
-async function oneActive<T>(clientId: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (uniqueViolation(error) === 'support_programs_one_active') {
-      throw new Conflict(`Client ${clientId} already has an active support program; complete or cancel it first.`);
-    }
-    throw error;
-  }
+function oneActive<T>(db: Db, clientId: string, write: () => Promise<T>): Promise<T> {
+  return onUniqueViolation(db, write, 'support_programs_one_active', () =>
+    new Conflict(`Client ${clientId} already has an active support program; complete or cancel it first.`),
+  );
 }
 
 export async function createProgram(db: Db, clientId: string, input: CreateSupportProgram, scope?: string) {
@@ -89,7 +84,7 @@ export async function createProgram(db: Db, clientId: string, input: CreateSuppo
     throw new Unprocessable(`Client ${clientId} is ${client.archived_at ? 'archived' : client.status}: no new support program.`);
   }
   await validate(db, client.organization_id, input);
-  const row = await oneActive(clientId, () =>
+  const row = await oneActive(db, clientId, () =>
     repository.insertProgram(db, {
       client_id: client.id,
       organization_id: client.organization_id,
@@ -133,7 +128,7 @@ export async function updateProgram(db: Db, clientId: string, id: string, ifMatc
     activities: input.activities ?? current.activities,
     draftedBy: input.draftedBy ?? current.drafted_by,
   });
-  const updated = await oneActive(clientId, () =>
+  const updated = await oneActive(db, clientId, () =>
     repository.updateProgram(db, id, ifMatch.version, {
       period_from: input.periodFrom,
       period_to: input.periodTo,
