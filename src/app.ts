@@ -20,6 +20,7 @@ import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
 import audit from './audit/plugin.js';
+import auditRoutes from './audit/routes.js';
 import auth from './http/auth.js';
 import errorHandler from './http/error-handler.js';
 import { TooManyRequests } from './http/errors.js';
@@ -27,6 +28,7 @@ import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
 import monitoringRoutes from './monitoring/routes.js';
+import partnerRoutes from './partners/routes.js';
 import organizationRoutes from './organizations/routes.js';
 import reportRoutes from './reports/routes.js';
 import staffRoutes from './staff/routes.js';
@@ -99,5 +101,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(implementationPlanRoutes, dependencies);
   await app.register(reportRoutes, dependencies);
   await app.register(monitoringRoutes, dependencies);
+  await app.register(partnerRoutes, dependencies);
+  await app.register(auditRoutes, dependencies);
   return app;
 }

@@ -26,3 +26,8 @@ export function isValidSnils(digits: string): boolean {
   if (Number(number) <= LAST_UNCHECKED) return true;
   return snilsCheckNumber(number) === Number(digits.slice(9));
 }
+
+/** All but the last five digits hidden, for medical partners: `***-***-445 95`. */
+export function maskSnils(digits: string): string {
+  return `***-***-${digits.slice(6, 9)} ${digits.slice(9)}`;
+}

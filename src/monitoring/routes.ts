@@ -237,7 +237,7 @@ const monitoringRoutes: Routes = async (app) => {
           ...problemResponses(400, 404),
         },
       },
-      config: { access: readers },
+      config: { access: readers, audit: { action: 'export', resource: 'monitoring_report' } },
     },
     async (request, reply) => {
       const row = await findReport(request.db, request.params.id, scopeOf(request));

@@ -23,6 +23,8 @@ interface Fixtures {
   programA: string;
   planA: string;
   reportA: string;
+  hospital: string;
+  agreementA: string;
 }
 
 interface Row {
@@ -407,6 +409,52 @@ const MATRIX: Record<string, Row> = {
     },
     expect: expect(200, 403, 200, 404, 403),
   },
+  'POST /v1/agreements': {
+    request: async ({ organizationA, hospital }) => ({
+      payload: { medicalOrganizationId: hospital, organizationIds: [organizationA], number: `№ ${unique()}`, signedOn: '2025-01-01', validFrom: '2025-01-01', validTo: '2026-12-31', scope: ['assessments'], status: 'suspended' },
+    }),
+    expect: expect(201, 201, 403, 403, 403),
+  },
+  'GET /v1/agreements': { request: async () => ({}), expect: expect(200, 200, 403, 403, 403) },
+  'GET /v1/agreements/{id}': {
+    request: async ({ agreementA }) => ({ url: `/v1/agreements/${agreementA}` }),
+    expect: expect(200, 200, 403, 403, 403),
+  },
+  'PATCH /v1/agreements/{id}': {
+    request: async ({ agreementA }, testApp) => {
+      const url = `/v1/agreements/${agreementA}`;
+      return { url, headers: await etag(testApp, url), payload: { status: 'suspended' } };
+    },
+    expect: expect(200, 200, 403, 403, 403),
+  },
+  'POST /v1/clients/{clientId}/consents': {
+    request: async ({ clientA }) => ({
+      url: `/v1/clients/${clientA}/consents`,
+      payload: { kind: 'medical_data_sharing', status: 'revoked', date: '2025-01-01', document: 'Заявление' },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/consents': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/consents` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/partner/clients': {
+    request: async () => ({ url: '/v1/partner/clients?snils=11223344595' }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
+  'GET /v1/partner/clients/{id}': {
+    request: async ({ clientA }) => ({ url: `/v1/partner/clients/${clientA}` }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
+  'GET /v1/partner/clients/{id}/assessments': {
+    request: async ({ clientA }) => ({ url: `/v1/partner/clients/${clientA}/assessments` }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
+  'GET /v1/audit-events': { request: async () => ({}), expect: expect(200, 200, 403, 403, 403) },
+  'GET /v1/clients/{clientId}/access-log': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/access-log` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),
@@ -444,6 +492,8 @@ t.test('access matrix', async (t) => {
     programA: '',
     planA: '',
     reportA: '',
+    hospital,
+    agreementA: '',
   };
   const ownType = await testApp.call(ADMIN_KEY, {
     method: 'POST',
@@ -474,6 +524,12 @@ t.test('access matrix', async (t) => {
   fixtures.planA = plan.json().id;
   const report = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId: organizationA, month: '2025-02' } });
   fixtures.reportA = report.json().id;
+  const agreement = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/agreements',
+    payload: { medicalOrganizationId: hospital, organizationIds: [organizationB], number: '№ 0', signedOn: '2025-01-01', validFrom: '2025-01-01', validTo: '2026-12-31', scope: ['assessments'] },
+  });
+  fixtures.agreementA = agreement.json().id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {

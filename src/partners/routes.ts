@@ -1,0 +1,228 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { findAssessment, finalHistory } from '../assessments/repository.js';
+import { AssessmentSchema, ClientParams } from '../assessments/schemas.js';
+import { toAssessments } from '../assessments/service.js';
+import { getClient } from '../clients/service.js';
+import { organizationScope } from '../http/auth.js';
+import { IdParams, Page } from '../http/common-schemas.js';
+import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { problemResponses } from '../http/problem.js';
+import type { Routes } from '../http/typebox.js';
+import { listAgreements, listConsents } from './repository.js';
+import {
+  AgreementListQuery,
+  AgreementSchema,
+  ConsentSchema,
+  CreateAgreementSchema,
+  CreateConsentSchema,
+  PartnerClientSchema,
+  PartnerSearchQuery,
+  UpdateAgreementSchema,
+} from './schemas.js';
+import {
+  addConsent,
+  createAgreement,
+  getAgreement,
+  partnerClient,
+  toAgreement,
+  toConsent,
+  toPartnerClient,
+  updateAgreement,
+  type PartnerRequest,
+} from './service.js';
+
+const regionalOnly = { roles: ['admin', 'regional'] } as const;
+const partnerOnly = { roles: ['medical_partner'] } as const;
+
+const partnerRoutes: Routes = async (app, { instruments }) => {
+  app.post(
+    '/v1/agreements',
+    {
+      schema: {
+        tags: ['agreements'],
+        operationId: 'createAgreement',
+        summary: 'Register an agreement on interagency cooperation with a medical organization',
+        body: CreateAgreementSchema,
+        response: { 201: AgreementSchema, ...problemResponses(400, 422) },
+      },
+      config: { access: regionalOnly },
+    },
+    async (request, reply) => {
+      const row = await createAgreement(request.db, request.body);
+      setEtag(reply, row.version);
+      return reply.code(201).header('location', `/v1/agreements/${row.id}`).send(toAgreement(row));
+    },
+  );
+
+  app.get(
+    '/v1/agreements',
+    {
+      schema: {
+        tags: ['agreements'],
+        operationId: 'listAgreements',
+        summary: 'List agreements',
+        querystring: AgreementListQuery,
+        response: { 200: Page(AgreementSchema, 'AgreementPage'), ...problemResponses(400) },
+      },
+      config: { access: regionalOnly },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query;
+      const rows = await listAgreements(request.db, { ...filter, cursor: decodeCursor(cursor), limit });
+      return toPage(request, rows, limit, toAgreement);
+    },
+  );
+
+  app.get(
+    '/v1/agreements/:id',
+    {
+      schema: {
+        tags: ['agreements'],
+        operationId: 'getAgreement',
+        summary: 'Get an agreement',
+        params: IdParams,
+        response: { 200: AgreementSchema, ...problemResponses(400, 404) },
+      },
+      config: { access: regionalOnly },
+    },
+    async (request, reply) => {
+      const row = await getAgreement(request.db, request.params.id);
+      setEtag(reply, row.version);
+      return toAgreement(row);
+    },
+  );
+
+  app.patch(
+    '/v1/agreements/:id',
+    {
+      schema: {
+        tags: ['agreements'],
+        operationId: 'updateAgreement',
+        summary: 'Change, suspend or terminate an agreement',
+        params: IdParams,
+        headers: IfMatchHeaders,
+        body: UpdateAgreementSchema,
+        response: { 200: AgreementSchema, ...problemResponses(400, 404, 412, 422, 428) },
+      },
+      config: { access: regionalOnly },
+    },
+    async (request, reply) => {
+      const row = await updateAgreement(request.db, request.params.id, readIfMatch(request), request.body);
+      setEtag(reply, row.version);
+      return toAgreement(row);
+    },
+  );
+
+  app.post(
+    '/v1/clients/:clientId/consents',
+    {
+      schema: {
+        tags: ['consents'],
+        operationId: 'recordConsent',
+        summary: 'Record a client’s consent to share medical data, or its revocation',
+        description: 'The latest record of a kind (by date, then entry) decides.',
+        params: ClientParams,
+        body: CreateConsentSchema,
+        response: { 201: ConsentSchema, ...problemResponses(400, 404, 422) },
+      },
+      config: { access: { roles: ['admin', 'provider'] } },
+    },
+    async (request, reply) => {
+      const row = await addConsent(request.db, request.params.clientId, request.body, organizationScope(request.credential));
+      return reply.code(201).send(toConsent(row));
+    },
+  );
+
+  app.get(
+    '/v1/clients/:clientId/consents',
+    {
+      schema: {
+        tags: ['consents'],
+        operationId: 'listConsents',
+        summary: 'A client’s consent records, oldest first',
+        params: ClientParams,
+        response: { 200: Type.Object({ items: Type.Array(ConsentSchema), next: Type.Null() }), ...problemResponses(400, 404) },
+      },
+      config: { access: { roles: ['admin', 'regional', 'provider'] } },
+    },
+    async (request) => {
+      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      return { items: (await listConsents(request.db, client.id)).map(toConsent), next: null };
+    },
+  );
+
+  const partner = (request: FastifyRequest): PartnerRequest => ({
+    db: request.db,
+    credentialId: request.credential.id,
+    medicalOrganizationId: request.credential.organizationId!,
+    requestId: request.id,
+    sourceIp: request.ip,
+  });
+
+  const partnerView = async (request: FastifyRequest, client: Awaited<ReturnType<typeof partnerClient>>) => {
+    const current = client.current_assessment_id ? await findAssessment(request.db, client.current_assessment_id) : undefined;
+    const hours = current
+      ? { optimal: current.hours_optimal, minimal: current.hours_minimal, byLivingSituation: current.hours_by_living_situation }
+      : null;
+    return toPartnerClient(client, hours);
+  };
+
+  const partnerDescription =
+    'Only within an active agreement that covers the client’s organization and has the assessments scope, and while the ' +
+    'client’s consent is granted; every other case answers the same 404 as an unknown client. Every request is audited.';
+
+  app.get(
+    '/v1/partner/clients',
+    {
+      schema: {
+        tags: ['partner'],
+        operationId: 'findPartnerClient',
+        summary: 'Find a client by exact SNILS (medical partners)',
+        description: partnerDescription,
+        querystring: PartnerSearchQuery,
+        response: { 200: PartnerClientSchema, ...problemResponses(400, 404) },
+      },
+      config: { access: partnerOnly },
+    },
+    async (request) => partnerView(request, await partnerClient(partner(request), { snils: request.query.snils }, 'client')),
+  );
+
+  app.get(
+    '/v1/partner/clients/:id',
+    {
+      schema: {
+        tags: ['partner'],
+        operationId: 'getPartnerClient',
+        summary: 'A client’s functional state (medical partners)',
+        description: partnerDescription,
+        params: IdParams,
+        response: { 200: PartnerClientSchema, ...problemResponses(400, 404) },
+      },
+      config: { access: partnerOnly },
+    },
+    async (request) => partnerView(request, await partnerClient(partner(request), { id: request.params.id }, 'client')),
+  );
+
+  app.get(
+    '/v1/partner/clients/:id/assessments',
+    {
+      schema: {
+        tags: ['partner'],
+        operationId: 'listPartnerAssessments',
+        summary: 'A client’s final assessments with the item breakdown (medical partners)',
+        description: partnerDescription,
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(AssessmentSchema), next: Type.Null() }), ...problemResponses(400, 404) },
+      },
+      config: { access: partnerOnly },
+    },
+    async (request) => {
+      const client = await partnerClient(partner(request), { id: request.params.id }, 'assessment');
+      return { items: await toAssessments(instruments, await finalHistory(request.db, client.id)), next: null };
+    },
+  );
+};
+
+export default partnerRoutes;
