@@ -15,6 +15,7 @@ import clientRoutes from './clients/routes.js';
 import { corsOrigins, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import departmentRoutes from './departments/routes.js';
+import fhirRoutes from './fhir/routes.js';
 import healthRoutes from './health/routes.js';
 import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
@@ -103,5 +104,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(monitoringRoutes, dependencies);
   await app.register(partnerRoutes, dependencies);
   await app.register(auditRoutes, dependencies);
+  await app.register(fhirRoutes, dependencies);
   return app;
 }

@@ -4,7 +4,7 @@ import { findActiveKeyBySecret, touchKey } from '../api-keys/repository.js';
 import { secretsEqual } from '../api-keys/secrets.js';
 import type { Db } from '../db/database.js';
 import { Forbidden, NotFound, Unauthorized } from './errors.js';
-import { problemResponses } from './problem.js';
+import { isFhirPath, outcomeResponses, problemResponses } from './problem.js';
 
 export const ROLES = ['admin', 'regional', 'provider', 'medical_partner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,7 +38,9 @@ declare module 'fastify' {
 }
 
 /** Routes under these prefixes are the API and must declare their access; the rest is public. */
-const PROTECTED_PREFIXES = ['/v1/'];
+const PROTECTED_PREFIXES = ['/v1/', '/fhir/'];
+/** Public despite its prefix: what a FHIR client reads before it authenticates. */
+const PUBLIC_ROUTES = new Set(['/fhir/r4/metadata']);
 
 /** Roles that see every organization; the others are held to their own. */
 const ALL_ORGANIZATIONS: ReadonlySet<Role> = new Set(['admin', 'regional']);
@@ -77,7 +79,7 @@ export default fp(
     }
 
     app.addHook('onRoute', (route: RouteOptions) => {
-      const isProtected = PROTECTED_PREFIXES.some((prefix) => route.url.startsWith(prefix));
+      const isProtected = PROTECTED_PREFIXES.some((prefix) => route.url.startsWith(prefix)) && !PUBLIC_ROUTES.has(route.url);
       const access = route.config?.access;
       if (!isProtected) return;
       if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`);
@@ -121,7 +123,8 @@ function documentAccess(route: RouteOptions, access: Access): void {
   const roles = access.roles.map((role) => (ALL_ORGANIZATIONS.has(role) ? role : `${role} (own organization)`));
   schema.security = [{ bearerAuth: [] }];
   schema.description = [schema.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n');
-  schema.response = { ...problemResponses(401, 403, 429), ...(schema.response as object) };
+  const errors = isFhirPath(route.url) ? outcomeResponses(401, 403, 429) : problemResponses(401, 403, 429);
+  schema.response = { ...errors, ...(schema.response as object) };
 }
 
 function bearerToken(header: string | undefined): string | undefined {

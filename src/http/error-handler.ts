@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DatabaseUnavailable, NotFound, type ProblemExtensions } from './errors.js';
-import { PROBLEM_CONTENT_TYPE, type FieldError, type Problem } from './problem.js';
+import { operationOutcome } from '../fhir/resources.js';
+import { FHIR_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, isFhirPath, type FieldError, type Problem } from './problem.js';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
 
@@ -43,6 +44,9 @@ export function sendProblem(
   extensions: ProblemExtensions = {},
   type?: string,
 ): FastifyReply {
+  if (isFhirPath(request.url)) {
+    return reply.code(status).type(`${FHIR_CONTENT_TYPE}; charset=utf-8`).send(operationOutcome(status, detail));
+  }
   const problem: Problem = {
     type: type ? `/problems/${type}` : 'about:blank',
     title: STATUS_CODES[status] ?? 'Error',

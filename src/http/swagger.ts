@@ -45,6 +45,7 @@ export default fp(
           { name: 'consents', description: 'Clients’ consent to share medical data' },
           { name: 'partner', description: 'What a medical partner may read, under an agreement and consent' },
           { name: 'audit', description: 'The append-only audit trail' },
+          { name: 'fhir', description: 'FHIR R4 views for medical systems (application/fhir+json)' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

@@ -142,20 +142,30 @@ export async function partnerClient(context: PartnerRequest, lookup: { id: strin
     'id' in lookup
       ? await findClient(db, lookup.id)
       : await findClientBy(db, 'snils', canonicalSnils(lookup.snils)).then((hit) => (hit ? findClient(db, hit.id) : undefined));
-  const scopes = found ? await repository.partnerScopes(db, context.medicalOrganizationId, found.id, today()) : [];
+  return authorizePartner(context, found, resource, 'id' in lookup ? lookup.id : null);
+}
+
+/** Lets the partner see `client` if it may (else the one 404), and audits the decision either way. */
+export async function authorizePartner(
+  context: PartnerRequest,
+  client: ClientWithCurrent | undefined,
+  resource: string,
+  requestedId: string | null,
+): Promise<ClientWithCurrent> {
+  const scopes = client ? await repository.partnerScopes(context.db, context.medicalOrganizationId, client.id, today()) : [];
   const allowed = scopes.includes('assessments');
-  await recordAuditEvent(db, {
+  await recordAuditEvent(context.db, {
     credential_id: context.credentialId,
     role: 'medical_partner',
     organization_id: context.medicalOrganizationId,
     action: 'read',
     resource_type: resource,
-    resource_id: found?.id ?? ('id' in lookup ? lookup.id : null),
-    client_id: found?.id ?? null,
+    resource_id: requestedId ?? client?.id ?? null,
+    client_id: client?.id ?? null,
     request_id: context.requestId,
     outcome: allowed ? 'allowed' : 'denied',
     source_ip: context.sourceIp,
   });
-  if (!found || !allowed) throw UNAVAILABLE();
-  return found;
+  if (!client || !allowed) throw UNAVAILABLE();
+  return client;
 }
