@@ -17,6 +17,8 @@ import type { Db } from './db/database.js';
 import departmentRoutes from './departments/routes.js';
 import fhirRoutes from './fhir/routes.js';
 import healthRoutes from './health/routes.js';
+import changeRoutes from './integration/changes.js';
+import { idempotencyClaim, idempotencyRecord } from './integration/idempotency.js';
 import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
@@ -85,9 +87,17 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(errorHandler);
   await app.register(openapi);
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
+  await app.register(idempotencyClaim, { db });
   await app.register(audit, { db });
+  await app.register(idempotencyRecord, { db });
 
-  const dependencies = { config, db, instruments: new InstrumentCatalog(db) };
+  const instruments = new InstrumentCatalog(db);
+  // Loaded before the first request: a write holding its transaction's connection then never waits
+  // for a second one to read the forms. Best effort: without a database it loads on first use.
+  app.addHook('onReady', async () => {
+    await instruments.all().catch(() => undefined);
+  });
+  const dependencies = { config, db, instruments };
   await app.register(healthRoutes, dependencies);
   await app.register(apiKeyRoutes, dependencies);
   await app.register(organizationRoutes, dependencies);
@@ -105,5 +115,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(partnerRoutes, dependencies);
   await app.register(auditRoutes, dependencies);
   await app.register(fhirRoutes, dependencies);
+  await app.register(changeRoutes, dependencies);
   return app;
 }

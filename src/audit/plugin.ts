@@ -119,5 +119,5 @@ export default fp(
       }
     });
   },
-  { name: 'audit', dependencies: ['auth'] },
+  { name: 'audit', dependencies: ['auth', 'idempotency-claim'] },
 );

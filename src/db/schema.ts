@@ -336,6 +336,30 @@ export interface AuditEventTable {
   source_ip: string | null;
 }
 
+export interface IdempotencyKeyTable {
+  credential: string;
+  key: string;
+  request_hash: string;
+  route: string;
+  status_code: number | null;
+  content_type: string | null;
+  location: string | null;
+  etag: string | null;
+  body: string | null;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface ChangeTable {
+  seq: Generated<number>;
+  xid: Generated<string>;
+  entity_type: string;
+  entity_id: string;
+  operation: 'create' | 'update';
+  version: number;
+  organization_id: string;
+  at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
@@ -361,6 +385,8 @@ export interface Database {
   agreement_organizations: { agreement_id: string; organization_id: string };
   consents: ConsentTable;
   audit_events: AuditEventTable;
+  idempotency_keys: IdempotencyKeyTable;
+  changes: ChangeTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;

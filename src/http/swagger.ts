@@ -46,6 +46,7 @@ export default fp(
           { name: 'partner', description: 'What a medical partner may read, under an agreement and consent' },
           { name: 'audit', description: 'The append-only audit trail' },
           { name: 'fhir', description: 'FHIR R4 views for medical systems (application/fhir+json)' },
+          { name: 'changes', description: 'The change feed for regional information systems' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

@@ -455,6 +455,7 @@ const MATRIX: Record<string, Row> = {
     request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/access-log` }),
     expect: expect(200, 200, 200, 404, 403),
   },
+  'GET /v1/changes': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),

@@ -33,7 +33,7 @@ t.test('FHIR R4 views', async (t) => {
     t.match(metadata.headers['content-type'], /^application\/fhir\+json/);
     t.equal(metadata.json().fhirVersion, '4.0.1');
     // The packaged schema predates R4's technical correction 4.0.1 and knows only 4.0.0.
-    valid({ ...metadata.json(), fhirVersion: '4.0.0' }, 'CapabilityStatement');
+    valid({ ...(metadata.json() as object), fhirVersion: '4.0.0' }, 'CapabilityStatement');
     for (const id of ['bfd-home-2019', 'bfd-inpatient-2019']) {
       const response = await fhir(`/fhir/r4/Questionnaire/${id}`);
       t.equal(response.statusCode, 200);

@@ -1,0 +1,105 @@
+import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { organizationScope } from '../http/auth.js';
+import { Uuid } from '../http/common-schemas.js';
+import { invalidParameter } from '../http/errors.js';
+import { problemResponses } from '../http/problem.js';
+import type { Routes } from '../http/typebox.js';
+
+const ChangeSchema = Type.Object({
+  type: Type.Union(['client', 'assessment', 'support_program', 'activity'].map((value) => Type.Literal(value))),
+  id: Uuid,
+  operation: Type.Union([Type.Literal('create'), Type.Literal('update')]),
+  version: Type.Integer({ description: 'The record’s version after the change (its ETag).' }),
+  organizationId: Uuid,
+  at: Type.String({ format: 'date-time' }),
+});
+
+const ChangesPage = Type.Object(
+  {
+    items: Type.Array(ChangeSchema),
+    cursor: Type.String({ description: 'Send as `since` next time; unchanged when nothing new has committed.' }),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'The next page when this one was full.' }),
+  },
+  { title: 'ChangesPage' },
+);
+
+interface Position {
+  xid: string;
+  seq: number;
+}
+
+const encode = ({ xid, seq }: Position) => Buffer.from(`${xid}.${seq}`).toString('base64url');
+
+function decode(cursor: string | undefined): Position {
+  if (cursor === undefined) return { xid: '0', seq: 0 };
+  const match = /^(\d{1,20})\.(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw invalidParameter('querystring', '/since', 'is not a cursor this service issued');
+  return { xid: match[1]!, seq: Number(match[2]) };
+}
+
+/**
+ * Changes after `since`, of transactions that no running transaction can precede any more: only
+ * rows whose transaction id is below the snapshot's xmin are read, in (transaction, change) order.
+ * A transaction still running holds the feed back at its own id, so a page never skips a change
+ * that commits later, and no change is read twice.
+ */
+export async function readChanges(db: Db, since: Position, limit: number, scope?: string) {
+  const { rows } = await sql<{ seq: number; xid: string; entity_type: string; entity_id: string; operation: string; version: number; organization_id: string; at: Date }>`
+    SELECT seq, xid::text AS xid, entity_type, entity_id, operation, version, organization_id, at
+    FROM changes
+    WHERE (xid, seq) > (${since.xid}::xid8, ${since.seq}::bigint)
+      AND xid < pg_snapshot_xmin(pg_current_snapshot())
+      ${scope ? sql`AND organization_id = ${scope}` : sql``}
+    ORDER BY xid, seq
+    LIMIT ${limit}
+  `.execute(db);
+  return rows;
+}
+
+const changeRoutes: Routes = async (app) => {
+  app.get(
+    '/v1/changes',
+    {
+      schema: {
+        tags: ['changes'],
+        operationId: 'listChanges',
+        summary: 'What changed since the last visit: clients, assessments, support programs and activities',
+        description:
+          'Creations and updates in the order their transactions became final. Follow `cursor` (as `since`); nothing is missed or ' +
+          'repeated, also while writes go on. A provider sees its own organization’s changes.',
+        querystring: Type.Object(
+          {
+            since: Type.Optional(Type.String({ maxLength: 100, description: 'The cursor of the previous answer; absent: from the start.' })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ChangesPage, ...problemResponses(400) },
+      },
+      config: { access: { roles: ['admin', 'regional', 'provider'] } },
+    },
+    async (request) => {
+      const { since, limit } = request.query;
+      const position = decode(since);
+      const rows = await readChanges(request.db, position, limit, organizationScope(request.credential));
+      const last = rows.at(-1);
+      const cursor = encode(last ? { xid: last.xid, seq: last.seq } : position);
+      return {
+        items: rows.map((row) => ({
+          type: row.entity_type as 'client',
+          id: row.entity_id,
+          operation: row.operation as 'create',
+          version: row.version,
+          organizationId: row.organization_id,
+          at: row.at.toISOString(),
+        })),
+        cursor,
+        next: rows.length === limit ? `/v1/changes?since=${cursor}&limit=${limit}` : null,
+      };
+    },
+  );
+};
+
+export default changeRoutes;

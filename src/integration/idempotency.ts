@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { Conflict, invalidParameter, withProblem, Unprocessable } from '../http/errors.js';
+
+/** Set on a replayed answer, so clients (and the audit trail) can tell it from a first one. */
+export const REPLAY_HEADER = 'idempotent-replayed';
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const TTL = sql`interval '24 hours'`;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyClaim?: { credential: string; key: string };
+  }
+}
+
+const credentialOf = (request: FastifyRequest) => request.credential.id ?? `env:${request.credential.role}`;
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('base64url');
+}
+
+/**
+ * `Idempotency-Key` on every create (POST): the first request with a key runs and its answer is
+ * kept for 24 hours per credential; a retry with the same body gets that answer again (status,
+ * body, Location, ETag) without a second record; the same key with another body is a 422; a retry
+ * while the first is still running is a 409. Concurrent retries race for one row: exactly one runs.
+ */
+export const idempotencyClaim = fp(
+  async function idempotencyClaim(app: FastifyInstance, { db }: { db: Db }) {
+    // Every create documents the header, so Swagger UI and generated clients offer it.
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (route.method !== 'POST' || !route.url.startsWith('/v1/')) return;
+      const schema = (route.schema ??= {}) as { headers?: { type?: string; properties?: Record<string, unknown> } };
+      schema.headers = {
+        ...schema.headers,
+        type: 'object',
+        properties: {
+          ...schema.headers?.properties,
+          'idempotency-key': {
+            type: 'string',
+            description: 'Makes a retry safe: the same key with the same body answers the first result again for 24 hours.',
+            examples: ['3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f'],
+          },
+        },
+      };
+    });
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      const key = request.headers['idempotency-key'];
+      if (request.method !== 'POST' || key === undefined || !request.credential) return;
+      if (typeof key !== 'string' || !KEY.test(key)) {
+        throw invalidParameter('headers', '/idempotency-key', 'must be 1-200 visible ASCII characters');
+      }
+      const credential = credentialOf(request);
+      const hash = requestHash(request);
+      await db.deleteFrom('idempotency_keys').where('credential', '=', credential).where('key', '=', key).where(sql<boolean>`created_at < now() - ${TTL}`).execute();
+      const claimed = await db
+        .insertInto('idempotency_keys')
+        .values({ credential, key, request_hash: hash, route: request.routeOptions.url ?? request.url })
+        .onConflict((conflict) => conflict.columns(['credential', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      if (claimed) {
+        request.idempotencyClaim = { credential, key };
+        return;
+      }
+      const stored = await db.selectFrom('idempotency_keys').selectAll().where('credential', '=', credential).where('key', '=', key).executeTakeFirstOrThrow();
+      if (stored.request_hash !== hash) {
+        throw withProblem(new Unprocessable('This Idempotency-Key was used with another request; use a new key for a new request.'), {
+          errors: [{ in: 'headers', pointer: '/idempotency-key', message: 'was used with another request' }],
+        });
+      }
+      if (stored.status_code === null) throw new Conflict('A request with this Idempotency-Key is still running; retry shortly.');
+      reply.code(stored.status_code).header(REPLAY_HEADER, 'true');
+      if (stored.location) reply.header('location', stored.location);
+      if (stored.etag) reply.header('etag', stored.etag);
+      if (stored.content_type) reply.type(stored.content_type);
+      return reply.send(stored.body);
+    });
+  },
+  // Before the audit plugin: the claim must be visible to concurrent retries at once, outside the
+  // write's transaction, and a replay must not open one.
+  { name: 'idempotency-claim', dependencies: ['auth'] },
+);
+
+/** Keeps the answer of a claimed request, after its transaction committed. */
+export const idempotencyRecord = fp(
+  async function idempotencyRecord(app: FastifyInstance, { db }: { db: Db }) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotencyClaim;
+      if (!claim) return payload;
+      request.idempotencyClaim = undefined;
+      const where = db.updateTable('idempotency_keys').where('credential', '=', claim.credential).where('key', '=', claim.key);
+      if (reply.statusCode >= 500) {
+        // A failure of ours is not an answer to keep: the key is free for the retry.
+        await db.deleteFrom('idempotency_keys').where('credential', '=', claim.credential).where('key', '=', claim.key).execute();
+        return payload;
+      }
+      await where
+        .set({
+          status_code: reply.statusCode,
+          content_type: String(reply.getHeader('content-type') ?? ''),
+          location: (reply.getHeader('location') as string | undefined) ?? null,
+          etag: (reply.getHeader('etag') as string | undefined) ?? null,
+          body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+        })
+        .execute();
+      return payload;
+    });
+
+    // A request that never got to answer frees its key.
+    app.addHook('onResponse', async (request) => {
+      const claim = request.idempotencyClaim;
+      if (claim) await db.deleteFrom('idempotency_keys').where('credential', '=', claim.credential).where('key', '=', claim.key).execute();
+    });
+  },
+  { name: 'idempotency-record', dependencies: ['audit'] },
+);
