@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
-import type { ObservationRow, QuestionnaireRow } from '../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { ObservationRow, ObservationTable, QuestionnaireRow, QuestionnaireTable, SpecialistReportTable } from '../db/schema.js';
 import { after } from '../http/pagination.js';
 
 /** A client's questionnaires or observations, in the order they were entered. */
@@ -39,4 +40,20 @@ export async function listSpecialistReports(
     .orderBy('id')
     .limit(filter.limit + 1)
     .execute();
+}
+
+export async function findTemplate(db: Db, id: string) {
+  return db.selectFrom('questionnaire_templates').select(['id', 'definition']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertQuestionnaire(db: Db, row: Insertable<QuestionnaireTable>) {
+  return db.insertInto('questionnaires').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertObservation(db: Db, row: Insertable<ObservationTable>) {
+  return db.insertInto('observations').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertSpecialistReport(db: Db, row: Insertable<SpecialistReportTable>) {
+  return db.insertInto('specialist_reports').values(row).returningAll().executeTakeFirstOrThrow();
 }

@@ -7,6 +7,7 @@ import { invalidFields } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
 import { staffOfOrganization } from '../staff/repository.js';
 import { INDICATORS, INDICATOR_NAMES, type Indicator } from './indicators.js';
+import * as repository from './input-repository.js';
 import type { CreateObservation, CreateQuestionnaire, CreateSpecialistReport } from './input-schemas.js';
 
 type Pointer = Omit<FieldError, 'in'>;
@@ -59,14 +60,12 @@ export async function addQuestionnaire(db: Db, clientId: string, input: CreateQu
   const client = await getClient(db, clientId, scope);
   const errors: Pointer[] = [];
   const templateId = input.templateId ?? 'milieu-questionnaire-2025';
-  const template = await db.selectFrom('questionnaire_templates').select('id').where('id', '=', templateId).executeTakeFirst();
+  const template = await repository.findTemplate(db, templateId);
   if (!template) errors.push({ pointer: '/templateId', message: 'is not a questionnaire template' });
   checkDay(input.filledOn, '/filledOn', errors);
   await checkStaff(db, client.organization_id, input.helpedBy, '/helpedBy', errors);
   if (errors.length) throw invalidFields('The questionnaire breaks a rule.', errors);
-  return db
-    .insertInto('questionnaires')
-    .values({
+  return repository.insertQuestionnaire(db, {
       client_id: client.id,
       organization_id: client.organization_id,
       template_id: templateId,
@@ -75,10 +74,8 @@ export async function addQuestionnaire(db: Db, clientId: string, input: CreateQu
       ...input.ratings,
       satisfaction_process: input.satisfaction.process,
       satisfaction_results: input.satisfaction.results,
-      wishes: input.wishes ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    wishes: input.wishes ?? null,
+  });
 }
 
 export async function addObservation(db: Db, clientId: string, input: CreateObservation, scope?: string) {
@@ -88,19 +85,15 @@ export async function addObservation(db: Db, clientId: string, input: CreateObse
   await checkStaff(db, client.organization_id, input.staffId, '/staffId', errors);
   if (errors.length) throw invalidFields('The observation breaks a rule.', errors);
   const ratings = Object.fromEntries(INDICATOR_NAMES.map((name) => [INDICATORS[name].column, input.indicators[name]!]));
-  return db
-    .insertInto('observations')
-    .values({
+  return repository.insertObservation(db, {
       client_id: client.id,
       organization_id: client.organization_id,
       observed_on: input.observedOn,
       staff_id: input.staffId,
       method: input.method,
       ...(ratings as Record<(typeof INDICATORS)[Indicator]['column'], number>),
-      note: input.note ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    note: input.note ?? null,
+  });
 }
 
 export async function addSpecialistReport(db: Db, input: CreateSpecialistReport) {
@@ -111,16 +104,12 @@ export async function addSpecialistReport(db: Db, input: CreateSpecialistReport)
   }
   if (input.month > today().slice(0, 7)) errors.push({ pointer: '/month', message: 'is in the future' });
   if (errors.length) throw invalidFields('The report breaks a rule.', errors);
-  return db
-    .insertInto('specialist_reports')
-    .values({
+  return repository.insertSpecialistReport(db, {
       organization_id: input.organizationId,
       department_id: input.departmentId ?? null,
       staff_id: input.staffId,
       month: input.month,
       text: input.text,
-      counts: JSON.stringify(input.counts),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    counts: JSON.stringify(input.counts),
+  });
 }

@@ -24,7 +24,7 @@ import {
   SpecialistReportSchema,
 } from './input-schemas.js';
 import { addObservation, addQuestionnaire, addSpecialistReport, toObservation, toQuestionnaire, toSpecialistReport } from './input-service.js';
-import { listClientInputs, listSpecialistReports } from './input-repository.js';
+import { findTemplate, listClientInputs, listSpecialistReports } from './input-repository.js';
 import { buildMonthlyReport } from './report.js';
 import {
   CreateMonitoringReportSchema,
@@ -93,7 +93,7 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const row = await request.db.selectFrom('questionnaire_templates').select('definition').where('id', '=', request.params.templateId).executeTakeFirst();
+      const row = await findTemplate(request.db, request.params.templateId);
       if (!row) throw new NotFound('Questionnaire template', request.params.templateId);
       return row.definition;
     },
