@@ -46,6 +46,13 @@ export async function startEmbeddedPostgres({
   if (asRoot) await chmod(root, 0o755);
   const clusterDir = join(root, 'postgres');
   const password = await readOrCreateSecret(join(root, 'postgres-password'));
+  const url = (listening: number) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listening}/${database}`;
+  // Already running for another process on this DATA_DIR (`npm start` while `npm run seed:demo`):
+  // share it instead of starting a second server on the same files, and leave stopping to its owner.
+  const running = await runningServer(clusterDir);
+  if (running) return { url: url(running), port: running, stop: async () => undefined };
+
   const listenPort = port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -68,9 +75,21 @@ export async function startEmbeddedPostgres({
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
 
-  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listenPort}/${database}`;
-  await createDatabaseIfMissing(url.replace(/\/[^/]+$/, '/postgres'), database);
-  return { url, port: listenPort, stop: () => server.stop() };
+  await createDatabaseIfMissing(url(listenPort).replace(/\/[^/]+$/, '/postgres'), database);
+  return { url: url(listenPort), port: listenPort, stop: () => server.stop() };
+}
+
+/** The port of a live postmaster on the cluster (its postmaster.pid: pid, directory, start, port …). */
+async function runningServer(clusterDir: string): Promise<number | undefined> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch {
+    return undefined; // a stale file from a crash: PostgreSQL recovers it on start
+  }
+  return Number(port);
 }
 
 async function readOrCreateSecret(path: string): Promise<string> {
