@@ -17,6 +17,7 @@ import type { Db } from './db/database.js';
 import departmentRoutes from './departments/routes.js';
 import fhirRoutes from './fhir/routes.js';
 import healthRoutes from './health/routes.js';
+import bulkRoutes from './bulk/routes.js';
 import changeRoutes from './integration/changes.js';
 import { idempotencyClaim, idempotencyRecord } from './integration/idempotency.js';
 import implementationPlanRoutes from './implementation-plans/routes.js';
@@ -116,5 +117,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(auditRoutes, dependencies);
   await app.register(fhirRoutes, dependencies);
   await app.register(changeRoutes, dependencies);
+  await app.register(bulkRoutes, dependencies);
   return app;
 }

@@ -2,7 +2,7 @@ import { addMonths, today } from '../calendar/dates.js';
 import { getClient } from '../clients/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
 import { inTransaction, type Db } from '../db/database.js';
-import type { AssessmentRow, ClientRow } from '../db/schema.js';
+import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
 import { failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields } from '../http/errors.js';
@@ -71,39 +71,99 @@ interface AssessmentFields {
   nextCheckOn?: string;
 }
 
-function checkClientAssessable(client: ClientRow): void {
-  if (client.archived_at) throw new Unprocessable(`Client ${client.id} is archived: it takes no new assessment.`);
-  if (client.status === 'deceased') throw new Unprocessable(`Client ${client.id} is deceased: it takes no new assessment.`);
+/** Why the client takes no assessment, or undefined when it does. */
+export function notAssessable(client: ClientRow): string | undefined {
+  if (client.archived_at) return `Client ${client.id} is archived: it takes no new assessment.`;
+  if (client.status === 'deceased') return `Client ${client.id} is deceased: it takes no new assessment.`;
+  return undefined;
 }
 
-/** Every rule an assessment must meet, reported together with the exact field of each. */
-async function validate(db: Db, client: ClientRow, instrument: Instrument, fields: AssessmentFields, extra: Pointer[] = []) {
+function checkClientAssessable(client: ClientRow): void {
+  const reason = notAssessable(client);
+  if (reason) throw new Unprocessable(reason);
+}
+
+/** Every rule an assessment must meet, with the exact field of each, and the result its answers give. */
+export function assessmentRules(client: ClientRow, instrument: Instrument, fields: AssessmentFields, staff: Set<string>, extra: Pointer[] = []) {
   const errors: Pointer[] = [...extra];
   if (fields.assessedOn > today()) errors.push({ pointer: '/assessedOn', message: 'is in the future' });
   else if (fields.assessedOn < client.birth_date) errors.push({ pointer: '/assessedOn', message: 'is before the client’s birth' });
   if (fields.nextCheckOn !== undefined) {
     if (fields.nextCheckOn <= fields.assessedOn) errors.push({ pointer: '/nextCheckOn', message: 'must be after assessedOn' });
   }
-  const staff = await staffOfOrganization(db, client.organization_id, fields.conductedBy);
   fields.conductedBy.forEach((id, index) => {
     if (!staff.has(id)) errors.push({ pointer: `/conductedBy/${index}`, message: 'is not a staff member of the client’s organization' });
   });
   const evaluation = evaluate(instrument, fields.answers, fields.livingSituation);
   errors.push(...evaluation.errors);
+  return { errors, evaluation: evaluation as Required<typeof evaluation> };
+}
+
+async function validate(db: Db, client: ClientRow, instrument: Instrument, fields: AssessmentFields, extra: Pointer[] = []) {
+  const staff = await staffOfOrganization(db, client.organization_id, fields.conductedBy);
+  const { errors, evaluation } = assessmentRules(client, instrument, fields, staff, extra);
   if (errors.length) throw invalidFields('The assessment breaks a rule of the form.', errors);
-  return evaluation as Required<typeof evaluation>;
+  return evaluation;
+}
+
+/** Why the client cannot be assessed on this instrument, or undefined when it can. */
+export function instrumentProblem(instrument: Instrument | undefined, client: ClientRow): { detail: string; error: Pointer } | undefined {
+  const pointer = '/instrumentId';
+  if (!instrument) return { detail: 'Unknown instrument.', error: { pointer, message: 'is not an instrument; see GET /v1/instruments' } };
+  if (instrument.careForm === client.care_form) return undefined;
+  return {
+    detail: 'The form does not match the client’s care form.',
+    error: { pointer, message: `is the form for ${instrument.careForm} care; the client receives ${client.care_form} care` },
+  };
 }
 
 async function instrumentFor(catalog: InstrumentCatalog, client: ClientRow, instrumentId: string): Promise<Instrument> {
   const instrument = await catalog.find(instrumentId);
-  const pointer = '/instrumentId';
-  if (!instrument) throw invalidFields('Unknown instrument.', [{ pointer, message: `is not an instrument; see GET /v1/instruments` }]);
-  if (instrument.careForm !== client.care_form) {
-    throw invalidFields('The form does not match the client’s care form.', [
-      { pointer, message: `is the form for ${instrument.careForm} care; the client receives ${client.care_form} care` },
-    ]);
-  }
-  return instrument;
+  const problem = instrumentProblem(instrument, client);
+  if (problem) throw invalidFields(problem.detail, [problem.error]);
+  return instrument!;
+}
+
+/** The stored result of scoring: what reports and lists read without scoring again. */
+function resultColumns(evaluation: Evaluation) {
+  return {
+    score_quarters: evaluation.quarters,
+    dependency_group: evaluation.group.group,
+    self_care_reduction: evaluation.group.selfCareReduction,
+    hours_optimal: evaluation.hours.optimal,
+    hours_minimal: evaluation.hours.minimal,
+    hours_by_living_situation: evaluation.hours.byLivingSituation,
+  };
+}
+
+type Evaluation = ReturnType<typeof assessmentRules>['evaluation'];
+
+/** The row of a new assessment: its answers with the score, group and hours they give. */
+export function newAssessmentRow(
+  client: ClientRow,
+  input: Omit<CreateAssessment, 'interviewNo'> & { interviewNo: number },
+  evaluation: Evaluation,
+  reassessmentMonths: number,
+): NewAssessmentRow {
+  const status = input.status ?? 'final';
+  return {
+    client_id: client.id,
+    organization_id: client.organization_id,
+    instrument_id: input.instrumentId,
+    status,
+    assessed_on: input.assessedOn,
+    interview_no: input.interviewNo,
+    answers: JSON.stringify(input.answers),
+    ...resultColumns(evaluation),
+    living_situation: input.livingSituation ?? client.living_situation,
+    social_support: input.socialSupport ?? client.social_support,
+    next_check_on: input.nextCheckOn ?? addMonths(input.assessedOn, reassessmentMonths),
+    conducted_by: input.conductedBy,
+    notes: input.notes ?? null,
+    supersedes: input.supersedes ?? null,
+    supersede_reason: input.reason ?? null,
+    finalized_at: status === 'final' ? new Date() : null,
+  };
 }
 
 export interface AssessmentContext {
@@ -121,34 +181,15 @@ export async function createAssessment(context: AssessmentContext, clientId: str
   const livingSituation = input.livingSituation ?? client.living_situation;
   const correction = await correctedAssessment(db, client, input);
   const evaluation = await validate(db, client, instrument, { ...input, livingSituation }, correction.errors);
-  const status = input.status ?? 'final';
 
   return inTransaction(db, async (trx) => {
-    const row = await repository.insertAssessment(trx, {
-      client_id: client.id,
-      organization_id: client.organization_id,
-      instrument_id: instrument.id,
-      status,
-      assessed_on: input.assessedOn,
-      interview_no:
-        input.interviewNo ?? correction.original?.interview_no ?? (await repository.nextInterviewNo(trx, client.id, instrument.id)),
-      answers: JSON.stringify(input.answers),
-      score_quarters: evaluation.quarters,
-      dependency_group: evaluation.group.group,
-      self_care_reduction: evaluation.group.selfCareReduction,
-      hours_optimal: evaluation.hours.optimal,
-      hours_minimal: evaluation.hours.minimal,
-      hours_by_living_situation: evaluation.hours.byLivingSituation,
-      living_situation: livingSituation,
-      social_support: input.socialSupport ?? client.social_support,
-      next_check_on: input.nextCheckOn ?? addMonths(input.assessedOn, context.reassessmentMonths),
-      conducted_by: input.conductedBy,
-      notes: input.notes ?? null,
-      supersedes: input.supersedes ?? null,
-      supersede_reason: input.reason ?? null,
-      finalized_at: status === 'final' ? new Date() : null,
-    });
-    if (status === 'final') await settleFinal(trx, row);
+    const interviewNo =
+      input.interviewNo ?? correction.original?.interview_no ?? (await repository.nextInterviewNo(trx, client.id, instrument.id));
+    const row = await repository.insertAssessment(
+      trx,
+      newAssessmentRow(client, { ...input, livingSituation, interviewNo }, evaluation, context.reassessmentMonths),
+    );
+    if (row.status === 'final') await settleFinal(trx, row);
     return row;
   });
 }
@@ -173,7 +214,7 @@ async function correctedAssessment(db: Db, client: ClientRow, input: CreateAsses
 }
 
 /** What becoming final changes besides the row: the corrected original, and the client's latest. */
-async function settleFinal(trx: Db, row: AssessmentRow): Promise<void> {
+export async function settleFinal(trx: Db, row: AssessmentRow): Promise<void> {
   if (row.supersedes && !(await repository.markSuperseded(trx, row.supersedes, row.id))) {
     throw new Conflict(`Assessment ${row.supersedes} was superseded by another correction meanwhile.`);
   }
@@ -212,12 +253,7 @@ export async function updateDraft(context: AssessmentContext, id: string, ifMatc
     interview_no: input.interviewNo,
     social_support: input.socialSupport,
     notes: input.notes,
-    score_quarters: evaluation.quarters,
-    dependency_group: evaluation.group.group,
-    self_care_reduction: evaluation.group.selfCareReduction,
-    hours_optimal: evaluation.hours.optimal,
-    hours_minimal: evaluation.hours.minimal,
-    hours_by_living_situation: evaluation.hours.byLivingSituation,
+    ...resultColumns(evaluation),
   });
   if (!updated) throw failedUpdate(await repository.findAssessment(db, id), ifMatch, () => new NotFound('Assessment', id));
   return updated;

@@ -116,23 +116,25 @@ export async function archiveClient(db: Db, id: string): Promise<void> {
 }
 
 /**
- * Points the client at its latest final assessment that no correction superseded (by assessment
+ * Points each client at its latest final assessment that no correction superseded (by assessment
  * date, then by entry), after any change that may move it. Run in the transaction of that change.
  */
-export async function refreshCurrentAssessment(db: Db, clientId: string): Promise<void> {
+export async function refreshCurrentAssessment(db: Db, clientIds: string | string[]): Promise<void> {
+  const ids = typeof clientIds === 'string' ? [clientIds] : clientIds;
+  if (ids.length === 0) return;
   await db
     .updateTable('clients')
     .set((eb) => ({
       current_assessment_id: eb
         .selectFrom('assessments')
         .select('assessments.id')
-        .where('assessments.client_id', '=', clientId)
+        .whereRef('assessments.client_id', '=', 'clients.id')
         .where('assessments.status', '=', 'final')
         .where('assessments.superseded_by', 'is', null)
         .orderBy('assessments.assessed_on', 'desc')
         .orderBy('assessments.created_at', 'desc')
         .limit(1),
     }))
-    .where('id', '=', clientId)
+    .where('id', 'in', ids)
     .execute();
 }

@@ -1,7 +1,7 @@
 import { today as todayInMoscow } from '../calendar/dates.js';
 import type { Db } from '../db/database.js';
 import { guardUnique } from '../db/errors.js';
-import type { ClientRow } from '../db/schema.js';
+import type { ClientRow, ClientUpdate, DepartmentRow, NewClientRow } from '../db/schema.js';
 import { failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
@@ -54,10 +54,18 @@ export function toClient(row: ClientWithCurrent, today = todayInMoscow()): Clien
 }
 
 type ClientFields = Partial<CreateClient>;
+type Pointer = Omit<FieldError, 'in'>;
 
-/** The domain rules a schema cannot express, each named by its field. */
-async function checkClient(db: Db, organizationId: string, fields: ClientFields, current?: ClientRow): Promise<void> {
-  const errors: Array<Omit<FieldError, 'in'>> = [];
+/**
+ * The domain rules a schema cannot express, each named by its field. `departmentOf` finds a
+ * department of the client's organization (one query, or a map a bulk import loaded once).
+ */
+export async function clientRuleErrors(
+  fields: ClientFields,
+  departmentOf: (id: string) => Promise<DepartmentRow | undefined> | DepartmentRow | undefined,
+  current?: ClientRow,
+): Promise<Pointer[]> {
+  const errors: Pointer[] = [];
   if (fields.snils !== undefined && !isValidSnils(canonicalSnils(fields.snils))) {
     errors.push({ pointer: '/snils', message: 'has a wrong check number' });
   }
@@ -68,13 +76,62 @@ async function checkClient(db: Db, organizationId: string, fields: ClientFields,
   const departmentId = fields.departmentId === undefined ? current?.department_id : fields.departmentId;
   const careForm = fields.careForm ?? current?.care_form;
   if (departmentId) {
-    const department = await findDepartment(db, organizationId, departmentId);
+    const department = await departmentOf(departmentId);
     if (!department) errors.push({ pointer: '/departmentId', message: 'is not a department of the client’s organization' });
     else if (department.care_form !== careForm) {
       errors.push({ pointer: '/careForm', message: `must be ${department.care_form}, the care form of the department` });
     }
   }
+  return errors;
+}
+
+async function checkClient(db: Db, organizationId: string, fields: ClientFields, current?: ClientRow): Promise<void> {
+  const errors = await clientRuleErrors(fields, (id) => findDepartment(db, organizationId, id), current);
   if (errors.length) throw invalidFields('The client breaks a rule of the register.', errors);
+}
+
+/** The row of a new client; optional fields take their defaults. */
+export function newClientRow(organizationId: string, input: Omit<CreateClient, 'organizationId'>): NewClientRow {
+  return {
+    organization_id: organizationId,
+    department_id: input.departmentId ?? null,
+    last_name: input.lastName,
+    first_name: input.firstName,
+    middle_name: input.middleName ?? null,
+    search_name: repository.searchName(input.lastName, input.firstName, input.middleName),
+    birth_date: input.birthDate,
+    sex: input.sex,
+    snils: canonicalSnils(input.snils),
+    care_form: input.careForm,
+    living_situation: input.livingSituation,
+    social_support: input.socialSupport,
+    status: input.status ?? 'active',
+    external_id: input.externalId ?? null,
+    address: input.address ?? null,
+    notes: input.notes ?? null,
+  };
+}
+
+/** The columns an update sets; the search name follows the name parts, changed or kept. */
+export function clientUpdateColumns(input: UpdateClient, current: ClientRow): ClientUpdate {
+  const middleName = input.middleName === undefined ? current.middle_name : input.middleName;
+  return {
+    department_id: input.departmentId,
+    last_name: input.lastName,
+    first_name: input.firstName,
+    middle_name: input.middleName,
+    search_name: repository.searchName(input.lastName ?? current.last_name, input.firstName ?? current.first_name, middleName),
+    birth_date: input.birthDate,
+    sex: input.sex,
+    snils: input.snils === undefined ? undefined : canonicalSnils(input.snils),
+    care_form: input.careForm,
+    living_situation: input.livingSituation,
+    social_support: input.socialSupport,
+    status: input.status,
+    external_id: input.externalId,
+    address: input.address,
+    notes: input.notes,
+  };
 }
 
 /** A duplicate SNILS or external id: name the existing client when the caller may see it. */
@@ -102,24 +159,7 @@ export async function createClient(db: Db, input: CreateClient, scope?: string):
   await checkClient(db, input.organizationId, input);
   const row = await guardUnique(
     db,
-    () => repository.insertClient(db, {
-      organization_id: input.organizationId,
-      department_id: input.departmentId ?? null,
-      last_name: input.lastName,
-      first_name: input.firstName,
-      middle_name: input.middleName ?? null,
-      search_name: repository.searchName(input.lastName, input.firstName, input.middleName),
-      birth_date: input.birthDate,
-      sex: input.sex,
-      snils: canonicalSnils(input.snils),
-      care_form: input.careForm,
-      living_situation: input.livingSituation,
-      social_support: input.socialSupport,
-      status: input.status ?? 'active',
-      external_id: input.externalId ?? null,
-      address: input.address ?? null,
-      notes: input.notes ?? null,
-    }),
+    () => repository.insertClient(db, newClientRow(input.organizationId, input)),
     (constraint) => conflict(db, constraint, input, input.organizationId, scope),
   );
   return { ...row, ...NO_CURRENT_ASSESSMENT };
@@ -148,34 +188,9 @@ export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: 
   const current = await getClient(db, id, scope);
   checkNotArchived(current);
   await checkClient(db, current.organization_id, input, current);
-  const names = [input.lastName ?? current.last_name, input.firstName ?? current.first_name];
-  const middleName = input.middleName === undefined ? current.middle_name : input.middleName;
   const updated = await guardUnique(
     db,
-    () =>
-      repository.updateClient(
-      db,
-      id,
-      ifMatch.version,
-      {
-        department_id: input.departmentId,
-        last_name: input.lastName,
-        first_name: input.firstName,
-        middle_name: input.middleName,
-        search_name: repository.searchName(...names, middleName),
-        birth_date: input.birthDate,
-        sex: input.sex,
-        snils: input.snils === undefined ? undefined : canonicalSnils(input.snils),
-        care_form: input.careForm,
-        living_situation: input.livingSituation,
-        social_support: input.socialSupport,
-        status: input.status,
-        external_id: input.externalId,
-        address: input.address,
-        notes: input.notes,
-      },
-      scope,
-    ),
+    () => repository.updateClient(db, id, ifMatch.version, clientUpdateColumns(input, current), scope),
     (constraint) => conflict(db, constraint, input, current.organization_id, scope),
   );
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));

@@ -8,18 +8,28 @@ export function uniqueViolation(error: unknown): string | undefined {
 }
 
 /**
- * Runs `write` so that a unique violation can be answered: inside a transaction the write gets a
- * savepoint, so the transaction survives the violation and can still look up the existing row.
+ * Runs `work` so that its failure undoes only its own writes: inside a transaction it gets a
+ * savepoint, so the transaction survives (a bulk import goes on with the next line) and can still
+ * read, for instance to name the existing row behind a unique violation.
  */
-export async function guardUnique<T>(db: Db, write: () => Promise<T>, conflict: (constraint: string) => Promise<Error | undefined>): Promise<T> {
-  const savepoint = db.isTransaction;
-  if (savepoint) await sql`SAVEPOINT unique_write`.execute(db);
+export async function inSavepoint<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return work();
+  await sql`SAVEPOINT guarded_write`.execute(db);
   try {
-    const result = await write();
-    if (savepoint) await sql`RELEASE SAVEPOINT unique_write`.execute(db);
+    const result = await work();
+    await sql`RELEASE SAVEPOINT guarded_write`.execute(db);
     return result;
   } catch (error) {
-    if (savepoint) await sql`ROLLBACK TO SAVEPOINT unique_write`.execute(db);
+    await sql`ROLLBACK TO SAVEPOINT guarded_write`.execute(db);
+    throw error;
+  }
+}
+
+/** Runs `write` so that a unique violation can be answered with `conflict`'s error. */
+export async function guardUnique<T>(db: Db, write: () => Promise<T>, conflict: (constraint: string) => Promise<Error | undefined>): Promise<T> {
+  try {
+    return await inSavepoint(db, write);
+  } catch (error) {
     const constraint = uniqueViolation(error);
     const answer = constraint === undefined ? undefined : await conflict(constraint);
     throw answer ?? error;

@@ -21,11 +21,11 @@ export interface Credential {
 /**
  * The one declaration of who may call a route. `organization` names where the route states the
  * organization it acts on: a provider may only name its own (another one's id in the path is a
- * 404, as if it did not exist; in the body a 403).
+ * 404, as if it did not exist; in the body or the query a 403).
  */
 export interface Access {
   roles: readonly Role[];
-  organization?: { params: string } | { body: string };
+  organization?: { params: string } | { body: string } | { query: string };
 }
 
 declare module 'fastify' {
@@ -113,8 +113,8 @@ function checkOrganization(request: FastifyRequest, where: NonNullable<Access['o
     const id = (request.params as Record<string, string>)[where.params];
     if (id !== scope) throw new NotFound('Organization', id);
   } else {
-    const id = (request.body as Record<string, unknown> | undefined)?.[where.body];
-    if (id !== scope) throw new Forbidden(`A ${request.credential.role} key acts only within its own organization (${scope}).`);
+    const named = 'body' in where ? (request.body as Record<string, unknown> | undefined)?.[where.body] : (request.query as Record<string, unknown>)[where.query];
+    if (named !== scope) throw new Forbidden(`A ${request.credential.role} key acts only within its own organization (${scope}).`);
   }
 }
 

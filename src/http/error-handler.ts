@@ -97,7 +97,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * One error per field. A union (a nullable field, an enumeration of literals) fails in every
  * branch; its branch errors collapse into one message a person can act on.
  */
-function fieldErrors(where: string, issues: ValidationIssue[]): FieldError[] {
+export function fieldErrors(where: string, issues: ValidationIssue[]): FieldError[] {
   const byPointer = new Map<string, ValidationIssue[]>();
   for (const issue of issues) {
     const { pointer } = fieldError(where, issue);

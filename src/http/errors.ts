@@ -20,6 +20,7 @@ export const PreconditionRequired = createError(
   428,
 );
 export const InvalidRequest = createError('LTC_INVALID_REQUEST', '%s', 400);
+export const PayloadTooLarge = createError('LTC_PAYLOAD_TOO_LARGE', '%s', 413);
 export const Unprocessable = createError('LTC_UNPROCESSABLE', '%s', 422);
 export const TooManyRequests = createError(
   'LTC_RATE_LIMITED',

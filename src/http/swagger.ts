@@ -47,6 +47,7 @@ export default fp(
           { name: 'audit', description: 'The append-only audit trail' },
           { name: 'fhir', description: 'FHIR R4 views for medical systems (application/fhir+json)' },
           { name: 'changes', description: 'The change feed for regional information systems' },
+          { name: 'bulk', description: 'NDJSON imports of whole registers, matched by external ids' },
           { name: 'api-keys', description: 'Credentials of integrations and people' },
           { name: 'health', description: 'Liveness and readiness probes' },
         ],

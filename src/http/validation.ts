@@ -31,3 +31,8 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const ajv = byPart[httpPart ?? 'body'] ?? byPart.body!;
   return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
 };
+
+/** A validator for JSON documents outside a request's body, such as the lines of a bulk import. */
+export function compileDocumentValidator(schema: object) {
+  return byPart.body!.compile(schema);
+}

@@ -11,6 +11,10 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
 const TTL = sql`interval '24 hours'`;
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false on creates whose body is a stream (bulk imports): they are idempotent by matching records instead. */
+    idempotencyKey?: false;
+  }
   interface FastifyRequest {
     idempotencyClaim?: { credential: string; key: string };
   }
@@ -34,7 +38,7 @@ export const idempotencyClaim = fp(
   async function idempotencyClaim(app: FastifyInstance, { db }: { db: Db }) {
     // Every create documents the header, so Swagger UI and generated clients offer it.
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (route.method !== 'POST' || !route.url.startsWith('/v1/')) return;
+      if (route.method !== 'POST' || !route.url.startsWith('/v1/') || route.config?.idempotencyKey === false) return;
       const schema = (route.schema ??= {}) as { headers?: { type?: string; properties?: Record<string, unknown> } };
       schema.headers = {
         ...schema.headers,
@@ -53,6 +57,7 @@ export const idempotencyClaim = fp(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const key = request.headers['idempotency-key'];
       if (request.method !== 'POST' || key === undefined || !request.credential) return;
+      if (request.routeOptions.config?.idempotencyKey === false) return;
       if (typeof key !== 'string' || !KEY.test(key)) {
         throw invalidParameter('headers', '/idempotency-key', 'must be 1-200 visible ASCII characters');
       }

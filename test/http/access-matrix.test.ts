@@ -456,6 +456,22 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 200, 200, 404, 403),
   },
   'GET /v1/changes': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/bulk/clients': {
+    request: async ({ organizationA }) => ({
+      url: `/v1/bulk/clients?organizationId=${organizationA}`,
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: `${JSON.stringify({ externalId: `B-${unique()}`, lastName: 'Пакетова', firstName: 'Вера', birthDate: '1939-01-01', sex: 'female', snils: makeSnils(), careForm: 'home', livingSituation: 'lonely', socialSupport: 3 })}\n`,
+    }),
+    expect: expect(200, 403, 200, 403, 403),
+  },
+  'POST /v1/bulk/assessments': {
+    request: async ({ organizationA }) => ({
+      url: `/v1/bulk/assessments?organizationId=${organizationA}`,
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: '',
+    }),
+    expect: expect(200, 403, 200, 403, 403),
+  },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),
     expect: expect(201, 403, 403, 403, 403),

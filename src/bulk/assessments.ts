@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import {
+  assessmentRules,
+  createAssessment,
+  finalize,
+  instrumentProblem,
+  newAssessmentRow,
+  notAssessable,
+  updateDraft,
+  type AssessmentContext,
+} from '../assessments/service.js';
+import { refreshCurrentAssessment } from '../clients/repository.js';
+import type { Db } from '../db/database.js';
+import { inSavepoint } from '../db/errors.js';
+import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
+import type { InstrumentCatalog } from '../instruments/catalog.js';
+import { compileDocumentValidator } from '../http/validation.js';
+import { failedLine, lineProblem, type Importer, type ParsedLine } from './import.js';
+import * as repository from './repository.js';
+import { BulkAssessmentLineSchema, type BulkAssessmentLine, type LineResult } from './schemas.js';
+
+export interface AssessmentImport {
+  db: Db;
+  catalog: InstrumentCatalog;
+  reassessmentMonths: number;
+  organizationId: string;
+}
+
+/** Why a correction was filed, on every assessment an import corrects. */
+export const IMPORT_CORRECTION_REASON = 'Corrected by a bulk import: the sender’s record differs from the final assessment.';
+
+const sameAnswers = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([item, option]) => b[item] === option);
+
+/** Whether the line says what the stored assessment says; a field the line leaves out is not compared. */
+function matches(row: AssessmentRow, record: BulkAssessmentLine): boolean {
+  const optional: Array<[unknown, unknown]> = [
+    [record.interviewNo, row.interview_no],
+    [record.livingSituation, row.living_situation],
+    [record.socialSupport, row.social_support],
+    [record.nextCheckOn, row.next_check_on],
+    [record.notes, row.notes],
+  ];
+  return (
+    (record.status ?? 'final') === row.status &&
+    sameAnswers(record.answers, row.answers) &&
+    record.conductedBy.length === row.conducted_by.length &&
+    record.conductedBy.every((id, index) => row.conducted_by[index] === id) &&
+    optional.every(([given, stored]) => given === undefined || given === stored)
+  );
+}
+
+interface Checked {
+  line: number;
+  record: BulkAssessmentLine;
+  client: ClientRow;
+  key: string;
+}
+
+/**
+ * Assessments of one organization's clients, matched by the client's externalId, the instrument
+ * and the date. New ones are scored and written a batch at a time; a line that differs from a
+ * draft edits it, and one that differs from a final assessment files a correction superseding it.
+ */
+export async function assessmentImporter(context: AssessmentImport): Promise<Importer<BulkAssessmentLine>> {
+  const { db, catalog, organizationId } = context;
+  const staff = await repository.staffIdsOf(db, organizationId);
+  const instruments = new Map((await catalog.all()).map((instrument) => [instrument.id, instrument]));
+  const seen = new Map<string, number>();
+
+  function check({ line, record }: ParsedLine<BulkAssessmentLine>, clients: Map<string, ClientRow>): Checked | LineResult {
+    const key = `${record.clientExternalId}\n${record.instrumentId}\n${record.assessedOn}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return failedLine(line, 422, `Line ${earlier} of this file already holds this assessment.`, [
+        { pointer: '/assessedOn', message: `repeats line ${earlier} (same client, instrument and date)` },
+      ]);
+    }
+    seen.set(key, line);
+    const client = clients.get(record.clientExternalId);
+    if (!client) return failedLine(line, 422, 'Unknown client.', [{ pointer: '/clientExternalId', message: 'is not a client of the organization' }]);
+    const reason = notAssessable(client);
+    if (reason) return failedLine(line, 422, reason, [{ pointer: '/clientExternalId', message: 'names a client who takes no new assessment' }]);
+    const instrument = instruments.get(record.instrumentId);
+    const problem = instrumentProblem(instrument, client);
+    if (problem) return failedLine(line, 422, problem.detail, [problem.error]);
+    const livingSituation = record.livingSituation ?? client.living_situation;
+    const { errors } = assessmentRules(client, instrument!, { ...record, livingSituation }, staff);
+    if (errors.length) return failedLine(line, 422, 'The assessment breaks a rule of the form.', errors);
+    return { line, record, client, key };
+  }
+
+  async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
+    const clients = await repository.clientsByExternalId(db, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
+    const results: LineResult[] = [];
+    const valid: Checked[] = [];
+    for (const parsed of batch) {
+      const checked = check(parsed, clients);
+      if ('outcome' in checked) results.push(checked);
+      else valid.push(checked);
+    }
+
+    const stored = new Map<string, AssessmentRow>();
+    const keys = valid.map(({ record, client }) => ({ clientId: client.id, instrumentId: record.instrumentId, assessedOn: record.assessedOn }));
+    const externalIds = new Map(valid.map(({ client }) => [client.id, client.external_id]));
+    for (const row of await repository.assessmentsMatching(db, keys)) {
+      stored.set(`${externalIds.get(row.client_id)}\n${row.instrument_id}\n${row.assessed_on}`, row);
+    }
+
+    const numbers = await repository.latestInterviewNumbers(db, [...new Set(valid.map(({ client }) => client.id))]);
+    const inserts: Array<NewAssessmentRow & { id: string }> = [];
+    const changes: Array<{ entry: Checked; row: AssessmentRow }> = [];
+    for (const entry of valid) {
+      const row = stored.get(entry.key);
+      if (row && matches(row, entry.record)) results.push({ line: entry.line, outcome: 'unchanged', id: row.id });
+      else if (row) changes.push({ entry, row });
+      else {
+        const { record, client } = entry;
+        const numberKey = `${client.id} ${record.instrumentId}`;
+        const interviewNo = record.interviewNo ?? (numbers.get(numberKey) ?? 0) + 1;
+        numbers.set(numberKey, Math.max(interviewNo, numbers.get(numberKey) ?? 0));
+        const livingSituation = record.livingSituation ?? client.living_situation;
+        const { evaluation } = assessmentRules(client, instruments.get(record.instrumentId)!, { ...record, livingSituation }, staff);
+        const id = randomUUID();
+        inserts.push({ ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, context.reassessmentMonths), id });
+        results.push({ line: entry.line, outcome: 'created', id });
+      }
+    }
+    await repository.insertAssessments(db, inserts);
+    await refreshCurrentAssessment(db, [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
+    for (const change of changes) results.push(await revise(change.entry, change.row));
+    return results;
+  }
+
+  const single: AssessmentContext = { db, catalog, reassessmentMonths: context.reassessmentMonths, scope: organizationId };
+
+  /** A changed record goes through the single-record rules, in a savepoint so a refusal fails only its line. */
+  async function revise({ line, record, client }: Checked, row: AssessmentRow): Promise<LineResult> {
+    const { clientExternalId: _client, ...assessment } = record;
+    const { instrumentId: _instrument, status, ...edit } = assessment;
+    const ifMatch = (version: number) => ({ version, header: `"${version}"` });
+    try {
+      const revised = await inSavepoint(db, async () => {
+        if (row.status === 'final') {
+          return createAssessment(single, client.id, { ...assessment, supersedes: row.id, reason: IMPORT_CORRECTION_REASON });
+        }
+        const edited = await updateDraft(single, row.id, ifMatch(row.version), edit);
+        return (status ?? 'final') === 'final' ? finalize(single, row.id, ifMatch(edited.version)) : edited;
+      });
+      return { line, outcome: 'updated', id: revised.id };
+    } catch (error) {
+      const problem = lineProblem(line, error);
+      if (!problem) throw error;
+      return problem;
+    }
+  }
+
+  return { validate: compileDocumentValidator(BulkAssessmentLineSchema), apply };
+}

@@ -1,0 +1,107 @@
+import type { ValidateFunction } from 'ajv';
+import type { Db } from '../db/database.js';
+import { fieldErrors } from '../http/error-handler.js';
+import { Unprocessable, withProblem } from '../http/errors.js';
+import type { FieldError } from '../http/problem.js';
+import { findOrganization } from '../organizations/repository.js';
+import type { NdjsonLine } from './ndjson.js';
+import type { LineResult, Totals } from './schemas.js';
+
+/** A line that passed its schema, waiting in a batch. */
+export interface ParsedLine<T> {
+  line: number;
+  record: T;
+}
+
+/** What one kind of import knows: the schema of a line, and how to write a batch of them. */
+export interface Importer<T> {
+  validate: ValidateFunction;
+  /** Writes one batch (file order) and answers one result per line. */
+  apply(batch: Array<ParsedLine<T>>): Promise<LineResult[]>;
+}
+
+/**
+ * Lines are written a batch at a time: each batch costs a handful of multi-row statements however
+ * many lines it holds, which is what makes a region's file load in seconds.
+ */
+export const BATCH_SIZE = 1000;
+
+export function failedLine(line: number, status: number, detail: string, errors?: Array<Omit<FieldError, 'in'>>): LineResult {
+  return { line, outcome: 'failed', problem: { status, detail, ...(errors ? { errors: errors.map((error) => ({ in: 'line', ...error })) } : {}) } };
+}
+
+/** A line's problem from an error the single-record code would answer with, or undefined for a fault. */
+export function lineProblem(line: number, error: unknown): LineResult | undefined {
+  const known = error as { statusCode?: number; message?: string; problem?: { errors?: FieldError[] } };
+  if (!known.statusCode || known.statusCode >= 500) return undefined;
+  return failedLine(line, known.statusCode, known.message ?? 'rejected', known.problem?.errors?.map(({ pointer, message }) => ({ pointer, message })));
+}
+
+function parse(importer: Importer<unknown>, { line, text, notUtf8 }: NdjsonLine): ParsedLine<unknown> | LineResult {
+  if (notUtf8) return failedLine(line, 400, 'The line is not valid UTF-8.', [{ pointer: '', message: 'is not valid UTF-8' }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(text!);
+  } catch (error) {
+    return failedLine(line, 400, `The line is not JSON: ${(error as Error).message}.`, [{ pointer: '', message: 'is not valid JSON' }]);
+  }
+  if (!importer.validate(value)) {
+    const errors = fieldErrors('line', importer.validate.errors ?? []);
+    return failedLine(line, 400, `The line breaks its schema: ${errors.map((error) => error.pointer).join(', ')}.`, errors);
+  }
+  return { line, record: value };
+}
+
+export interface ImportOutcome {
+  totals: Totals;
+  results: LineResult[];
+}
+
+/** Reads, checks and writes every line; one bad line is reported and does not stop the others. */
+export async function runImport<T>(
+  lines: AsyncIterable<NdjsonLine>,
+  importer: Importer<T>,
+  onProgress?: (linesRead: number) => void,
+): Promise<ImportOutcome> {
+  const results: LineResult[] = [];
+  let batch: Array<ParsedLine<T>> = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    results.push(...(await importer.apply(batch)));
+    batch = [];
+  };
+  let read = 0;
+  for await (const line of lines) {
+    read += 1;
+    const parsed = parse(importer as Importer<unknown>, line);
+    if ('outcome' in parsed) results.push(parsed);
+    else batch.push(parsed as ParsedLine<T>);
+    if (batch.length >= BATCH_SIZE) {
+      await flush();
+      onProgress?.(read);
+    }
+  }
+  await flush();
+  onProgress?.(read);
+  results.sort((a, b) => a.line - b.line);
+  const totals: Totals = { lines: results.length, created: 0, updated: 0, unchanged: 0, failed: 0 };
+  for (const result of results) totals[result.outcome] += 1;
+  return { totals, results };
+}
+
+/** The answer of an all-or-nothing import that met a bad line: nothing was written. */
+export function atomicFailure({ totals, results }: ImportOutcome): Error {
+  return withProblem(new Unprocessable(`${totals.failed} of ${totals.lines} lines failed; with atomic=true nothing was imported.`), {
+    totals,
+    failures: results.filter((result) => result.outcome === 'failed'),
+  });
+}
+
+/** Imports land in a social-service organization of the register. */
+export async function checkImportOrganization(db: Db, organizationId: string): Promise<void> {
+  const organization = await findOrganization(db, organizationId);
+  if (organization?.kind !== 'social_service') {
+    const message = 'is not a social-service organization of this register';
+    throw withProblem(new Unprocessable(`Organization ${organizationId} ${message}.`), { errors: [{ in: 'querystring', pointer: '/organizationId', message }] });
+  }
+}

@@ -1,0 +1,80 @@
+import type { Db } from '../db/database.js';
+import type { AssessmentRow, ClientRow, DepartmentRow, NewAssessmentRow, NewClientRow } from '../db/schema.js';
+
+export async function departmentsOf(db: Db, organizationId: string): Promise<Map<string, DepartmentRow>> {
+  const rows = await db.selectFrom('departments').selectAll().where('organization_id', '=', organizationId).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function staffIdsOf(db: Db, organizationId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('staff').select('id').where('organization_id', '=', organizationId).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function clientsByExternalId(db: Db, organizationId: string, externalIds: string[]): Promise<Map<string, ClientRow>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('clients')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('external_id', 'in', externalIds)
+    .execute();
+  return new Map(rows.map((row) => [row.external_id!, row]));
+}
+
+/** Who holds each SNILS, in any organization: the register allows one client per person. */
+export async function snilsHolders(db: Db, snils: string[]): Promise<Map<string, Pick<ClientRow, 'id' | 'organization_id'>>> {
+  if (snils.length === 0) return new Map();
+  const rows = await db.selectFrom('clients').select(['id', 'organization_id', 'snils']).where('snils', 'in', snils).execute();
+  return new Map(rows.map((row) => [row.snils, row]));
+}
+
+/**
+ * One statement for the whole batch. A row that meets a unique key written meanwhile by another
+ * request is skipped rather than failing the batch; the ids returned tell which rows landed.
+ */
+export async function insertClientsSkippingConflicts(db: Db, rows: Array<NewClientRow & { id: string }>): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db.insertInto('clients').values(rows).onConflict((conflict) => conflict.doNothing()).returning('id').execute();
+  return new Set(inserted.map((row) => row.id));
+}
+
+export interface AssessmentKey {
+  clientId: string;
+  instrumentId: string;
+  assessedOn: string;
+}
+
+/** The assessments no correction replaced that match the keys (client, instrument, date). */
+export async function assessmentsMatching(db: Db, keys: AssessmentKey[]): Promise<AssessmentRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('assessments')
+    .selectAll()
+    .where('superseded_by', 'is', null)
+    .where((eb) =>
+      eb(
+        eb.refTuple('client_id', 'instrument_id', 'assessed_on'),
+        'in',
+        keys.map((key) => eb.tuple(key.clientId, key.instrumentId, key.assessedOn)),
+      ),
+    )
+    .orderBy('created_at')
+    .execute();
+}
+
+/** The highest "Инт. №" so far for each client and form. */
+export async function latestInterviewNumbers(db: Db, clientIds: string[]): Promise<Map<string, number>> {
+  if (clientIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('assessments')
+    .select(['client_id', 'instrument_id', (eb) => eb.fn.max<number>('interview_no').as('max')])
+    .where('client_id', 'in', clientIds)
+    .groupBy(['client_id', 'instrument_id'])
+    .execute();
+  return new Map(rows.map((row) => [`${row.client_id} ${row.instrument_id}`, row.max]));
+}
+
+export async function insertAssessments(db: Db, rows: Array<NewAssessmentRow & { id: string }>): Promise<void> {
+  if (rows.length) await db.insertInto('assessments').values(rows).execute();
+}
