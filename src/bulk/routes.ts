@@ -1,18 +1,14 @@
 import type { Readable } from 'node:stream';
-import type { Static, TSchema } from '@sinclair/typebox';
-import type { Db } from '../db/database.js';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
+import type { Db } from '../db/database.js';
 import { PayloadTooLarge } from '../http/errors.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { assessmentImporter } from './assessments.js';
-import { clientImporter } from './clients.js';
-import { atomicFailure, checkImportOrganization, runImport, type Importer } from './import.js';
-import { ndjsonLines } from './ndjson.js';
-import { BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema, type BulkResult } from './schemas.js';
+import { BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema } from './schemas.js';
+import { MAX_IMPORT_BYTES, importRecords } from './service.js';
 
 export const NDJSON = 'application/x-ndjson';
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
 const tags = ['bulk'];
 const access = { roles: ['admin', 'provider'], organization: { query: 'organizationId' } } as const;
@@ -35,15 +31,10 @@ const DESCRIPTION =
   'whole import back and the answer is a 422 listing the failures. Sending the same file again changes nothing, so a retry is ' +
   'safe without an Idempotency-Key.';
 
-/** One import in the request's transaction: with atomic=true a failed line undoes all of it. */
-async function importNdjson<T>(db: Db, query: Static<typeof BulkQuery>, body: unknown, importer: () => Promise<Importer<T>>): Promise<BulkResult> {
-  await checkImportOrganization(db, query.organizationId);
-  const outcome = await runImport(ndjsonLines(body as Readable, MAX_IMPORT_BYTES), await importer());
-  if (query.atomic && outcome.totals.failed) throw atomicFailure(outcome);
-  return { ...query, ...outcome };
-}
-
 const bulkRoutes: Routes = async (app, { config, instruments }) => {
+  // The request's transaction: the audit plugin commits it with the audit event, or rolls it back.
+  const context = (db: Db) => ({ db, catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS });
+
   // Only NDJSON here, passed on as the raw stream: lines are read while the upload goes on.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(NDJSON, (request, payload, done) => {
@@ -65,7 +56,7 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
       },
       config: { access, ...ndjsonBody(BulkClientLineSchema) },
     },
-    async (request) => importNdjson(request.db, request.query, request.body, () => clientImporter(request.db, request.query.organizationId)),
+    async (request) => importRecords(context(request.db), { kind: 'clients', ...request.query, source: request.body as Readable }),
   );
 
   app.post(
@@ -81,10 +72,7 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
       },
       config: { access, ...ndjsonBody(BulkAssessmentLineSchema) },
     },
-    async (request) =>
-      importNdjson(request.db, request.query, request.body, () =>
-        assessmentImporter({ db: request.db, catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS, organizationId: request.query.organizationId }),
-      ),
+    async (request) => importRecords(context(request.db), { kind: 'assessments', ...request.query, source: request.body as Readable }),
   );
 };
 
