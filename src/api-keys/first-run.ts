@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Db } from '../db/database.js';
 import { findActiveKeyBySecret } from './repository.js';
+import { hashSecret } from './secrets.js';
 import { createApiKey } from './service.js';
 
 /**
@@ -14,7 +15,7 @@ export async function ensureFirstRunAdminKey(db: Db, dataDir: string): Promise<s
   const path = resolve(join(dataDir, 'admin-key'));
   if (existsSync(path)) {
     const secret = (await readFile(path, 'utf8')).trim();
-    if (await findActiveKeyBySecret(db, secret)) return path;
+    if (await findActiveKeyBySecret(db, hashSecret(secret))) return path;
   }
   const { secret } = await createApiKey(db, { name: 'first-run admin', role: 'admin' });
   await writeFile(path, `${secret}\n`, { mode: 0o600 });

@@ -13,11 +13,11 @@ export async function insertKey(db: Db, key: NewApiKey, secret: string): Promise
     .executeTakeFirstOrThrow();
 }
 
-export async function findActiveKeyBySecret(db: Db, secret: string): Promise<ApiKeyRow | undefined> {
+export async function findActiveKeyBySecret(db: Db, secretHash: Buffer): Promise<ApiKeyRow | undefined> {
   return db
     .selectFrom('api_keys')
     .selectAll()
-    .where('secret_hash', '=', hashSecret(secret))
+    .where('secret_hash', '=', secretHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
 }
@@ -27,7 +27,9 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Records use at most once a minute, so authentication does not write on every request. */
 export async function touchKey(db: Db, key: ApiKeyRow): Promise<void> {
   if (key.last_used_at && Date.now() - key.last_used_at.getTime() < TOUCH_INTERVAL_MS) return;
-  await db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', key.id).execute();
+  // Set first on the (possibly cached) row, so that concurrent requests do not all write it.
+  key.last_used_at = new Date();
+  await db.updateTable('api_keys').set({ last_used_at: key.last_used_at }).where('id', '=', key.id).execute();
 }
 
 export interface KeyFilter {

@@ -62,7 +62,11 @@ const apiKeyRoutes: Routes = async (app) => {
       },
       config: { access: adminOnly },
     },
-    async (request) => toApiKey(await revokeApiKey(request.db, request.params.id)),
+    async (request) => {
+      const row = await revokeApiKey(request.db, request.params.id);
+      app.keyCache.forget(row.id);
+      return toApiKey(row);
+    },
   );
 };
 

@@ -1,8 +1,16 @@
 /** Calendar dates as 'YYYY-MM-DD' strings: a date of birth or of an assessment has no time of day. */
 
+// Building a formatter costs far more than formatting with one; lists ask for today once a row.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date where the organizations work (the order is Russian; Moscow time by default). */
 export function today(timeZone = 'Europe/Moscow', now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(now);
 }
 
 function parts(date: string): [number, number, number] {

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { findActiveKeyBySecret, touchKey } from '../api-keys/repository.js';
-import { secretsEqual } from '../api-keys/secrets.js';
+import { KeyCache } from '../api-keys/key-cache.js';
+import { hashSecret, secretsEqual } from '../api-keys/secrets.js';
 import type { Db } from '../db/database.js';
 import { Forbidden, NotFound, Unauthorized } from './errors.js';
 import { isFhirPath, outcomeResponses, problemResponses } from './problem.js';
@@ -32,6 +33,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Recently authenticated keys; revoking a key must forget it here. */
+    keyCache: KeyCache;
+  }
   interface FastifyRequest {
     credential: Credential;
   }
@@ -58,6 +63,8 @@ export interface AuthOptions {
 export default fp(
   async function auth(app: FastifyInstance, { db, adminKey }: AuthOptions) {
     app.decorateRequest('credential', null as unknown as Credential);
+    const keyCache = new KeyCache();
+    app.decorate('keyCache', keyCache);
 
     async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       const secret = bearerToken(request.headers.authorization);
@@ -69,7 +76,12 @@ export default fp(
         request.credential = { id: null, role: 'admin', organizationId: null };
         return;
       }
-      const key = await findActiveKeyBySecret(db, secret);
+      const hash = hashSecret(secret);
+      let key = keyCache.get(hash);
+      if (!key) {
+        key = await findActiveKeyBySecret(db, hash);
+        if (key) keyCache.set(hash, key);
+      }
       if (!key) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
         throw new Unauthorized('The API key is unknown or revoked.');
