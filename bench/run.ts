@@ -1,5 +1,6 @@
 /*
- * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200 --soak SECONDS]
+ * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200
+ *                   --only get,list,create,report,import --soak SECONDS]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
  * PostgreSQL, starts the service on it as a separate process, measures the scenarios of the
@@ -29,9 +30,11 @@ const { values: flags } = parseArgs({
     assessments: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '200' },
+    only: { type: 'string', default: 'get,list,create,report,import' },
     soak: { type: 'string' },
   },
 });
+const only = new Set(flags.only.split(','));
 const size: DatasetSize = { clients: Number(flags.clients), organizations: Number(flags.organizations), assessmentsPerClient: Number(flags.assessments) };
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
@@ -221,14 +224,14 @@ async function bulkImport(): Promise<Scenario> {
 const asOf = today();
 const scenarios: Scenario[] = [];
 try {
-  scenarios.push(
+  if (only.has('get')) scenarios.push(
     await measure(
       'get a client with its latest assessment',
       { connections, setupRequest: (request) => ({ ...request, path: `/v1/clients/${pickClient().id}`, headers: bearer(regional.secret) }) },
       { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
     ),
   );
-  scenarios.push(
+  if (only.has('list')) scenarios.push(
     await measure(
       'list clients of an organization by group',
       {
@@ -242,7 +245,7 @@ try {
       { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
     ),
   );
-  scenarios.push(
+  if (only.has('create')) scenarios.push(
     await measure(
       'create an assessment',
       {
@@ -266,14 +269,14 @@ try {
       { p99Ms: Infinity, text: 'no errors (writes have no latency target)' },
     ),
   );
-  scenarios.push(
+  if (only.has('report')) scenarios.push(
     await measure(
       'regional long-term care report (all organizations)',
       { connections: 1, setupRequest: (request) => ({ ...request, path: `/v1/reports/long-term-care?asOf=${asOf}`, headers: bearer(regional.secret) }) },
       { p99Ms: 300, text: 'p99 < 300 ms, one request at a time, no errors' },
     ),
   );
-  scenarios.push(await bulkImport());
+  if (only.has('import')) scenarios.push(await bulkImport());
   const soaked = flags.soak
     ? await soak({ base, seconds: Number(flags.soak), stats, sample, regional: regional.secret, providers, instruments, answersOf, staffByOrganization, log })
     : undefined;

@@ -55,6 +55,7 @@ interface Checked {
   record: BulkAssessmentLine;
   client: ClientRow;
   key: string;
+  evaluation: ReturnType<typeof assessmentRules>['evaluation'];
 }
 
 /**
@@ -85,9 +86,9 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
     const problem = instrumentProblem(instrument, client);
     if (problem) return failedLine(line, 422, problem.detail, [problem.error]);
     const livingSituation = record.livingSituation ?? client.living_situation;
-    const { errors } = assessmentRules(client, instrument!, { ...record, livingSituation }, staff);
+    const { errors, evaluation } = assessmentRules(client, instrument!, { ...record, livingSituation }, staff);
     if (errors.length) return failedLine(line, 422, 'The assessment breaks a rule of the form.', errors);
-    return { line, record, client, key };
+    return { line, record, client, key, evaluation };
   }
 
   async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
@@ -115,12 +116,11 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
       if (row && matches(row, entry.record)) results.push({ line: entry.line, outcome: 'unchanged', id: row.id });
       else if (row) changes.push({ entry, row });
       else {
-        const { record, client } = entry;
+        const { record, client, evaluation } = entry;
         const numberKey = `${client.id} ${record.instrumentId}`;
         const interviewNo = record.interviewNo ?? (numbers.get(numberKey) ?? 0) + 1;
         numbers.set(numberKey, Math.max(interviewNo, numbers.get(numberKey) ?? 0));
         const livingSituation = record.livingSituation ?? client.living_situation;
-        const { evaluation } = assessmentRules(client, instruments.get(record.instrumentId)!, { ...record, livingSituation }, staff);
         const id = randomUUID();
         inserts.push({ ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, context.reassessmentMonths), id });
         results.push({ line: entry.line, outcome: 'created', id });

@@ -45,22 +45,22 @@ export interface AssessmentKey {
   assessedOn: string;
 }
 
-/** The assessments no correction replaced that match the keys (client, instrument, date). */
+/**
+ * The assessments no correction replaced that match the keys (client, instrument, date). Read by
+ * clients and dates, which the (client_id, assessed_on) index answers, then matched exactly here.
+ */
 export async function assessmentsMatching(db: Db, keys: AssessmentKey[]): Promise<AssessmentRow[]> {
   if (keys.length === 0) return [];
-  return db
+  const wanted = new Set(keys.map((key) => `${key.clientId} ${key.instrumentId} ${key.assessedOn}`));
+  const rows = await db
     .selectFrom('assessments')
     .selectAll()
+    .where('client_id', 'in', [...new Set(keys.map((key) => key.clientId))])
+    .where('assessed_on', 'in', [...new Set(keys.map((key) => key.assessedOn))])
     .where('superseded_by', 'is', null)
-    .where((eb) =>
-      eb(
-        eb.refTuple('client_id', 'instrument_id', 'assessed_on'),
-        'in',
-        keys.map((key) => eb.tuple(key.clientId, key.instrumentId, key.assessedOn)),
-      ),
-    )
     .orderBy('created_at')
     .execute();
+  return rows.filter((row) => wanted.has(`${row.client_id} ${row.instrument_id} ${row.assessed_on}`));
 }
 
 /** The highest "Инт. №" so far for each client and form. */

@@ -9,9 +9,7 @@ export type ClientWithCurrent = ClientRow & {
   current_instrument_id: string | null;
   current_assessed_on: string | null;
   current_score_quarters: number | null;
-  current_group: number | null;
   current_self_care_reduction: string | null;
-  current_next_check_on: string | null;
 };
 
 function selectClients(db: Db) {
@@ -23,9 +21,7 @@ function selectClients(db: Db) {
       'assessments.instrument_id as current_instrument_id',
       'assessments.assessed_on as current_assessed_on',
       'assessments.score_quarters as current_score_quarters',
-      'assessments.dependency_group as current_group',
       'assessments.self_care_reduction as current_self_care_reduction',
-      'assessments.next_check_on as current_next_check_on',
     ]);
 }
 
@@ -74,9 +70,9 @@ export async function listClients(
     .$if(filter.departmentId !== undefined, (query) => query.where('clients.department_id', '=', filter.departmentId!))
     .$if(filter.careForm !== undefined, (query) => query.where('clients.care_form', '=', filter.careForm!))
     .$if(filter.status !== undefined, (query) => query.where('clients.status', '=', filter.status!))
-    .$if(filter.group !== undefined, (query) => query.where('assessments.dependency_group', '=', filter.group!))
-    .$if(filter.reassessmentOverdue === true, (query) => query.where('assessments.next_check_on', '<', filter.today))
-    .$if(filter.reassessmentOverdue === false, (query) => query.where('assessments.next_check_on', '>=', filter.today))
+    .$if(filter.group !== undefined, (query) => query.where('clients.current_group', '=', filter.group!))
+    .$if(filter.reassessmentOverdue === true, (query) => query.where('clients.current_next_check_on', '<', filter.today))
+    .$if(filter.reassessmentOverdue === false, (query) => query.where('clients.current_next_check_on', '>=', filter.today))
     .$if(filter.name !== undefined, (query) =>
       query.where(sql<boolean>`clients.search_name LIKE ${likePrefix(searchName(filter.name))}`),
     )
@@ -117,24 +113,28 @@ export async function archiveClient(db: Db, id: string): Promise<void> {
 
 /**
  * Points each client at its latest final assessment that no correction superseded (by assessment
- * date, then by entry), after any change that may move it. Run in the transaction of that change.
+ * date, then by entry), with that assessment's figures, after any change that may move it. Run in
+ * the transaction of that change.
  */
 export async function refreshCurrentAssessment(db: Db, clientIds: string | string[]): Promise<void> {
   const ids = typeof clientIds === 'string' ? [clientIds] : clientIds;
   if (ids.length === 0) return;
-  await db
-    .updateTable('clients')
-    .set((eb) => ({
-      current_assessment_id: eb
-        .selectFrom('assessments')
-        .select('assessments.id')
-        .whereRef('assessments.client_id', '=', 'clients.id')
-        .where('assessments.status', '=', 'final')
-        .where('assessments.superseded_by', 'is', null)
-        .orderBy('assessments.assessed_on', 'desc')
-        .orderBy('assessments.created_at', 'desc')
-        .limit(1),
-    }))
-    .where('id', 'in', ids)
-    .execute();
+  await sql`
+    UPDATE clients c SET
+      current_assessment_id = latest.id,
+      current_group = latest.dependency_group,
+      current_next_check_on = latest.next_check_on,
+      current_hours_optimal = latest.hours_optimal,
+      current_hours_minimal = latest.hours_minimal,
+      current_hours_by_living_situation = latest.hours_by_living_situation
+    FROM clients target
+    LEFT JOIN LATERAL (
+      SELECT a.id, a.dependency_group, a.next_check_on, a.hours_optimal, a.hours_minimal, a.hours_by_living_situation
+      FROM assessments a
+      WHERE a.client_id = target.id AND a.status = 'final' AND a.superseded_by IS NULL
+      ORDER BY a.assessed_on DESC, a.created_at DESC
+      LIMIT 1
+    ) latest ON true
+    WHERE c.id = target.id AND target.id = ANY(${ids}::uuid[])
+  `.execute(db);
 }

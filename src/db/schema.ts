@@ -82,6 +82,12 @@ export interface ClientTable {
   address: string | null;
   notes: string | null;
   current_assessment_id: string | null;
+  /** The current assessment's figures, maintained with current_assessment_id (see refreshCurrentAssessment). */
+  current_group: ColumnType<number | null, never, number | null>;
+  current_next_check_on: ColumnType<string | null, never, string | null>;
+  current_hours_optimal: ColumnType<number | null, never, number | null>;
+  current_hours_minimal: ColumnType<number | null, never, number | null>;
+  current_hours_by_living_situation: ColumnType<number | null, never, number | null>;
   archived_at: ColumnType<Date | null, never, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -29,9 +29,8 @@ export interface OrganizationCareRow {
 }
 
 /**
- * One aggregate query per report: active clients joined to their latest final assessment as of
- * the day, counted per organization. For today that assessment is the maintained
- * `clients.current_assessment_id`; for a past day it is found with DISTINCT ON over the index.
+ * One aggregate query per report: active clients with their latest final assessment as of the
+ * day, counted per organization.
  */
 export async function careFigures(db: Db, filter: CareFilter): Promise<OrganizationCareRow[]> {
   const clientFilter = sql.join(
@@ -45,11 +44,24 @@ export async function careFigures(db: Db, filter: CareFilter): Promise<Organizat
     ],
     sql` AND `,
   );
-  const latest = filter.current
-    ? sql`SELECT a.* FROM assessments a JOIN clients c ON a.id = c.current_assessment_id WHERE ${clientFilter}`
-    : sql`SELECT DISTINCT ON (a.client_id) a.* FROM assessments a JOIN clients c ON c.id = a.client_id
-          WHERE ${clientFilter} AND a.status = 'final' AND a.superseded_by IS NULL AND a.assessed_on <= ${filter.asOf}
-          ORDER BY a.client_id, a.assessed_on DESC, a.created_at DESC`;
+  // One row per active client with its latest final assessment's figures (nulls when never
+  // assessed). Today they are on the client row: one pass over clients. A past day finds its
+  // latest assessments with DISTINCT ON.
+  const figures = filter.current
+    ? sql`SELECT c.organization_id, c.current_assessment_id IS NOT NULL AS assessed, c.current_group AS dependency_group,
+            c.current_next_check_on AS next_check_on, c.current_hours_optimal AS hours_optimal,
+            c.current_hours_minimal AS hours_minimal, c.current_hours_by_living_situation AS hours_by_living_situation
+          FROM clients c WHERE ${clientFilter}`
+    : sql`SELECT c.organization_id, latest.client_id IS NOT NULL AS assessed, latest.dependency_group, latest.next_check_on,
+            latest.hours_optimal, latest.hours_minimal, latest.hours_by_living_situation
+          FROM clients c
+          LEFT JOIN (
+            SELECT DISTINCT ON (a.client_id) a.*
+            FROM assessments a
+            WHERE a.status = 'final' AND a.superseded_by IS NULL AND a.assessed_on <= ${filter.asOf}
+            ORDER BY a.client_id, a.assessed_on DESC, a.created_at DESC
+          ) latest ON latest.client_id = c.id
+          WHERE ${clientFilter}`;
   const orgFilter = sql.join(
     [
       sql`o.kind = 'social_service'`,
@@ -59,24 +71,22 @@ export async function careFigures(db: Db, filter: CareFilter): Promise<Organizat
     sql` AND `,
   );
   const { rows } = await sql<OrganizationCareRow>`
-    WITH latest AS (${latest}),
-    active AS (SELECT c.* FROM clients c WHERE ${clientFilter})
+    WITH figures AS (${figures})
     SELECT o.id AS organization_id, o.name,
-      count(active.id)::int AS active_clients,
-      count(active.id) FILTER (WHERE latest.id IS NULL)::int AS never_assessed,
-      count(active.id) FILTER (WHERE latest.next_check_on < ${filter.asOf})::int AS overdue,
-      count(active.id) FILTER (WHERE latest.dependency_group = 1)::int AS group_1,
-      count(active.id) FILTER (WHERE latest.dependency_group = 2)::int AS group_2,
-      count(active.id) FILTER (WHERE latest.dependency_group = 3)::int AS group_3,
-      count(active.id) FILTER (WHERE latest.dependency_group = 4)::int AS group_4,
-      count(active.id) FILTER (WHERE latest.dependency_group = 5)::int AS group_5,
-      count(active.id) FILTER (WHERE latest.dependency_group = 6)::int AS group_6,
-      coalesce(sum(latest.hours_optimal), 0)::int AS hours_optimal,
-      coalesce(sum(latest.hours_minimal), 0)::int AS hours_minimal,
-      coalesce(sum(latest.hours_by_living_situation), 0)::int AS hours_by_living_situation
+      count(f.organization_id)::int AS active_clients,
+      count(*) FILTER (WHERE NOT f.assessed)::int AS never_assessed,
+      count(*) FILTER (WHERE f.next_check_on < ${filter.asOf})::int AS overdue,
+      count(*) FILTER (WHERE f.dependency_group = 1)::int AS group_1,
+      count(*) FILTER (WHERE f.dependency_group = 2)::int AS group_2,
+      count(*) FILTER (WHERE f.dependency_group = 3)::int AS group_3,
+      count(*) FILTER (WHERE f.dependency_group = 4)::int AS group_4,
+      count(*) FILTER (WHERE f.dependency_group = 5)::int AS group_5,
+      count(*) FILTER (WHERE f.dependency_group = 6)::int AS group_6,
+      coalesce(sum(f.hours_optimal), 0)::int AS hours_optimal,
+      coalesce(sum(f.hours_minimal), 0)::int AS hours_minimal,
+      coalesce(sum(f.hours_by_living_situation), 0)::int AS hours_by_living_situation
     FROM organizations o
-    LEFT JOIN active ON active.organization_id = o.id
-    LEFT JOIN latest ON latest.client_id = active.id
+    LEFT JOIN figures f ON f.organization_id = o.id
     WHERE ${orgFilter}
     GROUP BY o.id, o.name
     ORDER BY o.name, o.id
