@@ -61,7 +61,8 @@ export async function soak(options: SoakOptions) {
   const started = performance.now();
   const windows: Array<{ times: number[]; errors: number }> = [];
   const result = await run(options.seconds, (statusCode, responseTime) => {
-    const index = Math.floor((performance.now() - started) / 1000 / WINDOW_SECONDS);
+    // Responses arriving after the last full window (the run's tail) count in the last one.
+    const index = Math.min(Math.floor((performance.now() - started) / 1000 / WINDOW_SECONDS), Math.ceil(options.seconds / WINDOW_SECONDS) - 1);
     const window = (windows[index] ??= { times: [], errors: 0 });
     window.times.push(responseTime);
     if (statusCode >= 400) window.errors += 1;
