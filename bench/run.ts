@@ -1,6 +1,6 @@
 /*
  * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200
- *                   --only get,list,create,report,import --soak SECONDS]
+ *                   --only floor,get,list,create,report,import --soak SECONDS]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
  * PostgreSQL, starts the service on it as a separate process, measures the scenarios of the
@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
     assessments: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'get,list,create,report,import' },
+    only: { type: 'string', default: 'floor,get,list,create,report,import' },
     soak: { type: 'string' },
   },
 });
@@ -224,6 +224,14 @@ async function bulkImport(): Promise<Scenario> {
 const asOf = today();
 const scenarios: Scenario[] = [];
 try {
+  // What this machine gives at all with the load generator on the same cores: no database, no key.
+  if (only.has('floor')) scenarios.push(
+    await measure(
+      'floor: GET /health/live (no database, no key)',
+      { connections, setupRequest: (request) => ({ ...request, path: '/health/live' }) },
+      { p99Ms: Infinity, text: 'none: the baseline the other latencies stand on' },
+    ),
+  );
   if (only.has('get')) scenarios.push(
     await measure(
       'get a client with its latest assessment',

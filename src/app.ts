@@ -26,8 +26,9 @@ import instrumentRoutes from './instruments/routes.js';
 import audit from './audit/plugin.js';
 import auditRoutes from './audit/routes.js';
 import auth from './http/auth.js';
-import errorHandler from './http/error-handler.js';
+import errorHandler, { sendFrameworkError } from './http/error-handler.js';
 import { TooManyRequests } from './http/errors.js';
+import jsonBody from './http/json-body.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
@@ -53,6 +54,7 @@ export function serverOptions(config: Config, logger: Logger): FastifyHttpOption
     requestTimeout: 60_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: sendFrameworkError,
   };
 }
 
@@ -66,8 +68,16 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   const app = Fastify(serverOptions(config, logger)).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ProblemSchema);
+  // Once closing (SIGTERM), answers end their keep-alive connection: close() waits for every open
+  // connection, and one left idle after its answer would hold the shutdown for keepAliveTimeout
+  // (72 s), past the grace period. Requests arriving meanwhile get return503OnClosing's 503.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(helmet, {
@@ -86,6 +96,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     errorResponseBuilder: (_request, context) => new TooManyRequests(context.max, context.after),
   });
   await app.register(errorHandler);
+  await app.register(jsonBody);
   await app.register(openapi);
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
   await app.register(idempotencyClaim, { db });

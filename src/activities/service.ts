@@ -3,7 +3,7 @@ import { formatWallTime, wallTime } from '../calendar/zoned.js';
 import { findClient } from '../clients/repository.js';
 import { inTransaction, type Db } from '../db/database.js';
 import type { ActivityRow, ClientRow, NewActivityRow, ParticipantRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields, withProblem } from '../http/errors.js';
@@ -169,7 +169,7 @@ export async function updateActivity(db: Db, id: string, ifMatch: IfMatch, input
   return inTransaction(db, async (trx) => {
     const moved = input.startsAt || input.durationMinutes || input.responsibleStaff;
     if (moved && status !== 'cancelled' && !input.allowOverlap) await checkStaffFree(trx, staff, [slot], id);
-    const updated = await repository.updateActivity(trx, id, ifMatch.version, {
+    const updated = await repository.updateActivity(trx, id, expectedVersion(ifMatch, current), {
       starts_at: input.startsAt ? slot.startsAt : undefined,
       duration_minutes: input.durationMinutes,
       place: input.place,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { ActivityTypeRow, Component, Direction } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { Forbidden, NotFound, invalidFields } from '../http/errors.js';
 import { findOrganization } from '../organizations/repository.js';
@@ -62,7 +62,7 @@ async function getWritable(db: Db, id: string, scope?: string): Promise<Activity
 
 export async function updateActivityType(db: Db, id: string, ifMatch: IfMatch, input: UpdateActivityType, scope?: string) {
   const current = await getWritable(db, id, scope);
-  const updated = await repository.updateActivityType(db, id, ifMatch.version, {
+  const updated = await repository.updateActivityType(db, id, expectedVersion(ifMatch, current), {
     name_ru: input.nameRu,
     name_en: input.nameEn,
     direction: input.direction as Direction | undefined,

@@ -21,7 +21,8 @@ const apiKeyRoutes: Routes = async (app) => {
         body: CreateApiKeySchema,
         response: { 201: CreatedApiKeySchema, ...problemResponses(400, 422) },
       },
-      config: { access: adminOnly },
+      // No Idempotency-Key: a kept answer would be a copy of the secret in the database.
+      config: { access: adminOnly, idempotencyKey: false },
     },
     async (request, reply) => {
       const { row, secret } = await createApiKey(request.db, request.body);

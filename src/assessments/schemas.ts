@@ -7,7 +7,10 @@ export const AssessmentStatus = Type.Union([Type.Literal('draft'), Type.Literal(
   description: 'A draft can still change; a final assessment is immutable (correct it with a superseding one).',
 });
 
+// A member whose name is not an item code is unknown (400), as elsewhere; without additionalProperties
+// it would pass unchecked, whatever its value.
 const Answers = Type.Record(Type.String({ pattern: '^[0-9]{1,3}$' }), Type.String({ pattern: '^[0-9]{1,3}\\.[0-9]{1,3}$' }), {
+  additionalProperties: false,
   description: 'Item code -> the chosen option code, one for every item of the instrument.',
   examples: [{ '1': '1.4', '2': '2.3', '3': '3.2', '4': '4.2', '5': '5.3', '6': '6.3', '7': '7.2', '8': '8.3', '9': '9.2', '10': '10.2', '11': '11.1' }],
 });

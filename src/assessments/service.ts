@@ -3,7 +3,7 @@ import { getClient } from '../clients/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
 import { inTransaction, type Db } from '../db/database.js';
 import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
@@ -244,7 +244,7 @@ export async function updateDraft(context: AssessmentContext, id: string, ifMatc
     nextCheckOn: input.nextCheckOn ?? current.next_check_on,
   };
   const evaluation = await validate(db, client, instrument, fields);
-  const updated = await repository.updateDraft(db, id, ifMatch.version, {
+  const updated = await repository.updateDraft(db, id, expectedVersion(ifMatch, current), {
     assessed_on: fields.assessedOn,
     answers: JSON.stringify(fields.answers),
     conducted_by: fields.conductedBy,
@@ -265,7 +265,7 @@ export async function finalize(context: AssessmentContext, id: string, ifMatch: 
   if (current.status === 'final') throw new Conflict(`Assessment ${id} is already final.`);
   checkClientAssessable(await getClient(db, current.client_id));
   return inTransaction(db, async (trx) => {
-    const row = await repository.updateDraft(trx, id, ifMatch.version, { status: 'final', finalized_at: new Date() });
+    const row = await repository.updateDraft(trx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
     if (!row) throw failedUpdate(current, ifMatch, () => new NotFound('Assessment', id));
     await settleFinal(trx, row);
     return row;

@@ -95,12 +95,21 @@ export default fp(
       if (trx) {
         open.delete(request);
         if (reply.statusCode >= 400) {
-          await trx.rollback().execute();
+          // A rollback fails only when the connection is gone, and PostgreSQL drops the transaction
+          // of a lost connection itself: the refusal already sent stays the answer.
+          await trx.rollback().execute().catch((error: unknown) => request.log.warn({ err: error }, 'rollback failed'));
           return payload;
         }
         const { action, resource } = writeTarget(request.routeOptions.url ?? request.url, request.method, request.body);
-        await recordAuditEvent(trx, event(request, payload, action, resource));
-        await trx.commit().execute();
+        try {
+          await recordAuditEvent(trx, event(request, payload, action, resource));
+          await trx.commit().execute();
+        } catch (error) {
+          // Kysely gives the connection back to the pool only after a successful commit; a rollback
+          // always does. Without it every failed commit (database gone) would leak a connection.
+          await trx.rollback().execute().catch(() => undefined);
+          throw error;
+        }
         return payload;
       }
       const audited = request.routeOptions.config?.audit;

@@ -2,7 +2,7 @@ import { today as todayInMoscow } from '../calendar/dates.js';
 import type { Db } from '../db/database.js';
 import { guardUnique } from '../db/errors.js';
 import type { ClientRow, ClientUpdate, DepartmentRow, NewClientRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields, withProblem } from '../http/errors.js';
@@ -188,9 +188,10 @@ export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: 
   const current = await getClient(db, id, scope);
   checkNotArchived(current);
   await checkClient(db, current.organization_id, input, current);
+  const version = expectedVersion(ifMatch, current);
   const updated = await guardUnique(
     db,
-    () => repository.updateClient(db, id, ifMatch.version, clientUpdateColumns(input, current), scope),
+    () => repository.updateClient(db, id, version, clientUpdateColumns(input, current), scope),
     (constraint) => conflict(db, constraint, input, current.organization_id, scope),
   );
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));

@@ -27,6 +27,10 @@ export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOpti
   // An idle client losing its connection (database restart) must not crash the process;
   // the pool drops it and the next checkout reconnects.
   pool.on('error', () => undefined);
+  // The pool listens only on idle clients: a checked-out one (a write's transaction between two
+  // queries) losing its connection emits 'error' with no listener, which would crash the process.
+  // The request's next query fails instead (503) and the pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { DepartmentRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, Unprocessable } from '../http/errors.js';
 import { getOrganization } from '../organizations/service.js';
@@ -18,12 +18,20 @@ export function toDepartment(row: DepartmentRow): Department {
   };
 }
 
+/**
+ * A department's name as it is stored and compared for uniqueness within the organization: without
+ * surrounding spaces and with inner runs of spaces made one, so " Отделение  1 " is "Отделение 1".
+ */
+function departmentName(name: string): string {
+  return name.trim().replace(/\s+/g, ' ');
+}
+
 export async function createDepartment(db: Db, organizationId: string, input: CreateDepartment): Promise<DepartmentRow> {
   const organization = await getOrganization(db, organizationId);
   if (organization.kind !== 'social_service') {
     throw new Unprocessable('Only social-service organizations have care departments.');
   }
-  return repository.insertDepartment(db, organizationId, { name: input.name, care_form: input.careForm });
+  return repository.insertDepartment(db, organizationId, { name: departmentName(input.name), care_form: input.careForm });
 }
 
 export async function getDepartment(db: Db, organizationId: string, id: string): Promise<DepartmentRow> {
@@ -44,9 +52,9 @@ export async function updateDepartment(
   ifMatch: IfMatch,
   input: UpdateDepartment,
 ): Promise<DepartmentRow> {
-  const changes = { name: input.name, care_form: input.careForm };
-  const updated = await repository.updateDepartment(db, organizationId, id, ifMatch.version, changes);
+  const current = await getDepartment(db, organizationId, id);
+  const changes = { name: input.name === undefined ? undefined : departmentName(input.name), care_form: input.careForm };
+  const updated = await repository.updateDepartment(db, organizationId, id, expectedVersion(ifMatch, current), changes);
   if (updated) return updated;
-  const current = await repository.findDepartment(db, organizationId, id);
-  throw failedUpdate(current, ifMatch, () => new NotFound('Department', id));
+  throw failedUpdate(await repository.findDepartment(db, organizationId, id), ifMatch, () => new NotFound('Department', id));
 }

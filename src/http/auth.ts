@@ -50,9 +50,15 @@ const PUBLIC_ROUTES = new Set(['/fhir/r4/metadata']);
 /** Roles that see every organization; the others are held to their own. */
 const ALL_ORGANIZATIONS: ReadonlySet<Role> = new Set(['admin', 'regional']);
 
-/** The organization a caller is confined to, or undefined when it sees them all. */
+/**
+ * The organization a caller is confined to, or undefined when it sees them all. Fails closed: an
+ * organization-bound key without its organization (which the api_keys CHECK constraint already
+ * forbids) is refused rather than read as "every organization".
+ */
 export function organizationScope(credential: Credential): string | undefined {
-  return ALL_ORGANIZATIONS.has(credential.role) ? undefined : (credential.organizationId ?? undefined);
+  if (ALL_ORGANIZATIONS.has(credential.role)) return undefined;
+  if (!credential.organizationId) throw new Forbidden(`A ${credential.role} key without an organization may not act.`);
+  return credential.organizationId;
 }
 
 export interface AuthOptions {

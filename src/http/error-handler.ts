@@ -36,6 +36,16 @@ export default fp(
   { name: 'error-handler', dependencies: ['@fastify/rate-limit'] },
 );
 
+/**
+ * The `frameworkErrors` server option: errors the router raises before any route or hook runs are
+ * problems too. A path segment that is not valid percent-encoding, or longer than the router takes
+ * (Fastify says 414), is a path parameter breaking its schema: a 400, as every other one.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 400 : (error.statusCode ?? 400);
+  sendProblem(request, reply, status, error.message, {}, slug(error.code));
+}
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,

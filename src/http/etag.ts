@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { PreconditionFailed, PreconditionRequired } from './errors.js';
+import { PreconditionRequired } from './errors.js';
 
 /** Every versioned resource's ETag is its version counter. */
 export function etagOf(version: number): string {
@@ -13,24 +13,48 @@ export function setEtag(reply: FastifyReply, version: number): void {
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
-    Type.String({ description: 'The ETag from the last read; required, a stale one is answered 412.', examples: ['"1"'] }),
+    Type.String({
+      description:
+        'The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); ' +
+        'required. When none matches the current version the answer is 412.',
+      examples: ['"1"'],
+    }),
   ),
 });
 
-/** The version an update may change, as sent in If-Match. */
+/**
+ * The versions an update may change, as sent in If-Match (RFC 9110 §13.1.1): one version, any of
+ * a list of them, or `'*'` for any current version. Resolved against the row a service read by
+ * `expectedVersion` (src/db/versioning.ts).
+ */
 export interface IfMatch {
-  version: number;
+  version: number | readonly number[] | '*';
   header: string;
 }
+
+/** One element of an If-Match list: an entity tag, weak or strong, and the separator after it. */
+const LIST_ELEMENT = /^[\s,]*(?:W\/)?"([^"]*)"[ \t]*(?:,|$)/;
+const OUR_TAG = /^\d{1,9}$/;
 
 /**
  * Reads If-Match. Updates then say `WHERE version = expected`, so the check and the write are
  * one atomic statement and concurrent writers cannot both win.
+ *
+ * Weak tags (`W/"3"`) are compared like strong ones: a proxy that compresses answers weakens the
+ * ETags it passes on, and our version counter means the same either way. Tags we did not issue
+ * and a header that is not a list of entity tags match no version (412).
  */
 export function readIfMatch(request: FastifyRequest): IfMatch {
   const header = request.headers['if-match'];
   if (!header) throw new PreconditionRequired();
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!match) throw new PreconditionFailed(header);
-  return { version: Number(match[1]), header };
+  if (header.trim() === '*') return { version: '*', header };
+  const versions: number[] = [];
+  let rest = header;
+  while (rest.trim() !== '') {
+    const element = LIST_ELEMENT.exec(rest);
+    if (!element) return { version: [], header };
+    if (OUR_TAG.test(element[1]!)) versions.push(Number(element[1]));
+    rest = rest.slice(element[0].length);
+  }
+  return { version: versions.length === 1 ? versions[0]! : versions, header };
 }

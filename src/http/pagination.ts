@@ -9,10 +9,17 @@ export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 
+/**
+ * The id a cursor names, or a 400 naming `querystring /cursor`. Node's base64url decoder skips
+ * what it cannot read (padding, `+/`, stray characters), so the cursor must also be exactly what
+ * `encodeCursor` makes of that id: a string this service did not issue never reaches a query.
+ */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!UUID.test(id)) throw invalidParameter('querystring', '/cursor', 'is not a cursor this service issued');
+  if (!UUID.test(id) || encodeCursor(id) !== cursor) {
+    throw invalidParameter('querystring', '/cursor', 'is not a cursor this service issued');
+  }
   return id;
 }
 
@@ -20,6 +27,15 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * Keyset condition: rows after the cursor's row in (created_at, id) order. Reading the cursor
  * row's own timestamp in the database keeps its full microsecond precision, so pages neither
  * skip nor repeat rows, however many are inserted meanwhile.
+ *
+ * The cursor is a place in that order, not a member of the page: a row of the table that the
+ * list's filters or the caller's organization leave out (a client archived while paging) still
+ * marks where the next page starts, and the rows answered are still only the caller's. A
+ * well-formed cursor naming no row of the table (a cursor of another list, or made up) answers an
+ * empty last page rather than a 400: no paged table ever deletes a row (records are archived,
+ * revoked, retired or cancelled), so a `next` link this list issued always names one, and telling
+ * the cases apart would cost a lookup on every page. The decision is tested in
+ * test/http/pagination.test.ts.
  */
 export function after(table: string, cursorId: string): Expression<SqlBool> {
   const createdAt = sql.ref(`${table}.created_at`);

@@ -4,7 +4,6 @@ import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listPlans } from './repository.js';
 import {
   CreateDocumentSchema,
   CreatePlanSchema,
@@ -18,7 +17,7 @@ import {
   TaskSchema,
   UpdateTaskSchema,
 } from './schemas.js';
-import { addDocument, addTask, createPlan, getPlan, listOverdue, toPlans, toTask, updateTask } from './service.js';
+import { addDocument, addTask, createPlan, getPlan, listOverdue, listPlans, toPlans, toTask, updateTask } from './service.js';
 
 const tags = ['implementation-plans'];
 const own = { params: 'id' } as const;

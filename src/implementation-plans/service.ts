@@ -1,7 +1,7 @@
 import { daysBetween, today } from '../calendar/dates.js';
 import { inTransaction, type Db } from '../db/database.js';
 import type { ImplementationPlanRow, PlanDocumentRow, PlanTaskRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, invalidFields } from '../http/errors.js';
@@ -86,6 +86,12 @@ export async function createPlan(db: Db, organizationId: string, input: CreatePl
   });
 }
 
+/** An organization's plans; an organization that does not exist is a 404, as in its other lists. */
+export async function listPlans(db: Db, organizationId: string, filter: { cursor?: string; limit: number }): Promise<ImplementationPlanRow[]> {
+  await getOrganization(db, organizationId);
+  return repository.listPlans(db, organizationId, filter);
+}
+
 export async function getPlan(db: Db, organizationId: string, id: string): Promise<ImplementationPlanRow> {
   const plan = await repository.findPlan(db, organizationId, id);
   if (!plan) throw new NotFound('Implementation plan', id);
@@ -112,7 +118,7 @@ export async function updateTask(db: Db, organizationId: string, planId: string,
   if (!current) throw new NotFound('Task', taskId);
   const errors = await checkStaff(db, organizationId, [input], () => '/responsibleStaffId');
   if (errors.length) throw invalidFields('The task breaks a rule.', errors);
-  const updated = await repository.updateTask(db, taskId, ifMatch.version, {
+  const updated = await repository.updateTask(db, taskId, expectedVersion(ifMatch, current), {
     title: input.title,
     responsible_staff_id: input.responsibleStaffId,
     due_on: input.dueOn,

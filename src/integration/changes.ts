@@ -32,11 +32,19 @@ interface Position {
 
 const encode = ({ xid, seq }: Position) => Buffer.from(`${xid}.${seq}`).toString('base64url');
 
+/** The largest xid8 PostgreSQL accepts; a larger number would fail in the query instead of here. */
+const MAX_XID8 = 2n ** 64n - 1n;
+
 function decode(cursor: string | undefined): Position {
   if (cursor === undefined) return { xid: '0', seq: 0 };
-  const match = /^(\d{1,20})\.(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw invalidParameter('querystring', '/since', 'is not a cursor this service issued');
-  return { xid: match[1]!, seq: Number(match[2]) };
+  const match = /^(\d{1,20})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const position = match && { xid: BigInt(match[1]!).toString(), seq: Number(match[2]) };
+  // Exactly what `encode` makes: the decoder skips what it cannot read, and a number out of
+  // range is no position this service issued either.
+  if (!position || BigInt(position.xid) > MAX_XID8 || encode(position) !== cursor) {
+    throw invalidParameter('querystring', '/since', 'is not a cursor this service issued');
+  }
+  return position;
 }
 
 /**

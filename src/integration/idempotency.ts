@@ -9,10 +9,15 @@ import { Conflict, invalidParameter, withProblem, Unprocessable } from '../http/
 export const REPLAY_HEADER = 'idempotent-replayed';
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const TTL = sql`interval '24 hours'`;
+/** Longer than any request may run (the server's requestTimeout is 60 s). */
+const ABANDONED = sql`interval '2 minutes'`;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** false on creates whose body is a stream (bulk imports): they are idempotent by matching records instead. */
+    /**
+     * false on creates whose body is a stream (bulk imports: they are idempotent by matching records
+     * instead) and on creates whose answer must not be kept (an API key's secret).
+     */
     idempotencyKey?: false;
   }
   interface FastifyRequest {
@@ -63,7 +68,14 @@ export const idempotencyClaim = fp(
       }
       const credential = credentialOf(request);
       const hash = requestHash(request);
-      await db.deleteFrom('idempotency_keys').where('credential', '=', credential).where('key', '=', key).where(sql<boolean>`created_at < now() - ${TTL}`).execute();
+      // An expired key is free again, and so is a claim that never got its answer (the database went
+      // away before the request could record or free it): no request runs longer than ABANDONED.
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('credential', '=', credential)
+        .where('key', '=', key)
+        .where((eb) => eb.or([eb(sql`created_at`, '<', sql`now() - ${TTL}`), eb.and([eb('status_code', 'is', null), eb(sql`created_at`, '<', sql`now() - ${ABANDONED}`)])]))
+        .execute();
       const claimed = await db
         .insertInto('idempotency_keys')
         .values({ credential, key, request_hash: hash, route: request.routeOptions.url ?? request.url })

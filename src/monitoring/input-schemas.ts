@@ -119,7 +119,9 @@ export const CreateSpecialistReportSchema = Type.Object(
     staffId: Uuid,
     month: Month,
     text: Text(20000),
+    // Other names are unknown members (400): unchecked, a negative or non-numeric count got stored or a 500.
     counts: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$' }), Type.Integer({ minimum: 0, maximum: 1_000_000 }), {
+      additionalProperties: false,
       maxProperties: 50,
     }),
   },

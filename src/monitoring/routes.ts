@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { today } from '../calendar/dates.js';
 import { getClient } from '../clients/service.js';
+import { expectedVersion } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
@@ -283,7 +284,7 @@ const monitoringRoutes: Routes = async (app) => {
       const current = await findReport(request.db, request.params.id, scopeOf(request));
       if (!current) throw new NotFound('Monitoring report', request.params.id);
       if (current.status === 'approved') throw new Conflict(`Monitoring report ${current.id} is already approved.`);
-      const row = await approveReport(request.db, current.id, ifMatch.version);
+      const row = await approveReport(request.db, current.id, expectedVersion(ifMatch, current));
       if (!row) throw new PreconditionFailed(ifMatch.header);
       setEtag(reply, row.version);
       return toReport(row);

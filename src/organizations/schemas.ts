@@ -53,12 +53,17 @@ export const CreateOrganizationSchema = Type.Object(
   },
 );
 
-export const UpdateOrganizationSchema = Type.Partial(Type.Omit(CreateOrganizationSchema, ['kind']), {
-  additionalProperties: false,
-  minProperties: 1,
-  title: 'UpdateOrganization',
-  examples: [{ address: '153000, г. Иваново, ул. Батурина, д. 12' }],
-});
+// Without the create's default time zone: Ajv fills defaults in, so a PATCH leaving timeZone out
+// would move an organization of another zone back to Moscow.
+export const UpdateOrganizationSchema = Type.Partial(
+  Type.Object({ ...Type.Omit(CreateOrganizationSchema, ['kind', 'timeZone']).properties, timeZone: organizationFields.timeZone }),
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    title: 'UpdateOrganization',
+    examples: [{ address: '153000, г. Иваново, ул. Батурина, д. 12' }],
+  },
+);
 
 export const OrganizationListQuery = Type.Object(
   {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { OrganizationRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, invalidFields } from '../http/errors.js';
 import { isValidInn } from './inn.js';
@@ -64,7 +64,8 @@ export async function updateOrganization(
   input: UpdateOrganization,
 ): Promise<OrganizationRow> {
   check(input);
-  const updated = await repository.updateOrganization(db, id, ifMatch.version, {
+  const current = await getOrganization(db, id);
+  const updated = await repository.updateOrganization(db, id, expectedVersion(ifMatch, current), {
     name: input.name,
     short_name: input.shortName,
     region_code: input.regionCode,

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { findAssessment, finalHistory } from '../assessments/repository.js';
-import { AssessmentSchema, ClientParams } from '../assessments/schemas.js';
+import { ClientParams } from '../assessments/schemas.js';
 import { toAssessments } from '../assessments/service.js';
 import { getClient } from '../clients/service.js';
 import { organizationScope } from '../http/auth.js';
@@ -17,6 +17,7 @@ import {
   ConsentSchema,
   CreateAgreementSchema,
   CreateConsentSchema,
+  PartnerAssessmentSchema,
   PartnerClientSchema,
   PartnerSearchQuery,
   UpdateAgreementSchema,
@@ -28,6 +29,7 @@ import {
   partnerClient,
   toAgreement,
   toConsent,
+  toPartnerAssessment,
   toPartnerClient,
   updateAgreement,
   type PartnerRequest,
@@ -214,13 +216,14 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
         summary: 'A client’s final assessments with the item breakdown (medical partners)',
         description: partnerDescription,
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(AssessmentSchema), next: Type.Null() }), ...problemResponses(400, 404) },
+        response: { 200: Type.Object({ items: Type.Array(PartnerAssessmentSchema), next: Type.Null() }), ...problemResponses(400, 404) },
       },
       config: { access: partnerOnly },
     },
     async (request) => {
       const client = await partnerClient(partner(request), { id: request.params.id }, 'assessment');
-      return { items: await toAssessments(instruments, await finalHistory(request.db, client.id)), next: null };
+      const assessments = await toAssessments(instruments, await finalHistory(request.db, client.id));
+      return { items: assessments.map(toPartnerAssessment), next: null };
     },
   );
 };

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AssessmentSchema } from '../assessments/schemas.js';
 import { CalendarDate, Snils } from '../clients/schemas.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { SelfCareReductionSchema } from '../instruments/schemas.js';
@@ -115,8 +116,14 @@ export const PartnerClientSchema = Type.Object(
   { title: 'PartnerClient', description: 'What a medical partner sees: no address, notes or free text.' },
 );
 
+export const PartnerAssessmentSchema = Type.Omit(AssessmentSchema, ['notes', 'reason'], {
+  title: 'PartnerAssessment',
+  description: 'A final assessment as a medical partner sees it: the form, answers and result, without the staff’s free text.',
+});
+
 export const PartnerSearchQuery = Type.Object({ snils: Snils }, { additionalProperties: false });
 
 export type CreateAgreement = Static<typeof CreateAgreementSchema>;
 export type UpdateAgreement = Static<typeof UpdateAgreementSchema>;
 export type CreateConsent = Static<typeof CreateConsentSchema>;
+export type PartnerAssessment = Static<typeof PartnerAssessmentSchema>;

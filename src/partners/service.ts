@@ -1,17 +1,18 @@
+import type { Assessment } from '../assessments/schemas.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { today } from '../calendar/dates.js';
 import { findClient, findClientBy, type ClientWithCurrent } from '../clients/repository.js';
 import { canonicalSnils, maskSnils } from '../clients/snils.js';
 import type { Db } from '../db/database.js';
 import type { ConsentRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, invalidFields } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
 import { findOrganization } from '../organizations/repository.js';
 import { getClient } from '../clients/service.js';
 import * as repository from './repository.js';
-import type { CreateAgreement, CreateConsent, UpdateAgreement } from './schemas.js';
+import type { CreateAgreement, CreateConsent, PartnerAssessment, UpdateAgreement } from './schemas.js';
 
 type Pointer = Omit<FieldError, 'in'>;
 
@@ -85,7 +86,7 @@ export async function updateAgreement(db: Db, id: string, ifMatch: IfMatch, inpu
   const current = await getAgreement(db, id);
   await checkParties(db, undefined, input.organizationIds);
   checkDates(input.validFrom ?? current.valid_from, input.validTo ?? current.valid_to);
-  const updated = await repository.updateAgreement(db, id, ifMatch.version, {
+  const updated = await repository.updateAgreement(db, id, expectedVersion(ifMatch, current), {
     valid_from: input.validFrom,
     valid_to: input.validTo,
     scope: input.scope,
@@ -119,6 +120,12 @@ export function toPartnerClient(row: ClientWithCurrent, hours: { optimal: number
     hours,
     nextCheckOn: row.current_next_check_on,
   };
+}
+
+/** The partner's view of an assessment: the staff's notes and a correction's reason are free text and stay home. */
+export function toPartnerAssessment(assessment: Assessment): PartnerAssessment {
+  const { notes: _notes, reason: _reason, ...shared } = assessment;
+  return shared;
 }
 
 export interface PartnerRequest {

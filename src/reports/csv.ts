@@ -1,10 +1,16 @@
 /** CSV for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Cyrillic right), CRLF lines. */
 export type Separator = ',' | ';';
 
+/** What a spreadsheet takes for the start of a formula when a text cell begins with it. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function cell(value: unknown, separator: Separator): string {
   if (value === null || value === undefined) return '';
   // Russian-locale Excel reads ';'-separated files and a decimal comma.
-  const text = typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
+  const number = typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
+  // Text from the register (an organization's name) is shown, never run: a leading apostrophe
+  // keeps "=HYPERLINK(…)" a text in Excel and LibreOffice (CSV injection, CWE-1236).
+  const text = typeof value !== 'number' && FORMULA_START.test(number) ? `'${number}` : number;
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -8,7 +8,8 @@ export const LongTermCareQuery = Type.Object(
     organizationId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
     careForm: Type.Optional(CareForm),
-    weeklyHoursPerFte: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 168, description: 'Default: WEEKLY_HOURS_PER_FTE (40).' })),
+    // At least an hour: FTE divides by it, and 5e-324 hours would make them Infinity (null in JSON).
+    weeklyHoursPerFte: Type.Optional(Type.Number({ minimum: 1, maximum: 168, description: 'Default: WEEKLY_HOURS_PER_FTE (40).' })),
     hourlyRate: Type.Optional(Type.Number({ minimum: 0, maximum: 100000, description: 'Cost of one care hour, for the monthly cost.' })),
     separator: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';')], { description: 'CSV separator; `;` for Russian-locale Excel.' })),
   },

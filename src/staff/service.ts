@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { StaffRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, invalidFields } from '../http/errors.js';
@@ -60,7 +60,7 @@ export async function updateStaff(db: Db, id: string, ifMatch: IfMatch, input: U
     position: input.position,
     active: input.active,
   };
-  const updated = await repository.updateStaff(db, id, ifMatch.version, changes, scope);
+  const updated = await repository.updateStaff(db, id, expectedVersion(ifMatch, current), changes, scope);
   if (updated) return updated;
   throw failedUpdate(await repository.findStaff(db, id, scope), ifMatch, () => new NotFound('Staff member', id));
 }

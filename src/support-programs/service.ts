@@ -5,7 +5,7 @@ import { getClient } from '../clients/service.js';
 import type { Db } from '../db/database.js';
 import { onUniqueViolation } from '../db/errors.js';
 import type { Component, PlannedActivity, SupportProgramRow } from '../db/schema.js';
-import { failedUpdate } from '../db/versioning.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
@@ -128,8 +128,9 @@ export async function updateProgram(db: Db, clientId: string, id: string, ifMatc
     activities: input.activities ?? current.activities,
     draftedBy: input.draftedBy ?? current.drafted_by,
   });
+  const version = expectedVersion(ifMatch, current);
   const updated = await oneActive(db, clientId, () =>
-    repository.updateProgram(db, id, ifMatch.version, {
+    repository.updateProgram(db, id, version, {
       period_from: input.periodFrom,
       period_to: input.periodTo,
       goals: input.goals && JSON.stringify(input.goals as Partial<Record<Component, string>>),

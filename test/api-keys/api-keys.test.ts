@@ -118,6 +118,24 @@ t.test('POST /v1/api-keys', async (t) => {
     t.equal(response.statusCode, 400);
     t.match(response.json().errors, [{ in: 'body', pointer: '/role' }]);
   });
+
+  t.test('an Idempotency-Key is not honoured here, so no copy of the secret is kept for replays', async (t) => {
+    const send = () =>
+      call(ADMIN_KEY, {
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers: { 'idempotency-key': 'key-creation-1' },
+        payload: { name: 'Повтор', role: 'regional' },
+      });
+    const first = await send();
+    const second = await send();
+    t.equal(first.statusCode, 201);
+    t.equal(second.statusCode, 201);
+    t.not(second.headers['idempotent-replayed'], 'true');
+    t.not(first.json().secret, second.json().secret, 'each request makes its own key');
+    const kept = await testApp.database.db.selectFrom('idempotency_keys').selectAll().where('route', '=', '/v1/api-keys').execute();
+    t.same(kept, [], 'nothing stored for key creation');
+  });
 });
 
 t.test('GET /v1/api-keys', async (t) => {

@@ -53,6 +53,19 @@ t.test('POST /v1/organizations/:id/departments', async (t) => {
     t.equal(rows[0]?.care_form, 'home');
   });
 
+  t.test('a name differing only in surrounding or repeated spaces is the same department: 409', async (t) => {
+    const created = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload: { name: ' Отделение  1 ', careForm: 'home' } });
+    t.equal(created.statusCode, 201);
+    t.equal(created.json().name, 'Отделение 1', 'stored trimmed, inner spaces made one');
+    t.equal((await departmentRow(testApp, created.json().id))?.name, 'Отделение 1');
+    for (const name of ['Отделение 1', '  Отделение 1', 'Отделение\u00a01\t']) {
+      const response = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload: { name, careForm: 'home' } });
+      t.equal(response.statusCode, 409, JSON.stringify(name));
+    }
+    const rows = (await departmentRowsOf(testApp, center.id)).filter((row) => row.name.replace(/\s+/g, '') === 'Отделение1');
+    t.equal(rows.length, 1, 'only the first one is stored');
+  });
+
   t.test('the same name in another organization is allowed', async (t) => {
     const payload = { name: 'Отделение социального обслуживания на дому № 1', careForm: 'home' };
     const response = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(other.id), payload });
@@ -228,6 +241,12 @@ t.test('PATCH /v1/organizations/:id/departments/:departmentId', async (t) => {
     const row = await departmentRow(testApp, department.id);
     t.equal(row?.name, 'Отделение «Милосердие»');
     t.equal(row?.version, 3);
+  });
+
+  t.test("renaming to another department's name with extra spaces is a 409 too", async (t) => {
+    const response = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': '"3"' }, payload: { name: ` ${neighbour.name} ` } });
+    t.equal(response.statusCode, 409);
+    t.equal((await departmentRow(testApp, department.id))?.version, 3);
   });
 
   t.test('an unknown department is a 404', async (t) => {

@@ -3,9 +3,11 @@
  * row here fails the first test, so no route ships without its access being checked.
  */
 import t from 'tap';
-import type { InjectOptions } from 'fastify';
+import Fastify, { type InjectOptions } from 'fastify';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { answersScoring } from '../../src/demo/answers.js';
+import type { Db } from '../../src/db/database.js';
+import auth, { organizationScope } from '../../src/http/auth.js';
 import { makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
@@ -581,5 +583,34 @@ t.test('access matrix', async (t) => {
         }
       }
     });
+  }
+});
+
+t.test('organizationScope fails closed', async (t) => {
+  t.equal(organizationScope({ id: null, role: 'admin', organizationId: null }), undefined, 'admin: every organization');
+  t.equal(organizationScope({ id: 'k', role: 'regional', organizationId: null }), undefined, 'regional: every organization');
+  t.equal(organizationScope({ id: 'k', role: 'provider', organizationId: 'o' }), 'o', 'a provider: its own');
+  for (const role of ['provider', 'medical_partner'] as const) {
+    const refusal = (() => {
+      try {
+        return organizationScope({ id: 'k', role, organizationId: null });
+      } catch (error) {
+        return error;
+      }
+    })();
+    t.match(refusal, { statusCode: 403 }, `a ${role} key without an organization sees nothing`);
+  }
+});
+
+t.test('a /v1 or /fhir route without an access declaration stops the start', async (t) => {
+  for (const url of ['/v1/forgotten', '/fhir/r4/Forgotten']) {
+    const start = async () => {
+      const app = Fastify();
+      t.teardown(() => app.close());
+      await app.register(auth, { db: {} as Db });
+      app.get(url, async () => ({}));
+      await app.ready();
+    };
+    await t.rejects(start(), /does not declare its access/, url);
   }
 });

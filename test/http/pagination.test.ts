@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
-import { makeOrganization, makeStaff } from '../helpers/factories.js';
+import { makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
 
 t.test('cursor pagination', async (t) => {
   const testApp = await buildTestApp(t);
@@ -48,6 +48,44 @@ t.test('cursor pagination', async (t) => {
     const response = await call(ADMIN_KEY, { method: 'GET', url: '/v1/staff?cursor=not-a-cursor' });
     t.equal(response.statusCode, 400);
     t.match(response.json().errors, [{ in: 'querystring', pointer: '/cursor' }]);
+  });
+
+  t.test('a cursor that is not exactly what the service issued is a 400 naming /cursor', async (t) => {
+    const issued = Buffer.from(created[2]!, 'utf8').toString('base64url');
+    const forms = {
+      'trailing characters base64url has not': `${issued}!!`,
+      padding: `${issued}==`,
+      'a stray character inside': `${issued.slice(0, 12)}.${issued.slice(12)}`,
+      'a bare id': created[2]!,
+      'an id in capitals': Buffer.from(created[2]!.toUpperCase(), 'utf8').toString('base64url'),
+      empty: '',
+    };
+    for (const [form, cursor] of Object.entries(forms)) {
+      const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/staff?cursor=${encodeURIComponent(cursor)}` });
+      t.equal(response.statusCode, 400, form);
+      t.match(response.json().errors, [{ in: 'querystring', pointer: '/cursor' }], form);
+    }
+  });
+
+  t.test('a well-formed cursor naming no row of the list answers an empty last page', async (t) => {
+    for (const id of [organization.id, '00000000-0000-4000-8000-000000000000']) {
+      const cursor = Buffer.from(id, 'utf8').toString('base64url');
+      const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/staff?organizationId=${organization.id}&cursor=${cursor}` });
+      t.equal(response.statusCode, 200);
+      t.same(response.json(), { items: [], next: null });
+    }
+  });
+
+  t.test("a cursor naming a row outside the caller's view only marks the place: the items stay the caller's", async (t) => {
+    const { secret } = await makeKey(testApp, 'provider', other.id);
+    const later = await makeStaff(testApp, other.id);
+    const cursor = Buffer.from(created[3]!, 'utf8').toString('base64url');
+    const response = await call(secret, { method: 'GET', url: `/v1/staff?cursor=${cursor}` });
+    t.equal(response.statusCode, 200);
+    const items = response.json().items as Array<{ id: string; organizationId: string }>;
+    t.ok(items.length > 0);
+    t.ok(items.every((item) => item.organizationId === other.id), 'none of the organization the cursor names');
+    t.equal(items.at(-1)?.id, later.id);
   });
 
   t.test('limit is bounded', async (t) => {

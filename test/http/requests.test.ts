@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
-import { ADMIN_KEY } from '../helpers/app.js';
+import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 t.test('request ids, logs and the HTTP surface', async (t) => {
@@ -91,4 +91,35 @@ t.test('request ids, logs and the HTTP surface', async (t) => {
     const otherKey = await app.inject({ method: 'GET', url: '/v1/staff', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     t.not(otherKey.statusCode, 429, 'another key has its own budget');
   });
+});
+
+t.test('browsers may call only from the origins in CORS_ORIGINS', async (t) => {
+  const { app } = await buildTestApp(t, { CORS_ORIGINS: 'https://portal.example' });
+  const preflight = (origin: string) =>
+    app.inject({
+      method: 'OPTIONS',
+      url: '/v1/clients',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+  const allowed = await preflight('https://portal.example');
+  t.equal(allowed.headers['access-control-allow-origin'], 'https://portal.example');
+  const foreign = await preflight('https://elsewhere.example');
+  t.notOk(foreign.headers['access-control-allow-origin'], 'no Access-Control-Allow-Origin for another origin');
+  const read = await app.inject({
+    method: 'GET',
+    url: '/v1/clients',
+    headers: { origin: 'https://elsewhere.example', authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  t.notOk(read.headers['access-control-allow-origin'], 'nor on the answer itself');
+  t.notOk(read.headers['access-control-allow-credentials']);
+});
+
+t.test('without CORS_ORIGINS no origin is allowed', async (t) => {
+  const { app } = await buildTestApp(t);
+  const response = await app.inject({
+    method: 'OPTIONS',
+    url: '/v1/clients',
+    headers: { origin: 'https://portal.example', 'access-control-request-method': 'GET' },
+  });
+  t.notOk(response.headers['access-control-allow-origin']);
 });

@@ -81,4 +81,15 @@ t.test('GET /v1/changes', async (t) => {
     const response = await call(ADMIN_KEY, { method: 'GET', url: '/v1/changes?since=nonsense' });
     t.equal(response.statusCode, 400);
   });
+
+  t.test('a cursor out of range or not exactly as issued is a 400 naming /since, before any query', async (t) => {
+    const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    for (const since of [encode('99999999999999999999.1'), encode('1.9999999999999999'), encode('01.1'), `${encode('1.1')}!`]) {
+      const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/changes?since=${encodeURIComponent(since)}` });
+      t.equal(response.statusCode, 400, since);
+      t.match(response.json(), { type: '/problems/invalid-request', errors: [{ in: 'querystring', pointer: '/since' }] }, since);
+    }
+    const highest = await call(ADMIN_KEY, { method: 'GET', url: `/v1/changes?since=${encode('18446744073709551615.1')}` });
+    t.equal(highest.statusCode, 200, 'the highest transaction id is still a position');
+  });
 });

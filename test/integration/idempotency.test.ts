@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import t from 'tap';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 import { makeKey, makeOrganization, makeSnils } from '../helpers/factories.js';
@@ -67,6 +69,21 @@ t.test('Idempotency-Key on creates', async (t) => {
     t.ok(statuses.includes(201));
     const created = await database.db.selectFrom('clients').select('id').where('snils', '=', payload.snils.replace(/\D/g, '')).execute();
     t.equal(created.length, 1);
+  });
+
+  t.test('a claim left without an answer (the database went away mid-request) is free again after two minutes', async (t) => {
+    const payload = body();
+    // The claim the lost request made: the hash of the same request, no answer recorded.
+    const hash = createHash('sha256').update(`POST /v1/clients\n${JSON.stringify(payload)}`).digest('base64url');
+    const claim = (key: string, minutesAgo: number) =>
+      sql`INSERT INTO idempotency_keys (credential, key, request_hash, route, created_at)
+          VALUES ('env:admin', ${key}, ${hash}, '/v1/clients', now() - make_interval(mins => ${minutesAgo}))`.execute(database.db);
+    await claim('key-recent', 0);
+    await claim('key-abandoned', 3);
+    t.equal((await create('key-recent', payload)).statusCode, 409, 'a claim this young may still be running');
+    const retried = await create('key-abandoned', payload);
+    t.equal(retried.statusCode, 201);
+    t.equal((await create('key-abandoned', payload)).headers['idempotent-replayed'], 'true', 'the new claim holds the answer now');
   });
 
   t.test('a malformed key is a 400', async (t) => {

@@ -148,6 +148,7 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     t.equal((response.body.match(/<svg /g) ?? []).length, 2, 'two charts');
     t.match(response.body, /Культурно-досуговое/);
     t.notMatch(response.body, /(src|href)=/, 'no external asset');
+    t.match(response.headers['content-security-policy'], /^default-src 'none'/, 'nothing the page could load or run');
   });
 
   t.test('an approved report never changes', async (t) => {

@@ -140,6 +140,51 @@ t.test('GET and PATCH /v1/organizations/:id', async (t) => {
   });
 });
 
+t.test('If-Match with * or a list of ETags (RFC 9110)', async (t) => {
+  const testApp = await buildTestApp(t);
+  const { call } = testApp;
+  const organization = await makeOrganization(testApp);
+  const url = `/v1/organizations/${organization.id}`;
+  const patch = (ifMatch: string, address: string) => call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': ifMatch }, payload: { address } });
+  const current = async () => {
+    const read = await call(ADMIN_KEY, { method: 'GET', url });
+    return { etag: read.headers.etag as string, address: read.json().address as string };
+  };
+
+  t.test('* updates whatever the current version is', async (t) => {
+    const response = await patch('*', 'г. Шуя');
+    t.equal(response.statusCode, 200);
+    t.equal(response.headers.etag, '"2"');
+    t.same(await current(), { etag: '"2"', address: 'г. Шуя' });
+  });
+
+  t.test('a list updates when any of its ETags is the current one', async (t) => {
+    const response = await patch('"1", "2", W/"7"', 'г. Кинешма');
+    t.equal(response.statusCode, 200);
+    t.equal(response.headers.etag, '"3"');
+    t.same(await current(), { etag: '"3"', address: 'г. Кинешма' });
+  });
+
+  t.test('a list without the current ETag is a 412 and changes nothing', async (t) => {
+    for (const ifMatch of ['"1", "2"', '"1", "x3"', '"3" "4"', '3']) {
+      const response = await patch(ifMatch, 'г. Вичуга');
+      t.equal(response.statusCode, 412, ifMatch);
+      t.equal(response.json().type, '/problems/precondition-failed', ifMatch);
+    }
+    t.same(await current(), { etag: '"3"', address: 'г. Кинешма' });
+  });
+
+  t.test('* on an unknown organization is a 404', async (t) => {
+    const response = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: '/v1/organizations/00000000-0000-4000-8000-000000000000',
+      headers: { 'if-match': '*' },
+      payload: { address: 'x' },
+    });
+    t.equal(response.statusCode, 404);
+  });
+});
+
 t.test('a provider sees only its own organization', async (t) => {
   const testApp = await buildTestApp(t);
   const { call } = testApp;

@@ -18,7 +18,13 @@ t.test('medical partners read only under an agreement and the client’s consent
   await call(ADMIN_KEY, {
     method: 'POST',
     url: `/v1/clients/${client.id}/assessments`,
-    payload: { instrumentId: 'bfd-home-2019', assessedOn: '2025-01-10', answers: answersScoring(home, 8), conductedBy: [staff] },
+    payload: {
+      instrumentId: 'bfd-home-2019',
+      assessedOn: '2025-01-10',
+      answers: answersScoring(home, 8),
+      conductedBy: [staff],
+      notes: 'со слов дочери: конфликт в семье',
+    },
   });
   const consent = (status: string, date: string) =>
     call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${client.id}/consents`, payload: { kind: 'medical_data_sharing', status, date, document: 'Заявление' } });
@@ -69,6 +75,8 @@ t.test('medical partners read only under an agreement and the client’s consent
     const list = await assessments();
     t.equal(list.json().items.length, 1);
     t.equal(list.json().items[0].result.breakdown.length, 11, 'with the item breakdown');
+    t.notOk('notes' in list.json().items[0] || 'reason' in list.json().items[0], 'without the staff’s free text');
+    t.notMatch(list.body, 'конфликт в семье');
     t.match(await lastEvent(), { outcome: 'allowed', client_id: client.id, resource_type: 'assessment' });
   });
 

@@ -130,3 +130,18 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
     t.match(lines[1], /;1,3;1,05;/, 'decimal commas');
   });
 });
+
+t.test('CSV keeps a name that looks like a formula a text', async (t) => {
+  const testApp = await buildTestApp(t);
+  const names = ['=HYPERLINK("http://example.com")', '+7 центр', '-центр', '@центр'];
+  for (const name of names) await makeOrganization(testApp, { name });
+  const response = await testApp.call(ADMIN_KEY, {
+    method: 'GET',
+    url: '/v1/reports/long-term-care?separator=;',
+    headers: { accept: 'text/csv' },
+  });
+  t.equal(response.statusCode, 200);
+  const cells = response.body.slice(1).trimEnd().split('\r\n').slice(1, -1).map((line) => line.split(';')[1]);
+  t.same(cells.sort(), ["'+7 центр", "'-центр", "'@центр", '"\'=HYPERLINK(""http://example.com"")"'].sort());
+  t.notOk(response.body.split(/[;\r\n]/).some((value) => /^"?[=+\-@]/.test(value)), 'no cell starts a formula');
+});
