@@ -1,5 +1,5 @@
 /*
- * Every /v1 operation of the contract against every kind of caller. A new operation without a
+ * Every /v1 and /fhir operation of the contract against every kind of caller. A new operation without a
  * row here fails the first test, so no route ships without its access being checked.
  */
 import t from 'tap';
@@ -458,6 +458,22 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 200, 200, 404, 403),
   },
   'GET /v1/changes': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  // FHIR: what a medical system reads before it authenticates, then partner reads that need an
+  // agreement with the client's organization (the partner's covers organization B only: a 404).
+  'GET /fhir/r4/metadata': {
+    request: async () => ({}),
+    expect: { anonymous: 200, revoked: 200, admin: 200, regional: 200, providerOwn: 200, providerOther: 200, partner: 200 },
+  },
+  'GET /fhir/r4/Questionnaire/{id}': { request: async () => ({ url: '/fhir/r4/Questionnaire/bfd-home-2019' }), expect: expect(200, 200, 200, 200, 200) },
+  'GET /fhir/r4/Patient/{id}': { request: async ({ clientA }) => ({ url: `/fhir/r4/Patient/${clientA}` }), expect: expect(403, 403, 403, 403, 404) },
+  'GET /fhir/r4/QuestionnaireResponse': {
+    request: async ({ clientA }) => ({ url: `/fhir/r4/QuestionnaireResponse?subject=Patient/${clientA}` }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
+  'GET /fhir/r4/QuestionnaireResponse/{id}': {
+    request: async ({ assessmentA }) => ({ url: `/fhir/r4/QuestionnaireResponse/${assessmentA}` }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
   'POST /v1/bulk/clients': {
     request: async ({ organizationA }) => ({
       url: `/v1/bulk/clients?organizationId=${organizationA}`,
@@ -561,11 +577,11 @@ t.test('access matrix', async (t) => {
     partner: (await makeKey(testApp, 'medical_partner', hospital)).secret,
   };
 
-  t.test('every /v1 operation of the contract has a row', async (t) => {
+  t.test('every operation of the contract under /v1 and /fhir has a row', async (t) => {
     await testApp.app.ready();
     const document = testApp.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.entries(document.paths)
-      .filter(([path]) => path.startsWith('/v1/'))
+      .filter(([path]) => path.startsWith('/v1/') || path.startsWith('/fhir/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
     t.same(operations.filter((operation) => !(operation in MATRIX)), [], 'operations without a row');
     t.same(Object.keys(MATRIX).filter((operation) => !operations.includes(operation)), [], 'rows without an operation');
@@ -579,7 +595,9 @@ t.test('access matrix', async (t) => {
         const response = await testApp.call(keys[caller], { method, url: path, ...request });
         t.equal(response.statusCode, row.expect[caller], `${caller}: ${response.statusCode} ${response.body.slice(0, 200)}`);
         if (response.statusCode >= 400) {
-          t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', `${caller}: problem+json`);
+          // FHIR clients get their errors as OperationOutcome resources.
+          const errorType = path.startsWith('/fhir/') ? 'application/fhir+json; charset=utf-8' : 'application/problem+json; charset=utf-8';
+          t.equal(response.headers['content-type'], errorType, `${caller}: ${errorType}`);
         }
       }
     });
