@@ -136,7 +136,7 @@ function resultColumns(evaluation: Evaluation) {
   };
 }
 
-type Evaluation = ReturnType<typeof assessmentRules>['evaluation'];
+export type Evaluation = ReturnType<typeof assessmentRules>['evaluation'];
 
 /** The row of a new assessment: its answers with the score, group and hours they give. */
 export function newAssessmentRow(

@@ -8,6 +8,7 @@ import {
   notAssessable,
   updateDraft,
   type AssessmentContext,
+  type Evaluation,
 } from '../assessments/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
 import type { Db } from '../db/database.js';
@@ -55,7 +56,7 @@ interface Checked {
   record: BulkAssessmentLine;
   client: ClientRow;
   key: string;
-  evaluation: ReturnType<typeof assessmentRules>['evaluation'];
+  evaluation: Evaluation;
 }
 
 /**

@@ -2,7 +2,7 @@ import t from 'tap';
 import { IMPORT_CORRECTION_REASON } from '../../src/bulk/assessments.js';
 import { answersScoring, type FormItem } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
-import { makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
+import { clientBody, makeDepartment, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
 
 const ndjson = (records: unknown[]) => records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
 
@@ -16,19 +16,7 @@ function send(testApp: TestApp, kind: 'clients' | 'assessments', organizationId:
 }
 
 function clientLine(externalId: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    externalId,
-    lastName: 'Сидорова',
-    firstName: 'Анна',
-    middleName: 'Ивановна',
-    birthDate: '1938-04-12',
-    sex: 'female',
-    snils: makeSnils(),
-    careForm: 'home',
-    livingSituation: 'lives_alone',
-    socialSupport: 2,
-    ...fields,
-  };
+  return { externalId, ...clientBody(fields) };
 }
 
 const outcomes = (response: { json(): { results: Array<{ outcome: string }> } }) => response.json().results.map((result) => result.outcome);

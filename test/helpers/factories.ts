@@ -68,6 +68,33 @@ export function makeSnils(): string {
   return `${number}${String(snilsCheckNumber(number)).padStart(2, '0')}`;
 }
 
+/** A valid client registration without its organization: the body of createClient, or a bulk line. */
+export function clientBody(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    lastName: `Иванова-${next()}`,
+    firstName: 'Мария',
+    middleName: 'Петровна',
+    birthDate: '1940-03-08',
+    sex: 'female',
+    snils: makeSnils(),
+    careForm: 'home',
+    livingSituation: 'lives_alone',
+    socialSupport: 2,
+    ...fields,
+  };
+}
+
+/** A valid support program for `POST /v1/clients/{clientId}/support-programs`. */
+export function programBody(activityTypeId: string, staffId: string) {
+  return {
+    periodFrom: '2025-01-01',
+    periodTo: '2025-06-30',
+    goals: { social: 'Общение' },
+    activities: [{ activityTypeId, timesPerWeek: 1 }],
+    draftedBy: [staffId],
+  };
+}
+
 export async function makeClient(
   { call }: TestApp,
   organizationId: string,
@@ -76,19 +103,7 @@ export async function makeClient(
   const response = await call(ADMIN_KEY, {
     method: 'POST',
     url: '/v1/clients',
-    payload: {
-      organizationId,
-      lastName: `Иванова-${next()}`,
-      firstName: 'Мария',
-      middleName: 'Петровна',
-      birthDate: '1940-03-08',
-      sex: 'female',
-      snils: makeSnils(),
-      careForm: 'home',
-      livingSituation: 'lives_alone',
-      socialSupport: 2,
-      ...fields,
-    },
+    payload: { organizationId, ...clientBody(fields) },
   });
   if (response.statusCode !== 201) throw new Error(`makeClient: ${response.statusCode} ${response.body}`);
   return response.json();

@@ -8,7 +8,7 @@ import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { answersScoring } from '../../src/demo/answers.js';
 import type { Db } from '../../src/db/database.js';
 import auth, { organizationScope } from '../../src/http/auth.js';
-import { makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
+import { clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff, programBody } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -65,15 +65,7 @@ function session(fixtures: Fixtures) {
   return { organizationId: fixtures.organizationA, activityTypeId: fixtures.activityTypeA, startsAt, responsibleStaff: [fixtures.staffA] };
 }
 
-function program(fixtures: Fixtures) {
-  return {
-    periodFrom: '2025-01-01',
-    periodTo: '2025-06-30',
-    goals: { social: 'Общение' },
-    activities: [{ activityTypeId: fixtures.activityTypeA, timesPerWeek: 1 }],
-    draftedBy: [fixtures.staffA],
-  };
-}
+const program = (fixtures: Fixtures) => programBody(fixtures.activityTypeA, fixtures.staffA);
 
 async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
   const response = await testApp.call(ADMIN_KEY, { method: 'GET', url });
@@ -151,17 +143,7 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /v1/clients': {
     request: async ({ organizationA }) => ({
-      payload: {
-        organizationId: organizationA,
-        lastName: 'Петрова',
-        firstName: 'Вера',
-        birthDate: '1945-01-01',
-        sex: 'female',
-        snils: makeSnils(),
-        careForm: 'home',
-        livingSituation: 'lonely',
-        socialSupport: 3,
-      },
+      payload: { organizationId: organizationA, ...clientBody() },
     }),
     expect: expect(201, 403, 201, 403, 403),
   },
@@ -480,7 +462,7 @@ const MATRIX: Record<string, Row> = {
     request: async ({ organizationA }) => ({
       url: `/v1/bulk/clients?organizationId=${organizationA}`,
       headers: { 'content-type': 'application/x-ndjson' },
-      payload: `${JSON.stringify({ externalId: `B-${unique()}`, lastName: 'Пакетова', firstName: 'Вера', birthDate: '1939-01-01', sex: 'female', snils: makeSnils(), careForm: 'home', livingSituation: 'lonely', socialSupport: 3 })}\n`,
+      payload: `${JSON.stringify({ externalId: `B-${unique()}`, ...clientBody() })}\n`,
     }),
     expect: expect(200, 403, 200, 403, 403),
   },

@@ -23,7 +23,7 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { answersScoring } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
-import { makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
+import { clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff, programBody } from '../helpers/factories.js';
 import {
   ContractValidator,
   INVALID_UTF8,
@@ -169,15 +169,7 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
   };
 }
 
-function program(f: Pick<Fixtures, 'activityType' | 'staff'>) {
-  return {
-    periodFrom: '2025-01-01',
-    periodTo: '2025-06-30',
-    goals: { social: 'Общение' },
-    activities: [{ activityTypeId: f.activityType, timesPerWeek: 1 }],
-    draftedBy: [f.staff],
-  };
-}
+const program = (f: Pick<Fixtures, 'activityType' | 'staff'>) => programBody(f.activityType, f.staff);
 
 // ---------------------------------------------------------------------------------------------
 // A valid request of every operation, which the fuzzer then changes
@@ -210,17 +202,7 @@ const assessmentBody = (f: Fixtures, status: 'draft' | 'final' = 'final') => ({
   status,
 });
 
-const clientFields = () => ({
-  lastName: `Иванова-${unique()}`,
-  firstName: 'Мария',
-  middleName: 'Петровна',
-  birthDate: '1940-03-08',
-  sex: 'female',
-  snils: makeSnils(),
-  careForm: 'home',
-  livingSituation: 'lives_alone',
-  socialSupport: 2,
-});
+const clientFields = () => clientBody({ lastName: `Иванова-${unique()}` });
 
 const typeBody = (f: Fixtures) => ({
   organizationId: f.organization,

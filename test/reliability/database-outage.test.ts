@@ -15,6 +15,7 @@ import pino from 'pino';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { snilsCheckNumber } from '../../src/clients/snils.js';
+import { clientBody } from '../helpers/factories.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
@@ -65,18 +66,7 @@ function registration(organizationId: string, label: string): InjectOptions {
   return {
     method: 'POST',
     url: '/v1/clients',
-    payload: {
-      organizationId,
-      lastName: label,
-      firstName: 'Мария',
-      middleName: 'Петровна',
-      birthDate: '1940-03-08',
-      sex: 'female',
-      snils: nextSnils(),
-      careForm: 'home',
-      livingSituation: 'lives_alone',
-      socialSupport: 2,
-    },
+    payload: { organizationId, ...clientBody({ lastName: label, snils: nextSnils() }) },
   };
 }
 

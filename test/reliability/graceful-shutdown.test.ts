@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import t from 'tap';
 import { snilsCheckNumber } from '../../src/clients/snils.js';
+import { clientBody } from '../helpers/factories.js';
 import { ADMIN_KEY } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 
@@ -144,17 +145,7 @@ t.test('SIGTERM under load: accepted requests complete, new ones are refused, th
   await locker.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [organizationId]);
   const heldLabels = Array.from({ length: IN_DATABASE }, (_, index) => `Задержанная-${index + 1}`);
   const held = heldLabels.map((lastName) =>
-    send(port, heldAgent, 'POST', '/v1/clients', {
-      organizationId,
-      lastName,
-      firstName: 'Мария',
-      birthDate: '1940-03-08',
-      sex: 'female',
-      snils: nextSnils(),
-      careForm: 'home',
-      livingSituation: 'lives_alone',
-      socialSupport: 2,
-    }),
+    send(port, heldAgent, 'POST', '/v1/clients', { organizationId, ...clientBody({ lastName, snils: nextSnils() }) }),
   );
   const waitingOnLock = async () => {
     const { rows } = await observer.query<{ count: number }>(
