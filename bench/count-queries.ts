@@ -1,7 +1,8 @@
 /*
  * Preloaded into the service by the benchmark (`--import`): counts the queries the service sends
- * to PostgreSQL, that is its database round trips, and answers that count and its memory (after
- * a full collection, so that garbage waiting to be collected does not read as growth) over IPC.
+ * to PostgreSQL, that is its database round trips, and answers that count, its CPU time and its
+ * memory (after a full collection, so that garbage waiting to be collected does not read as growth)
+ * over IPC.
  */
 import pg from 'pg';
 
@@ -15,7 +16,7 @@ pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]
 process.on('message', (message) => {
   if (message !== 'stats') return;
   (globalThis as { gc?: () => void }).gc?.();
-  process.send?.({ queries, memory: process.memoryUsage() });
+  process.send?.({ queries, cpu: process.cpuUsage(), memory: process.memoryUsage() });
 });
 // The channel must not keep the service alive once it is asked to stop.
 process.channel?.unref();

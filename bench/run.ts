@@ -1,17 +1,21 @@
 /*
  * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200
- *                   --only floor,get,list,create,report,import --soak SECONDS]
+ *                   --only floor,get,list,create,report,import --soak SECONDS --profile]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
- * PostgreSQL, starts the service on it as a separate process, measures the scenarios of the
- * integration issue with autocannon and prints them; writes them to bench/results.json.
+ * PostgreSQL, starts the service on a fresh copy of it as a separate process, measures the
+ * scenarios of the integration issue with autocannon and prints them with the CPU the service
+ * and PostgreSQL spent; writes them to bench/results.json. --profile writes the service's V8 CPU
+ * profile to bench/.data/profiles when it stops.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { createApiKey, revokeApiKey } from '../src/api-keys/service.js';
 import { today } from '../src/calendar/dates.js';
 import { createDatabase } from '../src/db/database.js';
@@ -19,6 +23,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { answersScoring } from '../src/demo/answers.js';
 import { InstrumentCatalog } from '../src/instruments/catalog.js';
+import { postgresCpuSeconds } from './cpu.js';
 import { NAME_PREFIX, datasetExists, generateDataset, type DatasetSize } from './dataset.js';
 import { load, percentile } from './load.js';
 import { soak } from './soak.js';
@@ -32,6 +37,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '200' },
     only: { type: 'string', default: 'floor,get,list,create,report,import' },
     soak: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const only = new Set(flags.only.split(','));
@@ -39,6 +45,19 @@ const size: DatasetSize = { clients: Number(flags.clients), organizations: Numbe
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
 const log = (line: string) => console.error(`[bench] ${line}`);
+
+/** Replaces database `copy` with a copy of `template` (file by file: seconds, not a replay) and gives its URL. */
+async function copyDatabase(url: string, template: string, copy: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${template} STRATEGY FILE_COPY`);
+  } finally {
+    await admin.end();
+  }
+  return url.replace(/\/[^/]+$/, `/${copy}`);
+}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -49,16 +68,23 @@ async function freePort(): Promise<number> {
 }
 
 // --- the database and the data set ---
-const database = await startEmbeddedPostgres({ dataDir: `bench/.data/${size.clients}-${size.organizations}-${size.assessmentsPerClient}` });
-const db = createDatabase({ connectionString: database.url, poolSize: 4 });
-await migrateToLatest(db);
-const catalog = new InstrumentCatalog(db);
-if (!(await datasetExists(db, size))) {
+// The data set is generated once into `dataset` and every run measures a fresh copy of it, so that
+// runs see the same data (the import and create scenarios add rows) and compare with each other.
+const dataDir = `bench/.data/${size.clients}-${size.organizations}-${size.assessmentsPerClient}`;
+const database = await startEmbeddedPostgres({ dataDir, database: 'dataset' });
+const dataset = createDatabase({ connectionString: database.url, poolSize: 4 });
+await migrateToLatest(dataset);
+if (!(await datasetExists(dataset, size))) {
   const started = Date.now();
   log(`generating ${size.clients} clients over ${size.organizations} organizations with ${size.assessmentsPerClient} assessments each`);
-  await generateDataset(db, catalog, size, log);
+  await generateDataset(dataset, new InstrumentCatalog(dataset), size, log);
+  await sql`VACUUM ANALYZE`.execute(dataset);
   log(`data set ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
+await dataset.destroy();
+const runUrl = await copyDatabase(database.url, 'dataset', 'run');
+const db = createDatabase({ connectionString: runUrl, poolSize: 4 });
+const catalog = new InstrumentCatalog(db);
 const organizations = await db.selectFrom('organizations').select('id').where('name', 'like', `${NAME_PREFIX}%`).orderBy('name').execute();
 const staffByOrganization = new Map<string, string>();
 for (const row of await db.selectFrom('staff').select(['organization_id', 'id']).where('organization_id', 'in', organizations.map((o) => o.id)).execute()) {
@@ -74,9 +100,9 @@ for (const { id } of organizations) providers.set(id, await createApiKey(db, { n
 // --- the service, in a process of its own, as in production ---
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const service: ChildProcess = fork('src/server.ts', [], {
-  execArgv: ['--expose-gc', '--import', 'tsx', '--import', './bench/count-queries.ts'],
-  env: { ...process.env, DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', MIGRATE_ON_START: 'false' },
+const child: ChildProcess = fork('src/server.ts', [], {
+  execArgv: [...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/.data/profiles'] : []), '--expose-gc', '--import', 'tsx', '--import', './bench/count-queries.ts'],
+  env: { ...process.env, DATABASE_URL: runUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', MIGRATE_ON_START: 'false' },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 for (let attempt = 0; ; attempt++) {
@@ -88,13 +114,25 @@ for (let attempt = 0; ; attempt++) {
 
 export interface ServiceStats {
   queries: number;
+  cpu: NodeJS.CpuUsage;
   memory: NodeJS.MemoryUsage;
+  /** CPU seconds of PostgreSQL so far, where /proc tells. */
+  postgresCpu?: number;
 }
-export const stats = () =>
-  new Promise<ServiceStats>((resolve) => {
-    service.once('message', (message) => resolve(message as ServiceStats));
-    service.send('stats');
+const postmasterPid = Number((await readFile(`${dataDir}/postgres/postmaster.pid`, 'utf8')).split('\n')[0]);
+export const stats = async () => {
+  const service = await new Promise<ServiceStats>((resolve) => {
+    child.once('message', (message) => resolve(message as ServiceStats));
+    child.send('stats');
   });
+  return { ...service, postgresCpu: await postgresCpuSeconds(postmasterPid) };
+};
+
+/** CPU seconds the service and PostgreSQL spent between two readings. */
+const cpuSeconds = (before: ServiceStats, after: ServiceStats) => ({
+  service: Number(((after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6).toFixed(2)),
+  postgres: before.postgresCpu === undefined || after.postgresCpu === undefined ? null : Number((after.postgresCpu - before.postgresCpu).toFixed(2)),
+});
 
 const pickClient = () => sample[Math.floor(Math.random() * sample.length)]!;
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
@@ -108,6 +146,8 @@ export interface Scenario {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   errors: number;
   roundTripsPerRequest: number;
+  /** CPU seconds over the scenario: the service's process and PostgreSQL's (null where unknown). */
+  cpuSeconds: { service: number; postgres: number | null };
   target: string;
   met: boolean;
 }
@@ -140,6 +180,7 @@ async function measure(
     latencyMs,
     errors,
     roundTripsPerRequest: Number(((after.queries - before.queries) / Math.max(1, times.length)).toFixed(2)),
+    cpuSeconds: cpuSeconds(before, after),
     target: target.text,
     met: errors === 0 && latencyMs.p99 < target.p99Ms,
   };
@@ -147,24 +188,22 @@ async function measure(
   return scenario;
 }
 
+const cpuText = ({ cpuSeconds: cpu }: Scenario) => `cpu s: service ${cpu.service} postgres ${cpu.postgres ?? '?'}`;
+
 function print(scenario: Scenario): void {
   const { latencyMs: l } = scenario;
   console.log(
     `${scenario.name.padEnd(44)} ${String(scenario.requestsPerSecond).padStart(6)} req/s  p50 ${l.p50.toFixed(1)}  p95 ${l.p95.toFixed(1)}  ` +
       `p99 ${l.p99.toFixed(1)}  max ${l.max.toFixed(1)} ms  errors ${scenario.errors}  db round trips/request ${scenario.roundTripsPerRequest}  ` +
+      `${cpuText(scenario)}  ` +
       `${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`,
   );
 }
 
 /** Every client of every organization gets one new assessment, one NDJSON file per organization. */
 async function bulkImport(): Promise<Scenario> {
-  const { latest } = await db
-    .selectFrom('assessments')
-    .select((eb) => eb.fn.max<string | null>('assessed_on').as('latest'))
-    .where('notes', '=', 'bench import')
-    .executeTakeFirstOrThrow();
-  // A new date each run, so that every run creates rather than finds its lines unchanged.
-  const assessedOn = latest ? new Date(Date.parse(latest) + 86_400_000).toISOString().slice(0, 10) : '2026-06-01';
+  // After the data set's last assessment (September 2026), so that every line becomes the client's current one.
+  const assessedOn = '2026-10-01';
   const files: Array<{ organizationId: string; body: string; lines: number }> = [];
   for (const { id } of organizations) {
     const clients = await db.selectFrom('clients').select(['external_id', 'care_form']).where('organization_id', '=', id).where('status', '!=', 'deceased').execute();
@@ -214,10 +253,11 @@ async function bulkImport(): Promise<Scenario> {
     latencyMs: { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), max: times.at(-1) ?? 0 },
     errors,
     roundTripsPerRequest: Number(((after.queries - before.queries) / total).toFixed(3)),
+    cpuSeconds: cpuSeconds(before, after),
     target: 'all lines created in under 10 s (rate is lines/s; round trips per line)',
     met: errors === 0 && seconds < 10,
   };
-  console.log(`${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  db round trips/line ${scenario.roundTripsPerRequest}  ${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`);
+  console.log(`${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  db round trips/line ${scenario.roundTripsPerRequest}  ${cpuText(scenario)}  ${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`);
   return scenario;
 }
 
@@ -302,8 +342,8 @@ try {
   const missed = scenarios.filter((scenario) => !scenario.met).length + (soaked && !soaked.met ? 1 : 0);
   if (missed) log(`${missed} target(s) missed`);
 } finally {
-  service.kill('SIGTERM');
-  await new Promise((resolve) => service.once('exit', resolve));
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
   await revokeApiKey(db, regional.row.id);
   for (const provider of providers.values()) await revokeApiKey(db, provider.row.id);
   await db.destroy();

@@ -25,6 +25,12 @@ function evaluate(instrument: Instrument, answers: Answers, livingSituation: Liv
   return { errors, quarters, breakdown, group, hours: careHours(group, livingSituation) };
 }
 
+
+/** What the rules of an assessment read of its client. */
+export type AssessedClient = Pick<
+  ClientRow,
+  'id' | 'organization_id' | 'status' | 'archived_at' | 'birth_date' | 'care_form' | 'living_situation' | 'social_support'
+>;
 export function toAssessment(row: AssessmentRow, instrument: Instrument): Assessment {
   const { breakdown } = scoreAnswers(instrument, row.answers);
   return {
@@ -72,7 +78,7 @@ interface AssessmentFields {
 }
 
 /** Why the client takes no assessment, or undefined when it does. */
-export function notAssessable(client: ClientRow): string | undefined {
+export function notAssessable(client: AssessedClient): string | undefined {
   if (client.archived_at) return `Client ${client.id} is archived: it takes no new assessment.`;
   if (client.status === 'deceased') return `Client ${client.id} is deceased: it takes no new assessment.`;
   return undefined;
@@ -84,7 +90,7 @@ function checkClientAssessable(client: ClientRow): void {
 }
 
 /** Every rule an assessment must meet, with the exact field of each, and the result its answers give. */
-export function assessmentRules(client: ClientRow, instrument: Instrument, fields: AssessmentFields, staff: Set<string>, extra: Pointer[] = []) {
+export function assessmentRules(client: AssessedClient, instrument: Instrument, fields: AssessmentFields, staff: Set<string>, extra: Pointer[] = []) {
   const errors: Pointer[] = [...extra];
   if (fields.assessedOn > today()) errors.push({ pointer: '/assessedOn', message: 'is in the future' });
   else if (fields.assessedOn < client.birth_date) errors.push({ pointer: '/assessedOn', message: 'is before the client’s birth' });
@@ -107,7 +113,7 @@ async function validate(db: Db, client: ClientRow, instrument: Instrument, field
 }
 
 /** Why the client cannot be assessed on this instrument, or undefined when it can. */
-export function instrumentProblem(instrument: Instrument | undefined, client: ClientRow): { detail: string; error: Pointer } | undefined {
+export function instrumentProblem(instrument: Instrument | undefined, client: AssessedClient): { detail: string; error: Pointer } | undefined {
   const pointer = '/instrumentId';
   if (!instrument) return { detail: 'Unknown instrument.', error: { pointer, message: 'is not an instrument; see GET /v1/instruments' } };
   if (instrument.careForm === client.care_form) return undefined;
@@ -140,7 +146,7 @@ export type Evaluation = ReturnType<typeof assessmentRules>['evaluation'];
 
 /** The row of a new assessment: its answers with the score, group and hours they give. */
 export function newAssessmentRow(
-  client: ClientRow,
+  client: AssessedClient,
   input: Omit<CreateAssessment, 'interviewNo'> & { interviewNo: number },
   evaluation: Evaluation,
   reassessmentMonths: number,

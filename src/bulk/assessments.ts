@@ -7,13 +7,14 @@ import {
   newAssessmentRow,
   notAssessable,
   updateDraft,
+  type AssessedClient,
   type AssessmentContext,
   type Evaluation,
 } from '../assessments/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
 import type { Db } from '../db/database.js';
 import { inSavepoint } from '../db/errors.js';
-import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
+import type { AssessmentRow, NewAssessmentRow } from '../db/schema.js';
 import type { InstrumentCatalog } from '../instruments/catalog.js';
 import { compileDocumentValidator } from '../http/validation.js';
 import { failedLine, lineProblem, type Importer, type ParsedLine } from './import.js';
@@ -51,10 +52,12 @@ function matches(row: AssessmentRow, record: BulkAssessmentLine): boolean {
   );
 }
 
+type BulkClient = AssessedClient & { external_id: string };
+
 interface Checked {
   line: number;
   record: BulkAssessmentLine;
-  client: ClientRow;
+  client: BulkClient;
   key: string;
   evaluation: Evaluation;
 }
@@ -70,7 +73,7 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
   const instruments = new Map((await catalog.all()).map((instrument) => [instrument.id, instrument]));
   const seen = new Map<string, number>();
 
-  function check({ line, record }: ParsedLine<BulkAssessmentLine>, clients: Map<string, ClientRow>): Checked | LineResult {
+  function check({ line, record }: ParsedLine<BulkAssessmentLine>, clients: Map<string, BulkClient>): Checked | LineResult {
     const key = `${record.clientExternalId}\n${record.instrumentId}\n${record.assessedOn}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
@@ -93,7 +96,7 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
   }
 
   async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
-    const clients = await repository.clientsByExternalId(db, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
+    const clients = await repository.assessedClientsByExternalId(db, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
     const results: LineResult[] = [];
     const valid: Checked[] = [];
     for (const parsed of batch) {

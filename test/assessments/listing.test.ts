@@ -60,6 +60,13 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
     await t.rejects(sql`DELETE FROM instruments WHERE id = 'bfd-home-2019'`.execute(database.db), /in use/);
   });
 
+  t.test('an assessment is never deleted: a client’s current one stays where it points', async (t) => {
+    const { current_assessment_id } = await database.db.selectFrom('clients').select('current_assessment_id').where('id', '=', client).executeTakeFirstOrThrow();
+    await t.rejects(sql`DELETE FROM assessments WHERE id = ${current_assessment_id}`.execute(database.db), /superseded by corrections, never deleted/);
+    await t.rejects(sql`TRUNCATE assessments CASCADE`.execute(database.db), /never deleted/);
+    t.ok(await database.db.selectFrom('assessments').select('id').where('id', '=', current_assessment_id!).executeTakeFirst());
+  });
+
   t.test('clients filtered by department', async (t) => {
     const department = await makeDepartment(testApp, organization.id);
     const placed = await makeClient(testApp, organization.id, { departmentId: department.id });
