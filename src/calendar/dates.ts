@@ -2,15 +2,25 @@
 
 // Building a formatter costs far more than formatting with one; lists ask for today once a row.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const lastDates = new Map<string, { minute: number; date: string }>();
 
-/** Today's date where the organizations work (the order is Russian; Moscow time by default). */
+/**
+ * Today's date where the organizations work (the order is Russian; Moscow time by default).
+ * Formatting a date is costly next to a request's work and every request asks, so the date is
+ * formatted once a minute: the time zones in use today change their date on a whole minute.
+ */
 export function today(timeZone = 'Europe/Moscow', now = new Date()): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastDates.get(timeZone);
+  if (last?.minute === minute) return last.date;
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formatters.set(timeZone, formatter);
   }
-  return formatter.format(now);
+  const date = formatter.format(now);
+  lastDates.set(timeZone, { minute, date });
+  return date;
 }
 
 function parts(date: string): [number, number, number] {

@@ -208,7 +208,7 @@ async function seedMilieuTherapy(db: Db, organizationId: string, clients: string
           engagement: (clientIndex + sessionIndex) % 4,
         })),
       });
-      await db.updateTable('activities').set({ status: 'held' }).where('id', '=', session.id).execute();
+      await db.updateTable('activities').set((eb) => ({ status: 'held', version: eb('version', '+', 1) })).where('id', '=', session.id).execute();
     }
   }
   for (const clientId of clients) {

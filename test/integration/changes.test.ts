@@ -1,7 +1,8 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
-import { makeClient, makeKey, makeOrganization, makeSnils } from '../helpers/factories.js';
+import { answersScoring, type FormItem } from '../../src/demo/answers.js';
+import { makeClient, makeKey, makeOrganization, makeSnils, makeStaff } from '../helpers/factories.js';
 
 t.test('GET /v1/changes', async (t) => {
   const testApp = await buildTestApp(t);
@@ -66,6 +67,29 @@ t.test('GET /v1/changes', async (t) => {
     const after = await drain(during.cursor);
     const all = [...during.seen, ...after.seen].map((change) => change.id);
     t.same(all.sort(), [slowId, fast.id].sort(), 'both, once each');
+  });
+
+  t.test('an assessment enters the feed itself; its client, whose version it leaves alone, does not', async (t) => {
+    const start = (await drain()).cursor;
+    const client = await makeClient(testApp, organizationId);
+    const staff = await makeStaff(testApp, organizationId);
+    const items: FormItem[] = (await call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json().items;
+    const created = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${client.id}/assessments`,
+      payload: { instrumentId: 'bfd-home-2019', assessedOn: '2025-03-10', answers: answersScoring(items, 8), conductedBy: [staff.id] },
+    });
+    t.equal(created.statusCode, 201);
+    const shown = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${client.id}` })).json();
+    t.equal(shown.latestAssessment.id, created.json().id, 'the client shows its new latest assessment');
+    const { seen } = await drain(start);
+    t.same(
+      seen.map((change) => [change.type, change.id, change.operation, change.version]),
+      [
+        ['client', client.id, 'create', 1],
+        ['assessment', created.json().id, 'create', 1],
+      ],
+    );
   });
 
   t.test('a provider sees its own organization only', async (t) => {
