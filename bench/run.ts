@@ -152,6 +152,19 @@ export interface Scenario {
   met: boolean;
 }
 
+/**
+ * Lets PostgreSQL finish what earlier scenarios left it (autovacuum after their writes, dirty
+ * pages), so that each scenario is measured on a quiet database and not billed for another's work.
+ */
+async function quiesce(): Promise<void> {
+  await sql`CHECKPOINT`.execute(db);
+  for (let waited = 0; waited < 120; waited++) {
+    const { rows } = await sql<{ busy: number }>`SELECT count(*)::int AS busy FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`.execute(db);
+    if (rows[0]!.busy === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function measure(
   name: string,
   options: { connections: number; setupRequest: autocannon.Request['setupRequest'] },
@@ -160,6 +173,7 @@ async function measure(
   // A short warm-up so that connections, plans and caches are in place before measuring.
   const requests = [{ setupRequest: options.setupRequest }];
   await load({ url: base, connections: Math.min(options.connections, 20), duration: 2, requests });
+  await quiesce();
   const before = await stats();
   const times: number[] = [];
   let failures = 0;
@@ -220,6 +234,7 @@ async function bulkImport(): Promise<Scenario> {
     files.push({ organizationId: id, body: `${lines.join('\n')}\n`, lines: lines.length });
   }
   const total = files.reduce((sum, file) => sum + file.lines, 0);
+  await quiesce();
   const before = await stats();
   const times: number[] = [];
   let errors = 0;
