@@ -1,5 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
+import { refreshCurrentAssessment } from '../../src/clients/repository.js';
 import { answersScoring, type FormItem } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 import { makeClient, makeDepartment, makeOrganization, makeStaff } from '../helpers/factories.js';
@@ -58,6 +59,31 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
       /in use and cannot change/,
     );
     await t.rejects(sql`DELETE FROM instruments WHERE id = 'bfd-home-2019'`.execute(database.db), /in use/);
+  });
+
+  t.test('a new assessment refreshes its client’s figures in place, without touching an index (HOT)', async (t) => {
+    const rolledBack = new Error('rolled back');
+    await t.rejects(
+      database.db.transaction().execute(async (trx) => {
+        await sql`
+          INSERT INTO assessments (client_id, organization_id, instrument_id, status, assessed_on, interview_no, answers, score_quarters,
+            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, living_situation,
+            social_support, next_check_on, conducted_by, finalized_at)
+          SELECT client_id, organization_id, instrument_id, status, '2025-04-10', interview_no + 1, answers, score_quarters,
+            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, living_situation,
+            social_support, next_check_on, conducted_by, finalized_at
+          FROM assessments WHERE id = ${march}
+        `.execute(trx);
+        await refreshCurrentAssessment(trx, client);
+        const { rows } = await sql<{ updated: number; hot: number }>`
+          SELECT pg_stat_get_xact_tuples_updated('clients'::regclass)::int AS updated,
+                 pg_stat_get_xact_tuples_hot_updated('clients'::regclass)::int AS hot
+        `.execute(trx);
+        t.same(rows[0], { updated: 1, hot: 1 }, 'an index on a current_* column would make this a full update');
+        throw rolledBack;
+      }),
+      rolledBack,
+    );
   });
 
   t.test('an assessment is never deleted: a client’s current one stays where it points', async (t) => {
