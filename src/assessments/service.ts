@@ -25,12 +25,12 @@ function evaluate(instrument: Instrument, answers: Answers, livingSituation: Liv
   return { errors, quarters, breakdown, group, hours: careHours(group, livingSituation) };
 }
 
-
 /** What the rules of an assessment read of its client. */
 export type AssessedClient = Pick<
   ClientRow,
   'id' | 'organization_id' | 'status' | 'archived_at' | 'birth_date' | 'care_form' | 'living_situation' | 'social_support'
 >;
+
 export function toAssessment(row: AssessmentRow, instrument: Instrument): Assessment {
   const { breakdown } = scoreAnswers(instrument, row.answers);
   return {
