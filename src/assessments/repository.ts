@@ -116,11 +116,13 @@ export interface DueFilter {
   limit: number;
 }
 
-/** Active clients whose latest next check date is on or before the day, and those never assessed. */
+/**
+ * Active clients whose latest next check date is on or before the day, and those never assessed:
+ * the client row carries its current assessment's figures, so no assessment is read.
+ */
 export async function listDue(db: Db, filter: DueFilter) {
   return db
     .selectFrom('clients')
-    .leftJoin('assessments', 'assessments.id', 'clients.current_assessment_id')
     .select([
       'clients.id',
       'clients.organization_id',
@@ -130,13 +132,13 @@ export async function listDue(db: Db, filter: DueFilter) {
       'clients.middle_name',
       'clients.care_form',
       'clients.current_assessment_id',
-      'assessments.dependency_group',
-      'assessments.next_check_on',
+      'clients.current_group',
+      'clients.current_next_check_on',
     ])
     .where('clients.status', '=', 'active')
     .where('clients.archived_at', 'is', null)
     .where((eb) =>
-      eb.or([eb('clients.current_assessment_id', 'is', null), eb('assessments.next_check_on', '<=', filter.dueBefore)]),
+      eb.or([eb('clients.current_assessment_id', 'is', null), eb('clients.current_next_check_on', '<=', filter.dueBefore)]),
     )
     .$if(filter.scope !== undefined, (query) => query.where('clients.organization_id', '=', filter.scope!))
     .$if(filter.organizationId !== undefined, (query) => query.where('clients.organization_id', '=', filter.organizationId!))

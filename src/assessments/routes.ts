@@ -219,9 +219,9 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         careForm: row.care_form,
         neverAssessed: row.current_assessment_id === null,
         latestAssessmentId: row.current_assessment_id,
-        group: row.dependency_group,
-        dueOn: row.next_check_on,
-        daysOverdue: row.next_check_on ? daysBetween(row.next_check_on, now) : null,
+        group: row.current_group,
+        dueOn: row.current_next_check_on,
+        daysOverdue: row.current_next_check_on ? daysBetween(row.current_next_check_on, now) : null,
       }));
     },
   );
