@@ -4,27 +4,6 @@ import type { ClientRow, ClientUpdate, NewClientRow } from '../db/schema.js';
 import { after } from '../http/pagination.js';
 import type { ClientListFilter } from './schemas.js';
 
-/** A client with its current assessment's summary columns, read in the same query. */
-export type ClientWithCurrent = ClientRow & {
-  current_instrument_id: string | null;
-  current_assessed_on: string | null;
-  current_score_quarters: number | null;
-  current_self_care_reduction: string | null;
-};
-
-function selectClients(db: Db) {
-  return db
-    .selectFrom('clients')
-    .leftJoin('assessments', 'assessments.id', 'clients.current_assessment_id')
-    .selectAll('clients')
-    .select([
-      'assessments.instrument_id as current_instrument_id',
-      'assessments.assessed_on as current_assessed_on',
-      'assessments.score_quarters as current_score_quarters',
-      'assessments.self_care_reduction as current_self_care_reduction',
-    ]);
-}
-
 /** Lower case, ё as е, single spaces: how names are matched whatever the database's locale. */
 export function searchName(...parts: Array<string | null | undefined>): string {
   return parts
@@ -44,8 +23,10 @@ export async function insertClient(db: Db, client: NewClientRow): Promise<Client
   return db.insertInto('clients').values(client).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findClient(db: Db, id: string, scope?: string): Promise<ClientWithCurrent | undefined> {
-  return selectClients(db)
+export async function findClient(db: Db, id: string, scope?: string): Promise<ClientRow | undefined> {
+  return db
+    .selectFrom('clients')
+    .selectAll()
     .where('clients.id', '=', id)
     .$if(scope !== undefined, (query) => query.where('clients.organization_id', '=', scope!))
     .executeTakeFirst();
@@ -63,8 +44,10 @@ export async function findClientBy(db: Db, column: 'snils' | 'external_id', valu
 export async function listClients(
   db: Db,
   filter: ClientListFilter & { scope?: string; today: string; cursor?: string; limit: number },
-): Promise<ClientWithCurrent[]> {
-  return selectClients(db)
+): Promise<ClientRow[]> {
+  return db
+    .selectFrom('clients')
+    .selectAll()
     .$if(filter.scope !== undefined, (query) => query.where('clients.organization_id', '=', filter.scope!))
     .$if(filter.organizationId !== undefined, (query) => query.where('clients.organization_id', '=', filter.organizationId!))
     .$if(filter.departmentId !== undefined, (query) => query.where('clients.department_id', '=', filter.departmentId!))
@@ -122,6 +105,10 @@ export async function refreshCurrentAssessment(db: Db, clientIds: string | strin
   await sql`
     UPDATE clients c SET
       current_assessment_id = latest.id,
+      current_instrument_id = latest.instrument_id,
+      current_assessed_on = latest.assessed_on,
+      current_score_quarters = latest.score_quarters,
+      current_self_care_reduction = latest.self_care_reduction,
       current_group = latest.dependency_group,
       current_next_check_on = latest.next_check_on,
       current_hours_optimal = latest.hours_optimal,
@@ -129,7 +116,8 @@ export async function refreshCurrentAssessment(db: Db, clientIds: string | strin
       current_hours_by_living_situation = latest.hours_by_living_situation
     FROM clients target
     LEFT JOIN LATERAL (
-      SELECT a.id, a.dependency_group, a.next_check_on, a.hours_optimal, a.hours_minimal, a.hours_by_living_situation
+      SELECT a.id, a.instrument_id, a.assessed_on, a.score_quarters, a.self_care_reduction, a.dependency_group, a.next_check_on,
+        a.hours_optimal, a.hours_minimal, a.hours_by_living_situation
       FROM assessments a
       WHERE a.client_id = target.id AND a.status = 'final' AND a.superseded_by IS NULL
       ORDER BY a.assessed_on DESC, a.created_at DESC

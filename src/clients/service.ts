@@ -10,11 +10,10 @@ import type { FieldError } from '../http/problem.js';
 import { fromQuarters } from '../instruments/scoring.js';
 import { findOrganization } from '../organizations/repository.js';
 import * as repository from './repository.js';
-import type { ClientWithCurrent } from './repository.js';
 import type { AssessmentSummary, Client, CreateClient, UpdateClient } from './schemas.js';
 import { canonicalSnils, isValidSnils } from './snils.js';
 
-export function toAssessmentSummary(row: ClientWithCurrent, today: string): AssessmentSummary | null {
+export function toAssessmentSummary(row: ClientRow, today: string): AssessmentSummary | null {
   if (!row.current_assessment_id || row.current_score_quarters === null) return null;
   return {
     id: row.current_assessment_id,
@@ -28,7 +27,7 @@ export function toAssessmentSummary(row: ClientWithCurrent, today: string): Asse
   };
 }
 
-export function toClient(row: ClientWithCurrent, today = todayInMoscow()): Client {
+export function toClient(row: ClientRow, today = todayInMoscow()): Client {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -149,7 +148,7 @@ async function conflict(db: Db, constraint: string, fields: ClientFields, organi
   );
 }
 
-export async function createClient(db: Db, input: CreateClient, scope?: string): Promise<ClientWithCurrent> {
+export async function createClient(db: Db, input: CreateClient, scope?: string): Promise<ClientRow> {
   const organization = await findOrganization(db, input.organizationId);
   if (organization?.kind !== 'social_service') {
     throw invalidFields('Clients belong to a registered social-service organization.', [
@@ -162,19 +161,10 @@ export async function createClient(db: Db, input: CreateClient, scope?: string):
     () => repository.insertClient(db, newClientRow(input.organizationId, input)),
     (constraint) => conflict(db, constraint, input, input.organizationId, scope),
   );
-  return { ...row, ...NO_CURRENT_ASSESSMENT };
+  return row;
 }
 
-const NO_CURRENT_ASSESSMENT = {
-  current_instrument_id: null,
-  current_assessed_on: null,
-  current_score_quarters: null,
-  current_group: null,
-  current_self_care_reduction: null,
-  current_next_check_on: null,
-};
-
-export async function getClient(db: Db, id: string, scope?: string): Promise<ClientWithCurrent> {
+export async function getClient(db: Db, id: string, scope?: string): Promise<ClientRow> {
   const row = await repository.findClient(db, id, scope);
   if (!row) throw new NotFound('Client', id);
   return row;
@@ -195,7 +185,7 @@ export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: 
     (constraint) => conflict(db, constraint, input, current.organization_id, scope),
   );
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));
-  return getClient(db, id, scope);
+  return updated;
 }
 
 /** Archiving keeps the record and its history; the client leaves lists and takes no new assessment. */

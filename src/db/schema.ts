@@ -83,6 +83,10 @@ export interface ClientTable {
   notes: string | null;
   current_assessment_id: string | null;
   /** The current assessment's figures, maintained with current_assessment_id (see refreshCurrentAssessment). */
+  current_instrument_id: ColumnType<string | null, never, string | null>;
+  current_assessed_on: ColumnType<string | null, never, string | null>;
+  current_score_quarters: ColumnType<number | null, never, number | null>;
+  current_self_care_reduction: ColumnType<string | null, never, string | null>;
   current_group: ColumnType<number | null, never, number | null>;
   current_next_check_on: ColumnType<string | null, never, string | null>;
   current_hours_optimal: ColumnType<number | null, never, number | null>;

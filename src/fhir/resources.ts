@@ -3,8 +3,7 @@
  * ordinalValue extension), assessments as QuestionnaireResponses (score and group as calculated
  * items) and clients as Patients with SNILS as an identifier.
  */
-import type { ClientWithCurrent } from '../clients/repository.js';
-import type { AssessmentRow } from '../db/schema.js';
+import type { AssessmentRow, ClientRow } from '../db/schema.js';
 import type { Instrument } from '../instruments/schemas.js';
 import { fromQuarters } from '../instruments/scoring.js';
 
@@ -68,7 +67,7 @@ export function questionnaireResponse(row: AssessmentRow, instrument: Instrument
   };
 }
 
-export function patient(row: ClientWithCurrent) {
+export function patient(row: ClientRow) {
   return {
     resourceType: 'Patient',
     id: row.id,

@@ -1,10 +1,10 @@
 import type { Assessment } from '../assessments/schemas.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { today } from '../calendar/dates.js';
-import { findClient, findClientBy, type ClientWithCurrent } from '../clients/repository.js';
+import { findClient, findClientBy } from '../clients/repository.js';
 import { canonicalSnils, maskSnils } from '../clients/snils.js';
 import type { Db } from '../db/database.js';
-import type { ConsentRow } from '../db/schema.js';
+import type { ClientRow, ConsentRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, invalidFields } from '../http/errors.js';
@@ -104,7 +104,7 @@ export async function addConsent(db: Db, clientId: string, input: CreateConsent,
 }
 
 /** The partner's view of a client: what a care plan needs, nothing more. */
-export function toPartnerClient(row: ClientWithCurrent, hours: { optimal: number; minimal: number; byLivingSituation: number | null } | null) {
+export function toPartnerClient(row: ClientRow, hours: { optimal: number; minimal: number; byLivingSituation: number | null } | null) {
   return {
     id: row.id,
     lastName: row.last_name,
@@ -155,10 +155,10 @@ export async function partnerClient(context: PartnerRequest, lookup: { id: strin
 /** Lets the partner see `client` if it may (else the one 404), and audits the decision either way. */
 export async function authorizePartner(
   context: PartnerRequest,
-  client: ClientWithCurrent | undefined,
+  client: ClientRow | undefined,
   resource: string,
   requestedId: string | null,
-): Promise<ClientWithCurrent> {
+): Promise<ClientRow> {
   const scopes = client ? await repository.partnerScopes(context.db, context.medicalOrganizationId, client.id, today()) : [];
   const allowed = scopes.includes('assessments');
   await recordAuditEvent(context.db, {

@@ -1,10 +1,9 @@
 import { findActivityTypes } from '../activity-types/repository.js';
 import { monthRange } from '../calendar/zoned.js';
-import type { ClientWithCurrent } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import type { Db } from '../db/database.js';
 import { onUniqueViolation } from '../db/errors.js';
-import type { Component, PlannedActivity, SupportProgramRow } from '../db/schema.js';
+import type { ClientRow, Component, PlannedActivity, SupportProgramRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { Conflict, NotFound, Unprocessable, invalidFields } from '../http/errors.js';
@@ -18,7 +17,7 @@ import { suitabilityWarnings } from './suitability.js';
 
 type Pointer = Omit<FieldError, 'in'>;
 
-export async function toProgram(db: Db, row: SupportProgramRow, client: ClientWithCurrent): Promise<SupportProgram> {
+export async function toProgram(db: Db, row: SupportProgramRow, client: ClientRow): Promise<SupportProgram> {
   const types = await findActivityTypes(db, row.activities.map((activity) => activity.activityTypeId));
   return {
     id: row.id,
