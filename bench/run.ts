@@ -11,7 +11,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -19,7 +18,7 @@ import pg from 'pg';
 import { createApiKey, revokeApiKey } from '../src/api-keys/service.js';
 import { today } from '../src/calendar/dates.js';
 import { createDatabase } from '../src/db/database.js';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { answersScoring } from '../src/demo/answers.js';
 import { InstrumentCatalog } from '../src/instruments/catalog.js';
@@ -57,14 +56,6 @@ async function copyDatabase(url: string, template: string, copy: string): Promis
     await admin.end();
   }
   return url.replace(/\/[^/]+$/, `/${copy}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // --- the database and the data set ---
