@@ -84,6 +84,19 @@ export function clientBody(fields: Record<string, unknown> = {}): Record<string,
   };
 }
 
+/** A valid activity type of an organization for `POST /v1/activity-types`. */
+export function activityTypeBody(organizationId: string, nameRu: string) {
+  return {
+    organizationId,
+    nameRu,
+    nameEn: 'Class',
+    direction: 'psychological',
+    participation: 'active',
+    defaultDurationMinutes: 30,
+    components: ['psychological'],
+  };
+}
+
 /** A valid support program for `POST /v1/clients/{clientId}/support-programs`. */
 export function programBody(activityTypeId: string, staffId: string) {
   return {

@@ -8,7 +8,7 @@ import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { answersScoring } from '../../src/demo/answers.js';
 import type { Db } from '../../src/db/database.js';
 import auth, { organizationScope } from '../../src/http/auth.js';
-import { clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff, programBody } from '../helpers/factories.js';
+import { activityTypeBody, clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff, programBody } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -193,17 +193,7 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /v1/reassessments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
   'POST /v1/activity-types': {
-    request: async ({ organizationA }) => ({
-      payload: {
-        organizationId: organizationA,
-        nameRu: `Занятие ${unique()}`,
-        nameEn: 'Class',
-        direction: 'psychological',
-        participation: 'active',
-        defaultDurationMinutes: 30,
-        components: ['psychological'],
-      },
-    }),
+    request: async ({ organizationA }) => ({ payload: activityTypeBody(organizationA, `Занятие ${unique()}`) }),
     expect: expect(201, 403, 201, 403, 403),
   },
   'GET /v1/activity-types': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },

@@ -23,7 +23,7 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { answersScoring } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
-import { clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff, programBody } from '../helpers/factories.js';
+import { activityTypeBody, clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff, programBody } from '../helpers/factories.js';
 import {
   ContractValidator,
   INVALID_UTF8,
@@ -204,15 +204,7 @@ const assessmentBody = (f: Fixtures, status: 'draft' | 'final' = 'final') => ({
 
 const clientFields = () => clientBody({ lastName: `Иванова-${unique()}` });
 
-const typeBody = (f: Fixtures) => ({
-  organizationId: f.organization,
-  nameRu: `Занятие ${unique()}`,
-  nameEn: 'Class',
-  direction: 'psychological',
-  participation: 'active',
-  defaultDurationMinutes: 30,
-  components: ['psychological'],
-});
+const typeBody = (f: Fixtures) => activityTypeBody(f.organization, `Занятие ${unique()}`);
 
 const session = (f: Fixtures) => ({ organizationId: f.organization, activityTypeId: f.activityType, startsAt: nextStart(), responsibleStaff: [f.staff] });
 const agreementBody = (f: Fixtures) => ({
