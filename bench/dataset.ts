@@ -1,3 +1,4 @@
+import { legacyContext } from '../src/context/request-context.js';
 /*
  * The benchmark's regional data set, written straight to the database with multi-row inserts (the
  * API would take an hour for it): organizations with departments and staff, clients with their
@@ -129,7 +130,7 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
       });
     });
     await insertInBatches(assessments, 1000, (batch) => db.insertInto('assessments').values(batch).execute());
-    await refreshCurrentAssessment(db, clients.map((client) => client.id));
+    await refreshCurrentAssessment(legacyContext(db), clients.map((client) => client.id));
 
     // Six months of activities, three on each weekday, each attended by ten clients.
     const activities: Array<{ id: string; organization_id: string; activity_type_id: string; starts_at: Date; duration_minutes: number; responsible_staff: string[]; status: 'held' }> = [];

@@ -211,7 +211,7 @@ const activityRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.ctx, request.params.clientId);
       const { from, to } = scheduleRange(request.query);
       return { items: await toActivities(request.db, await repository.schedule(request.db, { clientId: client.id }, from, to)), next: null };
     },

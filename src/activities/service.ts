@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { getActivityType } from '../activity-types/service.js';
 import { formatWallTime, wallTime } from '../calendar/zoned.js';
 import { findClient } from '../clients/repository.js';
@@ -207,7 +208,7 @@ export async function recordParticipation(db: Db, activityId: string, input: Bul
     const clientIds = input.participants.map((participant) => participant.clientId);
     if (new Set(clientIds).size !== clientIds.length) errors.push({ pointer: '/participants', message: 'names a client twice' });
     for (const [index, participant] of input.participants.entries()) {
-      const reason = refusal(activity, await findClient(trx, participant.clientId));
+      const reason = refusal(activity, await findClient(legacyContext(trx), participant.clientId));
       if (reason) errors.push({ pointer: at(index, 'clientId'), message: reason });
       const happened = participant.attendance !== 'enrolled';
       if (happened && activity.starts_at > new Date()) {

@@ -1,11 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { ROLES } from '../http/auth.js';
-
-export const RoleSchema = Type.Union(
-  ROLES.map((role) => Type.Literal(role)),
-  { description: 'admin: everything; regional: reads all organizations; provider: its own organization; medical_partner: the partner API only.' },
-);
+import { Role as RoleSchema } from '../enums.js';
 
 export const ApiKeySchema = Type.Object(
   {

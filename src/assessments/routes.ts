@@ -88,7 +88,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
     },
     async (request) => {
       const { limit, cursor, status } = request.query;
-      await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      await getClient(request.ctx, request.params.clientId);
       const rows = await listClientAssessments(request.db, request.params.clientId, { status, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);
       return { items: await toAssessments(instruments, page.items), next: page.next };

@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { addMonths, today } from '../calendar/dates.js';
 import { getClient } from '../clients/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
@@ -181,7 +182,7 @@ export interface AssessmentContext {
 
 export async function createAssessment(context: AssessmentContext, clientId: string, input: CreateAssessment): Promise<AssessmentRow> {
   const { db, catalog, scope } = context;
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   checkClientAssessable(client);
   const instrument = await instrumentFor(catalog, client, input.instrumentId);
   const livingSituation = input.livingSituation ?? client.living_situation;
@@ -224,7 +225,7 @@ export async function settleFinal(trx: Db, row: AssessmentRow): Promise<void> {
   if (row.supersedes && !(await repository.markSuperseded(trx, row.supersedes, row.id))) {
     throw new Conflict(`Assessment ${row.supersedes} was superseded by another correction meanwhile.`);
   }
-  await refreshCurrentAssessment(trx, row.client_id);
+  await refreshCurrentAssessment(legacyContext(trx), row.client_id);
 }
 
 export async function getAssessment(context: AssessmentContext, id: string): Promise<AssessmentRow> {
@@ -239,7 +240,7 @@ export async function updateDraft(context: AssessmentContext, id: string, ifMatc
   if (current.status === 'final') {
     throw new Conflict(`Assessment ${id} is final and cannot change; file a correction with "supersedes": "${id}".`);
   }
-  const client = await getClient(db, current.client_id);
+  const client = await getClient(legacyContext(db), current.client_id);
   checkClientAssessable(client);
   const instrument = (await catalog.find(current.instrument_id))!;
   const fields = {
@@ -269,7 +270,7 @@ export async function finalize(context: AssessmentContext, id: string, ifMatch: 
   const { db } = context;
   const current = await getAssessment(context, id);
   if (current.status === 'final') throw new Conflict(`Assessment ${id} is already final.`);
-  checkClientAssessable(await getClient(db, current.client_id));
+  checkClientAssessable(await getClient(legacyContext(db), current.client_id));
   return inTransaction(db, async (trx) => {
     const row = await repository.updateDraft(trx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
     if (!row) throw failedUpdate(current, ifMatch, () => new NotFound('Assessment', id));
@@ -279,7 +280,7 @@ export async function finalize(context: AssessmentContext, id: string, ifMatch: 
 }
 
 export async function clientDynamics(context: AssessmentContext, clientId: string) {
-  await getClient(context.db, clientId, context.scope);
+  await getClient(legacyContext(context.db, context.scope), clientId);
   const history = await repository.finalHistory(context.db, clientId);
   const instruments = new Map((await context.catalog.all()).map((instrument) => [instrument.id, instrument]));
   const scored: ScoredAssessment[] = history.map((row) => ({

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { getClient } from '../clients/service.js';
 import type { AuditEventRow } from '../db/schema.js';
-import { organizationScope } from '../http/auth.js';
 import { Page, PageQuery, Uuid } from '../http/common-schemas.js';
 import { invalidParameter } from '../http/errors.js';
 import { problemResponses } from '../http/problem.js';
@@ -104,7 +103,7 @@ const auditRoutes: Routes = async (app) => {
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.ctx, request.params.clientId);
       const { limit, cursor } = request.query;
       const rows = await listAuditEvents(request.db, { clientId: client.id, afterId: afterId(cursor), limit });
       return page(request.url, rows, limit);

@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { randomUUID } from 'node:crypto';
 import {
   assessmentRules,
@@ -131,7 +132,7 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
       }
     }
     await repository.insertAssessments(db, inserts);
-    await refreshCurrentAssessment(db, [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
+    await refreshCurrentAssessment(legacyContext(db), [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
     for (const change of changes) results.push(await revise(change.entry, change.row));
     return results;
   }

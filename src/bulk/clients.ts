@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { randomUUID } from 'node:crypto';
 import * as clientRepository from '../clients/repository.js';
 import { clientRuleErrors, clientUpdateColumns, newClientRow } from '../clients/service.js';
@@ -89,7 +90,7 @@ export async function clientImporter(db: Db, organizationId: string): Promise<Im
   /** Updates are rare next to creates: one statement each, in a savepoint so that a race fails only its line. */
   async function update(line: number, current: ClientRow, changes: ClientUpdate): Promise<LineResult> {
     try {
-      const updated = await inSavepoint(db, () => clientRepository.updateClient(db, current.id, current.version, changes));
+      const updated = await inSavepoint(db, () => clientRepository.updateClient(legacyContext(db), current.id, current.version, changes));
       if (updated) return { line, outcome: 'updated', id: current.id };
     } catch (error) {
       if (uniqueViolation(error) === undefined) throw error;

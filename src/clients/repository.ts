@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Context } from '../context/request-context.js';
 import type { ClientRow, ClientUpdate, NewClientRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
 import type { ClientListFilter } from './schemas.js';
 
 /** Lower case, ё as е, single spaces: how names are matched whatever the database's locale. */
@@ -19,74 +18,52 @@ function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-export async function insertClient(db: Db, client: NewClientRow): Promise<ClientRow> {
-  return db.insertInto('clients').values(client).returningAll().executeTakeFirstOrThrow();
+export async function insertClient(ctx: Context, client: NewClientRow): Promise<ClientRow> {
+  return ctx.scoped.insertInto('clients', client).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findClient(db: Db, id: string, scope?: string): Promise<ClientRow | undefined> {
-  return db
-    .selectFrom('clients')
-    .selectAll()
-    .where('clients.id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('clients.organization_id', '=', scope!))
-    .executeTakeFirst();
+export async function findClient(ctx: Context, id: string): Promise<ClientRow | undefined> {
+  return ctx.scoped.selectFrom('clients').selectAll().where('clients.id', '=', id).executeTakeFirst();
 }
 
-export async function findClientBy(db: Db, column: 'snils' | 'external_id', value: string, organizationId?: string) {
-  return db
-    .selectFrom('clients')
-    .select(['id', 'organization_id'])
-    .where(column, '=', value)
-    .$if(organizationId !== undefined, (query) => query.where('organization_id', '=', organizationId!))
-    .executeTakeFirst();
+/** The client holding a SNILS, or an organization's external id: in the caller's scope, or `undefined`. */
+export async function findClientBy(ctx: Context, key: { snils: string } | { organizationId: string; externalId: string }) {
+  const query = ctx.scoped.selectFrom('clients').select(['clients.id', 'clients.organization_id']);
+  return ('snils' in key
+    ? query.where('clients.snils', '=', key.snils)
+    : query.where('clients.organization_id', '=', key.organizationId).where('clients.external_id', '=', key.externalId)
+  ).executeTakeFirst();
 }
 
-export async function listClients(
-  db: Db,
-  filter: ClientListFilter & { scope?: string; today: string; cursor?: string; limit: number },
-): Promise<ClientRow[]> {
-  return db
-    .selectFrom('clients')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('clients.organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('clients.organization_id', '=', filter.organizationId!))
-    .$if(filter.departmentId !== undefined, (query) => query.where('clients.department_id', '=', filter.departmentId!))
-    .$if(filter.careForm !== undefined, (query) => query.where('clients.care_form', '=', filter.careForm!))
-    .$if(filter.status !== undefined, (query) => query.where('clients.status', '=', filter.status!))
-    .$if(filter.group !== undefined, (query) => query.where('clients.current_group', '=', filter.group!))
-    .$if(filter.reassessmentOverdue === true, (query) => query.where('clients.current_next_check_on', '<', filter.today))
-    .$if(filter.reassessmentOverdue === false, (query) => query.where('clients.current_next_check_on', '>=', filter.today))
-    .$if(filter.name !== undefined, (query) =>
-      query.where(sql<boolean>`clients.search_name LIKE ${likePrefix(searchName(filter.name))}`),
-    )
-    .$if(filter.snils !== undefined, (query) => query.where('clients.snils', '=', filter.snils!))
-    .$if(!filter.includeArchived, (query) => query.where('clients.archived_at', 'is', null))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('clients', filter.cursor!)))
-    .orderBy('clients.created_at')
-    .orderBy('clients.id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The clients a list filter selects, for `paginate`. */
+export function clientsQuery(ctx: Context, filter: ClientListFilter & { today: string }) {
+  let query = ctx.scoped.selectFrom('clients').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('clients.organization_id', '=', filter.organizationId);
+  if (filter.departmentId !== undefined) query = query.where('clients.department_id', '=', filter.departmentId);
+  if (filter.careForm !== undefined) query = query.where('clients.care_form', '=', filter.careForm);
+  if (filter.status !== undefined) query = query.where('clients.status', '=', filter.status);
+  if (filter.group !== undefined) query = query.where('clients.current_group', '=', filter.group);
+  if (filter.reassessmentOverdue !== undefined) {
+    query = query.where('clients.current_next_check_on', filter.reassessmentOverdue ? '<' : '>=', filter.today);
+  }
+  if (filter.name !== undefined) query = query.where(sql<boolean>`clients.search_name LIKE ${likePrefix(searchName(filter.name))}`);
+  if (filter.snils !== undefined) query = query.where('clients.snils', '=', filter.snils);
+  if (!filter.includeArchived) query = query.where('clients.archived_at', 'is', null);
+  return query;
 }
 
-export async function updateClient(
-  db: Db,
-  id: string,
-  expectedVersion: number,
-  changes: ClientUpdate,
-  scope?: string,
-): Promise<ClientRow | undefined> {
-  return db
+export async function updateClient(ctx: Context, id: string, expectedVersion: number, changes: ClientUpdate): Promise<ClientRow | undefined> {
+  return ctx.scoped
     .updateTable('clients')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
     .returningAll()
     .executeTakeFirst();
 }
 
-export async function archiveClient(db: Db, id: string): Promise<void> {
-  await db
+export async function archiveClient(ctx: Context, id: string): Promise<void> {
+  await ctx.scoped
     .updateTable('clients')
     .set((eb) => ({ archived_at: new Date(), updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -99,7 +76,7 @@ export async function archiveClient(db: Db, id: string): Promise<void> {
  * date, then by entry), with that assessment's figures, after any change that may move it. Run in
  * the transaction of that change.
  */
-export async function refreshCurrentAssessment(db: Db, clientIds: string | string[]): Promise<void> {
+export async function refreshCurrentAssessment(ctx: Context, clientIds: string | string[]): Promise<void> {
   const ids = typeof clientIds === 'string' ? [clientIds] : clientIds;
   if (ids.length === 0) return;
   await sql`
@@ -123,6 +100,6 @@ export async function refreshCurrentAssessment(db: Db, clientIds: string | strin
       ORDER BY a.assessed_on DESC, a.created_at DESC
       LIMIT 1
     ) latest ON true
-    WHERE c.id = target.id AND target.id = ANY(${ids}::uuid[])
-  `.execute(db);
+    WHERE c.id = target.id AND target.id = ANY(${ids}::uuid[]) AND ${ctx.scoped.where('clients', 'target')}
+  `.execute(ctx.db);
 }

@@ -1,11 +1,11 @@
 import { today } from '../calendar/dates.js';
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listClients } from './repository.js';
+import { ClientArchived, ClientRuleViolated, ExternalIdTaken, NotSocialServiceOrganization, SnilsTaken } from './problems.js';
+import { clientsQuery } from './repository.js';
 import { ClientListQuery, ClientSchema, CreateClientSchema, UpdateClientSchema } from './schemas.js';
 import { archiveClient, createClient, getClient, toClient, updateClient } from './service.js';
 
@@ -22,12 +22,18 @@ const clientRoutes: Routes = async (app) => {
         operationId: 'createClient',
         summary: 'Register a client (получатель социальных услуг)',
         body: CreateClientSchema,
-        response: { 201: ClientSchema, ...problemResponses(400, 409, 422) },
+        response: {
+          201: ClientSchema,
+          ...problemResponses(400, SnilsTaken, ExternalIdTaken, ClientRuleViolated, NotSocialServiceOrganization),
+        },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'client', client: 'result.id' },
+      },
     },
     async (request, reply) => {
-      const row = await createClient(request.db, request.body, organizationScope(request.credential));
+      const row = await request.ctx.write((tx) => createClient(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/clients/${row.id}`).send(toClient(row));
     },
@@ -49,17 +55,10 @@ const clientRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
       const now = today();
-      const rows = await listClients(request.db, {
-        ...filter,
-        snils: filter.snils?.replace(/[^0-9]/g, ''),
-        scope: organizationScope(request.credential),
-        today: now,
-        cursor: decodeCursor(cursor),
-        limit,
-      });
-      return toPage(request, rows, limit, (row) => toClient(row, now));
+      const query = clientsQuery(request.ctx, { ...filter, snils: filter.snils?.replace(/[^0-9]/g, ''), today: now });
+      return paginate(request, query, 'clients', (rows) => rows.map((row) => toClient(row, now)));
     },
   );
 
@@ -76,7 +75,7 @@ const clientRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getClient(request.db, request.params.id, organizationScope(request.credential));
+      const row = await getClient(request.ctx, request.params.id);
       setEtag(reply, row.version);
       return toClient(row);
     },
@@ -93,13 +92,16 @@ const clientRoutes: Routes = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateClientSchema,
-        response: { 200: ClientSchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: ClientSchema,
+          ...problemResponses(400, 404, SnilsTaken, ExternalIdTaken, 412, ClientArchived, ClientRuleViolated, 428),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'client', client: 'result.id' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      const row = await updateClient(request.db, request.params.id, readIfMatch(request), request.body, scope);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateClient(tx, request.params.id, ifMatch, request.body));
       setEtag(reply, row.version);
       return toClient(row);
     },
@@ -116,10 +118,10 @@ const clientRoutes: Routes = async (app) => {
         params: IdParams,
         response: { 200: ClientSchema, ...problemResponses(400, 404) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'archive', resource: 'client', client: 'result.id' } },
     },
     async (request, reply) => {
-      const row = await archiveClient(request.db, request.params.id, organizationScope(request.credential));
+      const row = await request.ctx.write((tx) => archiveClient(tx, request.params.id));
       setEtag(reply, row.version);
       return toClient(row);
     },

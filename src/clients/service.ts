@@ -1,14 +1,15 @@
 import { today as todayInMoscow } from '../calendar/dates.js';
-import type { Db } from '../db/database.js';
+import { legacyDb, type Context, type UnitOfWork } from '../context/request-context.js';
 import { guardUnique } from '../db/errors.js';
 import type { ClientRow, ClientUpdate, DepartmentRow, NewClientRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
-import { Conflict, NotFound, Unprocessable, invalidFields, withProblem } from '../http/errors.js';
+import { NotFound, withFields, withProblem } from '../http/problems.js';
 import type { FieldError } from '../http/problem.js';
 import { fromQuarters } from '../instruments/scoring.js';
 import { findOrganization } from '../organizations/repository.js';
+import { ClientArchived, ClientRuleViolated, ExternalIdTaken, NotSocialServiceOrganization, SnilsTaken } from './problems.js';
 import * as repository from './repository.js';
 import type { AssessmentSummary, Client, CreateClient, UpdateClient } from './schemas.js';
 import { canonicalSnils, isValidSnils } from './snils.js';
@@ -84,9 +85,9 @@ export async function clientRuleErrors(
   return errors;
 }
 
-async function checkClient(db: Db, organizationId: string, fields: ClientFields, current?: ClientRow): Promise<void> {
-  const errors = await clientRuleErrors(fields, (id) => findDepartment(db, organizationId, id), current);
-  if (errors.length) throw invalidFields('The client breaks a rule of the register.', errors);
+async function checkClient(ctx: Context, organizationId: string, fields: ClientFields, current?: ClientRow): Promise<void> {
+  const errors = await clientRuleErrors(fields, (id) => findDepartment(legacyDb(ctx), organizationId, id), current);
+  if (errors.length) throw withFields(new ClientRuleViolated(), errors);
 }
 
 /** The row of a new client; optional fields take their defaults. */
@@ -134,63 +135,60 @@ export function clientUpdateColumns(input: UpdateClient, current: ClientRow): Cl
 }
 
 /** A duplicate SNILS or external id: name the existing client when the caller may see it. */
-async function conflict(db: Db, constraint: string, fields: ClientFields, organizationId: string, scope?: string): Promise<Error | undefined> {
-  const bySnils = constraint === 'clients_snils_key';
-  if (!bySnils && constraint !== 'clients_external_id_key') return undefined;
-  const existing = bySnils
-    ? await repository.findClientBy(db, 'snils', canonicalSnils(fields.snils!))
-    : await repository.findClientBy(db, 'external_id', fields.externalId!, organizationId);
-  const visible = existing && (scope === undefined || existing.organization_id === scope);
-  const what = bySnils ? 'this SNILS' : `external id ${fields.externalId}`;
-  return withProblem(
-    new Conflict(`A client with ${what} is already registered${visible ? ` (${existing.id})` : ''}.`),
-    visible ? { existingId: existing.id } : {},
-  );
+async function conflict(ctx: Context, constraint: string, fields: ClientFields, organizationId: string): Promise<Error | undefined> {
+  if (constraint === 'clients_snils_key' && fields.snils !== undefined) {
+    const existing = await repository.findClientBy(ctx, { snils: canonicalSnils(fields.snils) });
+    return withProblem(new SnilsTaken(existing ? ` (${existing.id})` : ''), existing ? { existingId: existing.id } : {});
+  }
+  if (constraint === 'clients_external_id_key' && typeof fields.externalId === 'string') {
+    const existing = await repository.findClientBy(ctx, { organizationId, externalId: fields.externalId });
+    return withProblem(new ExternalIdTaken(fields.externalId, existing ? ` (${existing.id})` : ''), existing ? { existingId: existing.id } : {});
+  }
+  return undefined;
 }
 
-export async function createClient(db: Db, input: CreateClient, scope?: string): Promise<ClientRow> {
-  const organization = await findOrganization(db, input.organizationId);
+export async function createClient(tx: UnitOfWork, input: CreateClient): Promise<ClientRow> {
+  const organization = await findOrganization(legacyDb(tx), input.organizationId);
   if (organization?.kind !== 'social_service') {
-    throw invalidFields('Clients belong to a registered social-service organization.', [
+    throw withFields(new NotSocialServiceOrganization(), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }
-  await checkClient(db, input.organizationId, input);
-  const row = await guardUnique(
-    db,
-    () => repository.insertClient(db, newClientRow(input.organizationId, input)),
-    (constraint) => conflict(db, constraint, input, input.organizationId, scope),
+  await checkClient(tx, input.organizationId, input);
+  return guardUnique(
+    tx.db,
+    () => repository.insertClient(tx, newClientRow(input.organizationId, input)),
+    (constraint) => conflict(tx, constraint, input, input.organizationId),
   );
-  return row;
 }
 
-export async function getClient(db: Db, id: string, scope?: string): Promise<ClientRow> {
-  const row = await repository.findClient(db, id, scope);
+export async function getClient(ctx: Context, id: string): Promise<ClientRow> {
+  const row = await repository.findClient(ctx, id);
   if (!row) throw new NotFound('Client', id);
   return row;
 }
 
 function checkNotArchived(client: ClientRow): void {
-  if (client.archived_at) throw new Unprocessable(`Client ${client.id} is archived and can no longer change.`);
+  if (client.archived_at) throw new ClientArchived(client.id);
 }
 
-export async function updateClient(db: Db, id: string, ifMatch: IfMatch, input: UpdateClient, scope?: string) {
-  const current = await getClient(db, id, scope);
+export async function updateClient(tx: UnitOfWork, id: string, ifMatch: IfMatch, input: UpdateClient) {
+  const current = await getClient(tx, id);
   checkNotArchived(current);
-  await checkClient(db, current.organization_id, input, current);
+  await checkClient(tx, current.organization_id, input, current);
   const version = expectedVersion(ifMatch, current);
   const updated = await guardUnique(
-    db,
-    () => repository.updateClient(db, id, version, clientUpdateColumns(input, current), scope),
-    (constraint) => conflict(db, constraint, input, current.organization_id, scope),
+    tx.db,
+    () => repository.updateClient(tx, id, version, clientUpdateColumns(input, current)),
+    (constraint) => conflict(tx, constraint, input, current.organization_id),
   );
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Client', id));
   return updated;
 }
 
 /** Archiving keeps the record and its history; the client leaves lists and takes no new assessment. */
-export async function archiveClient(db: Db, id: string, scope?: string) {
-  const current = await getClient(db, id, scope);
-  if (!current.archived_at) await repository.archiveClient(db, id);
-  return getClient(db, id, scope);
+export async function archiveClient(tx: UnitOfWork, id: string) {
+  const current = await getClient(tx, id);
+  if (!current.archived_at) await repository.archiveClient(tx, id);
+  return getClient(tx, id);
 }

@@ -1,5 +1,8 @@
-import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { sql, type Kysely } from 'kysely';
+
+/** Any handle of this database: the shared tables of a context, or the whole of it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- savepoints work on any schema
+type Db = Kysely<any>;
 
 /** PostgreSQL's SQLSTATE for a unique violation, and the constraint that raised it. */
 export function uniqueViolation(error: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { createAssessment } from '../assessments/service.js';
 import { addMonths, today } from '../calendar/dates.js';
 import { createClient } from '../clients/service.js';
@@ -141,7 +142,7 @@ async function seedClients(db: Db, catalog: InstrumentCatalog, organizationId: s
   const now = today();
   for (const [index, demo] of CLIENTS.entries()) {
     const department = departments.find((candidate) => candidate.care_form === demo.careForm)!;
-    const client = await createClient(db, {
+    const client = await createClient(legacyContext(db), {
       organizationId,
       departmentId: department.id,
       lastName: demo.name[0],

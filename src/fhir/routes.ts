@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { finalHistory, findAssessment } from '../assessments/repository.js';
@@ -107,7 +108,7 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
     async (request, reply) => {
       const found = await findAssessment(request.db, request.params.id);
       const row = found?.status === 'final' && !found.superseded_by ? found : undefined;
-      const client = row ? await findClient(request.db, row.client_id) : undefined;
+      const client = row ? await findClient(legacyContext(request.db), row.client_id) : undefined;
       await authorizePartner(partner(request), client, 'assessment', request.params.id);
       return send(reply, questionnaireResponse(row!, (await instruments.find(row!.instrument_id))!));
     },

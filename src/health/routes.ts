@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { sendProblem } from '../http/error-handler.js';
+import { DatabaseUnavailable } from '../http/problems.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 
@@ -45,7 +46,7 @@ const healthRoutes: Routes = async (app, { db }) => {
         return { status: 'ok' as const };
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');
-        return sendProblem(request, reply, 503, 'The database is unavailable.', {}, 'database-unavailable');
+        return sendProblem(request, reply, DatabaseUnavailable.definition, new DatabaseUnavailable().message);
       }
     },
   );

@@ -4,20 +4,14 @@ import { findActiveKeyBySecret, touchKey } from '../api-keys/repository.js';
 import { KeyCache } from '../api-keys/key-cache.js';
 import { hashSecret, secretsEqual } from '../api-keys/secrets.js';
 import type { Db } from '../db/database.js';
-import { Forbidden, NotFound, Unauthorized } from './errors.js';
+import { createContext } from '../context/request-context.js';
+import { scopeOf, type Credential } from '../context/scope.js';
+import type { Role } from '../enums.js';
+import { Forbidden } from './errors.js';
 import { isFhirPath, outcomeResponses, problemResponses } from './problem.js';
+import { ApiKeyInvalid, ApiKeyMissing, NotFound, OtherOrganization, RoleForbidden } from './problems.js';
 
-export const ROLES = ['admin', 'regional', 'provider', 'medical_partner'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is calling: an API key from the database, or the configured API_ADMIN_KEY. */
-export interface Credential {
-  /** The key's id; null for API_ADMIN_KEY, which has no row. */
-  id: string | null;
-  role: Role;
-  /** The organization a provider or medical partner belongs to; null for admin and regional. */
-  organizationId: string | null;
-}
+export type { Credential } from '../context/scope.js';
 
 /**
  * The one declaration of who may call a route. `organization` names where the route states the
@@ -47,10 +41,13 @@ const PROTECTED_PREFIXES = ['/v1/', '/fhir/'];
 /** Public despite its prefix: what a FHIR client reads before it authenticates. */
 const PUBLIC_ROUTES = new Set(['/fhir/r4/metadata']);
 
+export const isProtectedRoute = (url: string) => PROTECTED_PREFIXES.some((prefix) => url.startsWith(prefix)) && !PUBLIC_ROUTES.has(url);
+
 /** Roles that see every organization; the others are held to their own. */
 const ALL_ORGANIZATIONS: ReadonlySet<Role> = new Set(['admin', 'regional']);
 
 /**
+ * TRANSITION: callers move to `request.ctx.scope`; goes once none is left.
  * The organization a caller is confined to, or undefined when it sees them all. Fails closed: an
  * organization-bound key without its organization (which the api_keys CHECK constraint already
  * forbids) is refused rather than read as "every organization".
@@ -76,7 +73,7 @@ export default fp(
       const secret = bearerToken(request.headers.authorization);
       if (!secret) {
         reply.header('www-authenticate', 'Bearer');
-        throw new Unauthorized('Send an API key as "Authorization: Bearer <key>".');
+        throw new ApiKeyMissing();
       }
       if (adminKey && secretsEqual(secret, adminKey)) {
         request.credential = { id: null, role: 'admin', organizationId: null };
@@ -90,25 +87,30 @@ export default fp(
       }
       if (!key) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
-        throw new Unauthorized('The API key is unknown or revoked.');
+        throw new ApiKeyInvalid();
       }
       await touchKey(db, key);
       request.credential = { id: key.id, role: key.role, organizationId: key.organization_id };
     }
 
     app.addHook('onRoute', (route: RouteOptions) => {
-      const isProtected = PROTECTED_PREFIXES.some((prefix) => route.url.startsWith(prefix)) && !PUBLIC_ROUTES.has(route.url);
       const access = route.config?.access;
-      if (!isProtected) return;
+      if (!isProtectedRoute(route.url)) return;
       if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`);
 
       route.onRequest = [
         ...toArray(route.onRequest),
         async (request: FastifyRequest, reply: FastifyReply) => {
           await authenticate(request, reply);
-          if (!access.roles.includes(request.credential.role)) {
-            throw new Forbidden(`The role ${request.credential.role} may not use ${route.method} ${route.url}.`);
-          }
+          const { credential } = request;
+          if (!access.roles.includes(credential.role)) throw new RoleForbidden(credential.role, `${String(route.method)} ${route.url}`);
+          const declaration = route.config?.audit;
+          request.ctx = createContext(db, {
+            credential,
+            scope: scopeOf(credential),
+            requestId: request.id,
+            audit: declaration ? { declaration, request, sourceIp: request.ip } : undefined,
+          });
         },
       ];
       if (access.organization) {
@@ -125,14 +127,15 @@ export default fp(
 );
 
 function checkOrganization(request: FastifyRequest, where: NonNullable<Access['organization']>): void {
-  const scope = organizationScope(request.credential);
-  if (scope === undefined) return;
+  const { scope, credential } = request.ctx;
+  if (scope.kind === 'all') return;
+  const own = scope.kind === 'organization' ? scope.organizationId : scope.medicalOrganizationId;
   if ('params' in where) {
     const id = (request.params as Record<string, string>)[where.params];
-    if (id !== scope) throw new NotFound('Organization', id);
+    if (id !== own) throw new NotFound('Organization', String(id));
   } else {
     const named = 'body' in where ? (request.body as Record<string, unknown> | undefined)?.[where.body] : (request.query as Record<string, unknown>)[where.query];
-    if (named !== scope) throw new Forbidden(`A ${request.credential.role} key acts only within its own organization (${scope}).`);
+    if (named !== own) throw new OtherOrganization(credential.role, own);
   }
 }
 

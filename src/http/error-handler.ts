@@ -1,7 +1,23 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DatabaseUnavailable, NotFound, type ProblemExtensions } from './errors.js';
+import {
+  DatabaseUnavailable,
+  InternalError,
+  InvalidReference,
+  InvalidRequest,
+  InvalidValue,
+  PayloadTooLarge,
+  RateLimited,
+  RouteNotFound,
+  RuleViolated,
+  UnexpectedDuplicate,
+  UnsupportedMediaType,
+  definitionOf,
+  type Problem as CatalogueProblem,
+  type ProblemDefinition,
+  type ProblemExtensions,
+} from './problems.js';
 import { operationOutcome } from '../fhir/resources.js';
 import { FHIR_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, isFhirPath, type FieldError, type Problem } from './problem.js';
 
@@ -14,27 +30,70 @@ export default fp(
       if (error.validation) {
         const where = error.validationContext ?? 'body';
         const errors = fieldErrors(where, error.validation);
-        return sendProblem(request, reply, 400, summarise(errors), { errors });
+        return sendProblem(request, reply, InvalidRequest.definition, summarise(errors), { errors });
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: error }, 'database unavailable');
-        return sendProblem(request, reply, 503, new DatabaseUnavailable().message, {}, 'database-unavailable');
+        return sendProblem(request, reply, DatabaseUnavailable.definition, new DatabaseUnavailable().message);
       }
-      const status = clientStatus(error);
-      if (status) {
-        return sendProblem(request, reply, status, error.message, error.problem ?? {}, slug(error.code));
+      const defined = definitionOf(error);
+      if (defined) return sendProblem(request, reply, defined, error.message, error.problem ?? {});
+      const legacy = legacyCategory(error);
+      if (legacy) return sendProblem(request, reply, legacy, error.message, error.problem ?? {});
+      const database = DATABASE_ERRORS[(error as { code?: string }).code ?? ''];
+      if (database) {
+        // Constraint violations a repository did not translate are still the client's; PostgreSQL's own text never reaches it.
+        request.log.warn({ err: error }, 'database error answered as a client error');
+        return sendProblem(request, reply, database.definition, new database().message);
       }
+      const framework = frameworkProblem(error);
+      if (framework) return sendProblem(request, reply, framework, error.message);
       request.log.error({ err: error }, 'unhandled error');
-      return sendProblem(request, reply, 500, 'An unexpected error occurred. Quote the request id when reporting it.');
+      return sendProblem(request, reply, InternalError.definition, new InternalError().message);
     });
 
     app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
-      const error = new NotFound('Route', `${request.method} ${request.url.split('?')[0]}`);
-      return sendProblem(request, reply, 404, error.message, {}, 'not-found');
+      const error = new RouteNotFound(`${request.method} ${request.url.split('?')[0]}`);
+      return sendProblem(request, reply, RouteNotFound.definition, error.message);
     });
   },
   { name: 'error-handler', dependencies: ['@fastify/rate-limit'] },
 );
+
+/** What PostgreSQL refused, as the catalogue names it. */
+const DATABASE_ERRORS: Record<string, CatalogueProblem> = {
+  '23505': UnexpectedDuplicate,
+  '23503': InvalidReference,
+  '23514': RuleViolated,
+  '22P02': InvalidValue,
+  '22P05': InvalidValue,
+  '22007': InvalidValue,
+  '22008': InvalidValue,
+  '22003': InvalidValue,
+  '22021': InvalidValue,
+  '22001': InvalidValue,
+};
+
+/** The errors Fastify and its plugins raise for a request they refuse, by status. */
+const FRAMEWORK_STATUSES: Record<number, ProblemDefinition> = {
+  400: InvalidRequest.definition,
+  404: RouteNotFound.definition,
+  413: PayloadTooLarge.definition,
+  415: UnsupportedMediaType.definition,
+  429: RateLimited.definition,
+};
+
+function frameworkProblem(error: FastifyError): ProblemDefinition | undefined {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return InvalidRequest.definition;
+  return error.statusCode ? FRAMEWORK_STATUSES[error.statusCode] : undefined;
+}
+
+/** TRANSITION: the generic categories of src/http/errors.ts, until every throw site names its condition. */
+function legacyCategory(error: FastifyError): ProblemDefinition | undefined {
+  if (!error.code?.startsWith('LTC_') || !error.statusCode) return undefined;
+  const slug = error.code.replace(/^LTC_/, '').toLowerCase().replace(/_/g, '-');
+  return { slug, type: `/problems/${slug}`, title: STATUS_CODES[error.statusCode] ?? 'Error', status: error.statusCode, description: '' };
+}
 
 /**
  * The `frameworkErrors` server option: errors the router raises before any route or hook runs are
@@ -42,24 +101,23 @@ export default fp(
  * (Fastify says 414), is a path parameter breaking its schema: a 400, as every other one.
  */
 export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 400 : (error.statusCode ?? 400);
-  sendProblem(request, reply, status, error.message, {}, slug(error.code));
+  sendProblem(request, reply, frameworkProblem(error) ?? InvalidRequest.definition, error.message);
 }
 
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
-  status: number,
+  definition: ProblemDefinition,
   detail: string,
   extensions: ProblemExtensions = {},
-  type?: string,
 ): FastifyReply {
+  const { status } = definition;
   if (isFhirPath(request.url)) {
     return reply.code(status).type(`${FHIR_CONTENT_TYPE}; charset=utf-8`).send(operationOutcome(status, detail));
   }
   const problem: Problem = {
-    type: type ? `/problems/${type}` : 'about:blank',
-    title: STATUS_CODES[status] ?? 'Error',
+    type: definition.type,
+    title: definition.title,
     status,
     detail,
     instance: request.url.split('?')[0],
@@ -67,28 +125,6 @@ export function sendProblem(
     ...extensions,
   };
   return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(problem);
-}
-
-/** The status of an error a client caused, or undefined for a fault of ours. */
-function clientStatus(error: FastifyError): number | undefined {
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return error.statusCode;
-  // Last line of defence: constraint violations the repositories did not translate are still the client's.
-  switch ((error as { code?: string }).code) {
-    case '23505':
-      return 409;
-    case '23503':
-    case '23514':
-      return 422;
-    case '22P02':
-    case '22007':
-    case '22008':
-    case '22003':
-    case '22021':
-    case '22001':
-      return 400;
-    default:
-      return undefined;
-  }
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
@@ -129,6 +165,9 @@ function fieldError(where: string, issue: ValidationIssue): FieldError {
   if (issue.keyword === 'required') {
     return { in: where, pointer: `${path}/${String(params.missingProperty)}`, message: 'is required' };
   }
+  if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    return { in: where, pointer: path || '/', message: `must be one of: ${params.allowedValues.join(', ')}` };
+  }
   if (issue.keyword === 'additionalProperties') {
     return { in: where, pointer: `${path}/${String(params.additionalProperty)}`, message: 'is not a known field' };
   }
@@ -138,9 +177,4 @@ function fieldError(where: string, issue: ValidationIssue): FieldError {
 function summarise(errors: FieldError[]): string {
   const fields = [...new Set(errors.map((error) => `${error.in} ${error.pointer}`))];
   return `Invalid request: ${fields.join(', ')}`;
-}
-
-function slug(code: string | undefined): string | undefined {
-  if (!code) return undefined;
-  return code.replace(/^(LTC|FST_ERR)_/, '').toLowerCase().replace(/_/g, '-');
 }

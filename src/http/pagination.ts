@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import { invalidParameter } from './errors.js';
 
@@ -61,4 +61,34 @@ export function toPage<Row extends { id: string }, Item>(
   url.searchParams.set('limit', String(limit));
   url.searchParams.set('cursor', encodeCursor(last.id));
   return { items: pageRows.map(map), next: `${url.pathname}${url.search}` };
+}
+
+/** `limit` and `cursor` of a list's query string (src/http/common-schemas.ts PageQuery). */
+export interface PageParameters {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The one list idiom: the repository's query with its filters (plain table names), then the
+ * keyset tail written once here (after the cursor's row, in creation order, one row more than a
+ * page), then `{ items, next }` with `map` turning the page's rows into API objects.
+ */
+export async function paginate<Row extends { id: string }, Item>(
+  request: FastifyRequest & { query: PageParameters },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any filtered query of any table
+  query: SelectQueryBuilder<any, any, Row>,
+  table: string,
+  map: (rows: Row[]) => Item[] | Promise<Item[]>,
+): Promise<{ items: Item[]; next: string | null }> {
+  const { limit, cursor } = request.query;
+  const cursorId = decodeCursor(cursor);
+  const rows = await query
+    .$if(cursorId !== undefined, (keyset) => keyset.where(after(table, cursorId ?? '')))
+    .orderBy(sql.ref(`${table}.created_at`))
+    .orderBy(sql.ref(`${table}.id`))
+    .limit(limit + 1)
+    .execute();
+  const page = toPage(request, rows, limit, (row) => row);
+  return { items: await map(page.items), next: page.next };
 }

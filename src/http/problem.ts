@@ -1,5 +1,20 @@
 import { STATUS_CODES } from 'node:http';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  ApiKeyInvalid,
+  ApiKeyMissing,
+  DatabaseUnavailable,
+  IfMatchRequired,
+  InvalidRequest,
+  NotFound,
+  OtherOrganization,
+  PayloadTooLarge,
+  RateLimited,
+  RoleForbidden,
+  StaleVersion,
+  UnsupportedMediaType,
+  type ProblemDefinition,
+} from './problems.js';
 
 export const FieldErrorSchema = Type.Object({
   in: Type.Optional(Type.String({ description: 'Where the field is: body, querystring, params or headers.' })),
@@ -42,13 +57,52 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'The database is unavailable; retry later.',
 };
 
-/** The `response` entries documenting the given error statuses, all with the shared Problem schema. */
-export function problemResponses(...statuses: number[]): Record<number, TSchema> {
+/** The conditions every operation of a status may answer, whatever else it names. */
+const SHARED_TYPES: Record<number, ProblemDefinition[]> = {
+  400: [InvalidRequest.definition],
+  401: [ApiKeyMissing.definition, ApiKeyInvalid.definition],
+  403: [RoleForbidden.definition, OtherOrganization.definition],
+  404: [NotFound.definition],
+  412: [StaleVersion.definition],
+  413: [PayloadTooLarge.definition],
+  415: [UnsupportedMediaType.definition],
+  428: [IfMatchRequired.definition],
+  429: [RateLimited.definition],
+  503: [DatabaseUnavailable.definition],
+};
+
+type Documented = number | { definition: ProblemDefinition };
+
+/** The problem types an operation answers, by status: the shared ones of each status named, and each condition named. */
+export function problemTypes(...entries: Documented[]): Map<number, ProblemDefinition[]> {
+  const byStatus = new Map<number, ProblemDefinition[]>();
+  const add = (definition: ProblemDefinition) => {
+    const list = byStatus.get(definition.status) ?? [];
+    if (!list.some((known) => known.slug === definition.slug)) list.push(definition);
+    byStatus.set(definition.status, list);
+  };
+  for (const entry of entries) {
+    if (typeof entry === 'number') {
+      byStatus.set(entry, byStatus.get(entry) ?? []);
+      SHARED_TYPES[entry]?.forEach(add);
+    } else add(entry.definition);
+  }
+  return byStatus;
+}
+
+/**
+ * The `response` entries of an operation's errors, all with the shared Problem schema: a status
+ * (its shared conditions) or a condition of the catalogue; each response names its problem types.
+ */
+export function problemResponses(...entries: Documented[]): Record<number, TSchema> {
   return Object.fromEntries(
-    statuses.map((status) => [
+    [...problemTypes(...entries)].map(([status, definitions]) => [
       status,
       Type.Unsafe({
-        description: DESCRIPTIONS[status] ?? STATUS_CODES[status],
+        description: [
+          DESCRIPTIONS[status] ?? STATUS_CODES[status],
+          ...definitions.map((definition) => `- \`${definition.type}\`: ${definition.description}`),
+        ].join('\n'),
         content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(ProblemSchema) } },
       }),
     ]),

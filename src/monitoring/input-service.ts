@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { today } from '../calendar/dates.js';
 import { getClient } from '../clients/service.js';
 import type { Db } from '../db/database.js';
@@ -57,7 +58,7 @@ function checkDay(date: string, pointer: string, errors: Pointer[]) {
 }
 
 export async function addQuestionnaire(db: Db, clientId: string, input: CreateQuestionnaire, scope?: string) {
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   const errors: Pointer[] = [];
   const templateId = input.templateId ?? 'milieu-questionnaire-2025';
   const template = await repository.findTemplate(db, templateId);
@@ -79,7 +80,7 @@ export async function addQuestionnaire(db: Db, clientId: string, input: CreateQu
 }
 
 export async function addObservation(db: Db, clientId: string, input: CreateObservation, scope?: string) {
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   const errors: Pointer[] = [];
   checkDay(input.observedOn, '/observedOn', errors);
   await checkStaff(db, client.organization_id, input.staffId, '/staffId', errors);

@@ -74,7 +74,7 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, scopeOf(request));
+      const client = await getClient(request.ctx, request.params.clientId);
       const { limit, cursor } = request.query;
       const rows = await listClientInputs(request.db, 'questionnaires', client.id, decodeCursor(cursor), limit);
       return toPage(request, rows, limit, toQuestionnaire);
@@ -130,7 +130,7 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, scopeOf(request));
+      const client = await getClient(request.ctx, request.params.clientId);
       const { limit, cursor } = request.query;
       const rows = await listClientInputs(request.db, 'observations', client.id, decodeCursor(cursor), limit);
       return toPage(request, rows, limit, toObservation);
@@ -238,7 +238,7 @@ const monitoringRoutes: Routes = async (app) => {
           ...problemResponses(400, 404),
         },
       },
-      config: { access: readers, audit: { action: 'export', resource: 'monitoring_report' } },
+      config: { access: readers, audit: { action: 'export', resource: 'monitoring_report', id: 'params.id' } },
     },
     async (request, reply) => {
       const row = await findReport(request.db, request.params.id, scopeOf(request));

@@ -150,7 +150,7 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.ctx, request.params.clientId);
       return { items: (await listConsents(request.db, client.id)).map(toConsent), next: null };
     },
   );

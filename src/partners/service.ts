@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import type { Assessment } from '../assessments/schemas.js';
 import { recordAuditEvent } from '../audit/repository.js';
 import { today } from '../calendar/dates.js';
@@ -98,7 +99,7 @@ export async function updateAgreement(db: Db, id: string, ifMatch: IfMatch, inpu
 }
 
 export async function addConsent(db: Db, clientId: string, input: CreateConsent, scope?: string) {
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   if (input.date > today()) throw invalidFields('A consent cannot be dated in the future.', [{ pointer: '/date', message: 'is in the future' }]);
   return repository.insertConsent(db, { client_id: client.id, kind: input.kind, status: input.status, given_on: input.date, document: input.document });
 }
@@ -147,8 +148,8 @@ export async function partnerClient(context: PartnerRequest, lookup: { id: strin
   const { db } = context;
   const found =
     'id' in lookup
-      ? await findClient(db, lookup.id)
-      : await findClientBy(db, 'snils', canonicalSnils(lookup.snils)).then((hit) => (hit ? findClient(db, hit.id) : undefined));
+      ? await findClient(legacyContext(db), lookup.id)
+      : await findClientBy(legacyContext(db), { snils: canonicalSnils(lookup.snils) }).then((hit) => (hit ? findClient(legacyContext(db), hit.id) : undefined));
   return authorizePartner(context, found, resource, 'id' in lookup ? lookup.id : null);
 }
 

@@ -64,7 +64,7 @@ const supportProgramRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.db, request.params.clientId, organizationScope(request.credential));
+      const client = await getClient(request.ctx, request.params.clientId);
       const { limit, cursor, status } = request.query;
       const rows = await listPrograms(request.db, client.id, { status, cursor: decodeCursor(cursor), limit });
       const page = toPage(request, rows, limit, (row) => row);

@@ -1,3 +1,4 @@
+import { legacyContext } from '../context/request-context.js';
 import { findActivityTypes } from '../activity-types/repository.js';
 import { monthRange } from '../calendar/zoned.js';
 import { getClient } from '../clients/service.js';
@@ -78,7 +79,7 @@ function oneActive<T>(db: Db, clientId: string, write: () => Promise<T>): Promis
 }
 
 export async function createProgram(db: Db, clientId: string, input: CreateSupportProgram, scope?: string) {
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   if (client.archived_at || client.status === 'discharged' || client.status === 'deceased') {
     throw new Unprocessable(`Client ${clientId} is ${client.archived_at ? 'archived' : client.status}: no new support program.`);
   }
@@ -99,7 +100,7 @@ export async function createProgram(db: Db, clientId: string, input: CreateSuppo
 }
 
 export async function getProgram(db: Db, clientId: string, id: string, scope?: string) {
-  const client = await getClient(db, clientId, scope);
+  const client = await getClient(legacyContext(db, scope), clientId);
   const row = await repository.findProgram(db, clientId, id);
   if (!row) throw new NotFound('Support program', id);
   return { row, client };

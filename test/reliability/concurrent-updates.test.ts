@@ -104,7 +104,7 @@ async function race(
 const preconditionFailed = {
   statusCode: 412,
   contentType: 'application/problem+json; charset=utf-8',
-  body: { type: '/problems/precondition-failed', status: 412 },
+  body: { type: '/problems/stale-version', status: 412 },
 };
 
 t.test('ten concurrent updates of one client with the same ETag', async (t) => {
