@@ -1,5 +1,37 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
-import type { Instrument, LivingSituation, SelfCareReduction } from '../instruments/schemas.js';
+import type {
+  ActivityStatus,
+  AgreementScope,
+  AgreementStatus,
+  AssessmentStatus,
+  Attendance,
+  AuditAction,
+  AuditOutcome,
+  CareForm,
+  ChangeEntity,
+  ChangeOperation,
+  ClientStatus,
+  Component,
+  ConsentKind,
+  ConsentStatus,
+  Direction,
+  LivingSituation,
+  ObservationMethod,
+  OrganizationKind,
+  Participation,
+  PlanDocumentKind,
+  Position,
+  ProgramStatus,
+  ReportStatus,
+  Role,
+  SelfCareReduction,
+  Sex,
+  Stage,
+  TaskStatus,
+} from '../enums.js';
+import type { Instrument } from '../instruments/schemas.js';
+
+export type { AuditAction, Component, Direction, Attendance } from '../enums.js';
 
 /** A timestamp column the database fills in; read back as a Date. */
 type CreatedAt = ColumnType<Date, never, never>;
@@ -11,7 +43,7 @@ export interface OrganizationTable {
   id: Generated<string>;
   name: string;
   short_name: string | null;
-  kind: 'social_service' | 'medical';
+  kind: OrganizationKind;
   region_code: string;
   inn: string | null;
   address: string | null;
@@ -25,7 +57,7 @@ export interface DepartmentTable {
   id: Generated<string>;
   organization_id: string;
   name: string;
-  care_form: 'home' | 'inpatient';
+  care_form: CareForm;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -36,7 +68,7 @@ export interface StaffTable {
   organization_id: string;
   department_id: string | null;
   full_name: string;
-  position: string;
+  position: Position;
   active: boolean;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -46,7 +78,7 @@ export interface StaffTable {
 export interface ApiKeyTable {
   id: Generated<string>;
   name: string;
-  role: 'admin' | 'regional' | 'provider' | 'medical_partner';
+  role: Role;
   organization_id: string | null;
   /** SHA-256 of the secret; the secret itself is never stored. */
   secret_hash: Buffer;
@@ -57,7 +89,7 @@ export interface ApiKeyTable {
 
 export interface InstrumentTable {
   id: string;
-  care_form: 'home' | 'inpatient';
+  care_form: CareForm;
   definition: JSONColumnType<Instrument>;
   created_at: CreatedAt;
 }
@@ -72,12 +104,12 @@ export interface ClientTable {
   search_name: string;
   /** 'YYYY-MM-DD' */
   birth_date: string;
-  sex: 'female' | 'male';
+  sex: Sex;
   snils: string;
-  care_form: 'home' | 'inpatient';
+  care_form: CareForm;
   living_situation: LivingSituation;
   social_support: number;
-  status: 'active' | 'suspended' | 'discharged' | 'deceased';
+  status: ClientStatus;
   external_id: string | null;
   address: string | null;
   notes: string | null;
@@ -86,7 +118,7 @@ export interface ClientTable {
   current_instrument_id: ColumnType<string | null, never, string | null>;
   current_assessed_on: ColumnType<string | null, never, string | null>;
   current_score_quarters: ColumnType<number | null, never, number | null>;
-  current_self_care_reduction: ColumnType<string | null, never, string | null>;
+  current_self_care_reduction: ColumnType<SelfCareReduction | null, never, SelfCareReduction | null>;
   current_group: ColumnType<number | null, never, number | null>;
   current_next_check_on: ColumnType<string | null, never, string | null>;
   current_hours_optimal: ColumnType<number | null, never, number | null>;
@@ -103,7 +135,7 @@ export interface AssessmentTable {
   client_id: string;
   organization_id: string;
   instrument_id: string;
-  status: 'draft' | 'final';
+  status: AssessmentStatus;
   assessed_on: string;
   interview_no: number;
   answers: JSONColumnType<Record<string, string>>;
@@ -127,14 +159,6 @@ export interface AssessmentTable {
   version: Version;
 }
 
-export type Direction =
-  | 'physical_health'
-  | 'cultural_leisure'
-  | 'informational_educational'
-  | 'labor_therapy'
-  | 'psychological'
-  | 'medical';
-export type Component = 'physical' | 'psychological' | 'social' | 'spiritual';
 
 export interface ActivityTypeTable {
   id: Generated<string>;
@@ -143,9 +167,9 @@ export interface ActivityTypeTable {
   name_ru: string;
   name_en: string;
   direction: Direction;
-  participation: 'active' | 'passive';
+  participation: Participation;
   default_duration_minutes: number;
-  staff_position: string | null;
+  staff_position: Position | null;
   components: Component[];
   max_group: number | null;
   retired_at: ColumnType<Date | null, never, Date | null>;
@@ -174,14 +198,13 @@ export interface ActivityTable {
   place: string | null;
   capacity: number | null;
   responsible_staff: string[];
-  status: Generated<'planned' | 'held' | 'cancelled'>;
+  status: Generated<ActivityStatus>;
   cancel_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
 }
 
-export type Attendance = 'enrolled' | 'attended' | 'absent' | 'refused' | 'excused';
 
 export interface ActivityParticipantTable {
   activity_id: string;
@@ -208,7 +231,7 @@ export interface SupportProgramTable {
   goals: JSONColumnType<Partial<Record<Component, string>>>;
   activities: JSONColumnType<PlannedActivity[]>;
   drafted_by: string[];
-  status: 'draft' | 'active' | 'completed' | 'cancelled';
+  status: ProgramStatus;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -227,11 +250,11 @@ export interface ImplementationPlanTable {
 export interface PlanTaskTable {
   id: Generated<string>;
   plan_id: string;
-  stage: 'I' | 'II' | 'III';
+  stage: Stage;
   title: string;
   responsible_staff_id: string | null;
   due_on: string;
-  status: Generated<'planned' | 'in_progress' | 'done'>;
+  status: Generated<TaskStatus>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -240,7 +263,7 @@ export interface PlanTaskTable {
 export interface PlanDocumentTable {
   id: Generated<string>;
   plan_id: string;
-  kind: 'plan_schedule' | 'equipment_plan' | 'job_description' | 'other';
+  kind: PlanDocumentKind;
   title: string;
   dated_on: string;
   link: string | null;
@@ -270,7 +293,7 @@ export interface ObservationTable {
   organization_id: string;
   observed_on: string;
   staff_id: string;
-  method: 'observation' | 'interview';
+  method: ObservationMethod;
   self_care_skills: number;
   range_of_interests: number;
   communication: number;
@@ -297,7 +320,7 @@ export interface MonitoringReportTable {
   organization_id: string;
   department_id: string | null;
   month: string;
-  status: Generated<'draft' | 'approved'>;
+  status: Generated<ReportStatus>;
   content: JSONColumnType<object>;
   approved_at: Date | null;
   created_at: CreatedAt;
@@ -312,8 +335,8 @@ export interface AgreementTable {
   signed_on: string;
   valid_from: string;
   valid_to: string;
-  scope: string[];
-  status: Generated<'active' | 'suspended' | 'terminated'>;
+  scope: AgreementScope[];
+  status: Generated<AgreementStatus>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -322,14 +345,13 @@ export interface AgreementTable {
 export interface ConsentTable {
   id: Generated<string>;
   client_id: string;
-  kind: 'medical_data_sharing';
-  status: 'granted' | 'revoked';
+  kind: ConsentKind;
+  status: ConsentStatus;
   given_on: string;
   document: string;
   created_at: CreatedAt;
 }
 
-export type AuditAction = 'read' | 'create' | 'update' | 'finalize' | 'supersede' | 'archive' | 'export';
 
 export interface AuditEventTable {
   id: Generated<number>;
@@ -342,7 +364,7 @@ export interface AuditEventTable {
   resource_id: string | null;
   client_id: string | null;
   request_id: string;
-  outcome: 'allowed' | 'denied';
+  outcome: AuditOutcome;
   source_ip: string | null;
 }
 
@@ -362,9 +384,9 @@ export interface IdempotencyKeyTable {
 export interface ChangeTable {
   seq: Generated<number>;
   xid: Generated<string>;
-  entity_type: string;
+  entity_type: ChangeEntity;
   entity_id: string;
-  operation: 'create' | 'update';
+  operation: ChangeOperation;
   version: number;
   organization_id: string;
   at: CreatedAt;
