@@ -1,4 +1,3 @@
-import { legacyContext } from '../src/context/request-context.js';
 /*
  * The benchmark's regional data set, written straight to the database with multi-row inserts (the
  * API would take an hour for it): organizations with departments and staff, clients with their
@@ -11,9 +10,10 @@ import { addMonths } from '../src/calendar/dates.js';
 import { refreshCurrentAssessment } from '../src/clients/repository.js';
 import { newClientRow } from '../src/clients/service.js';
 import { snilsCheckNumber } from '../src/clients/snils.js';
+import { systemContext } from '../src/context/request-context.js';
 import type { Db } from '../src/db/database.js';
 import type { ClientRow } from '../src/db/schema.js';
-import type { LivingSituation } from '../src/instruments/schemas.js';
+import type { LivingSituation } from '../src/enums.js';
 import { answersScoring } from '../src/demo/answers.js';
 import type { InstrumentCatalog } from '../src/instruments/catalog.js';
 import type { Instrument } from '../src/instruments/schemas.js';
@@ -122,7 +122,8 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
         const assessedOn = addMonths(`2024-0${1 + (c % 9)}-1${c % 9}`, k * 6);
         const set = sets[(c * 7 + k * 3) % sets.length]!;
         const fields = { assessedOn, answers: set, conductedBy: [staff[c % staff.length]!.id], livingSituation: client.living_situation };
-        const { evaluation } = assessmentRules({ ...client, birth_date: '1900-01-01' }, instrument, fields, new Set(fields.conductedBy));
+        const evaluation = assessmentRules({ ...client, birth_date: '1900-01-01' }, instrument, fields, new Set(fields.conductedBy));
+        if (Array.isArray(evaluation)) throw new Error(`the rules refuse a generated assessment: ${JSON.stringify(evaluation)}`);
         return {
           ...newAssessmentRow(client, { ...fields, instrumentId: instrument.id, interviewNo: k + 1 }, evaluation, 6),
           next_check_on: addMonths(assessedOn, 6),
@@ -130,7 +131,7 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
       });
     });
     await insertInBatches(assessments, 1000, (batch) => db.insertInto('assessments').values(batch).execute());
-    await refreshCurrentAssessment(legacyContext(db), clients.map((client) => client.id));
+    await refreshCurrentAssessment(systemContext(db, 'bench'), clients.map((client) => client.id));
 
     // Six months of activities, three on each weekday, each attended by ten clients.
     const activities: Array<{ id: string; organization_id: string; activity_type_id: string; starts_at: Date; duration_minutes: number; responsible_staff: string[]; status: 'held' }> = [];

@@ -17,6 +17,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createApiKey, revokeApiKey } from '../src/api-keys/service.js';
 import { today } from '../src/calendar/dates.js';
+import { systemContext } from '../src/context/request-context.js';
 import { createDatabase } from '../src/db/database.js';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -84,9 +85,12 @@ for (const row of await db.selectFrom('staff').select(['organization_id', 'id'])
 const sample = await db.selectFrom('clients').select(['id', 'organization_id', 'care_form']).where('status', '=', 'active').orderBy(({ fn }) => fn('random')).limit(5000).execute();
 const instruments = new Map((await catalog.all()).map((instrument) => [instrument.careForm, instrument]));
 const answersOf = new Map([...instruments].map(([form, instrument]) => [form, answersScoring(instrument.items, 7)]));
-const regional = await createApiKey(db, { name: 'benchmark regional', role: 'regional' });
-const providers = new Map<string, { row: { id: string }; secret: string }>();
-for (const { id } of organizations) providers.set(id, await createApiKey(db, { name: 'benchmark provider', role: 'provider', organizationId: id }));
+const keys = systemContext(db, 'bench');
+const regional = await keys.write((tx) => createApiKey(tx, { name: 'benchmark regional', role: 'regional' }));
+const providers = new Map<string, { id: string; secret: string }>();
+for (const { id } of organizations) {
+  providers.set(id, await keys.write((tx) => createApiKey(tx, { name: 'benchmark provider', role: 'provider', organizationId: id })));
+}
 
 // --- the service, in a process of its own, as in production ---
 const port = await freePort();
@@ -353,8 +357,8 @@ try {
 } finally {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-  await revokeApiKey(db, regional.row.id);
-  for (const provider of providers.values()) await revokeApiKey(db, provider.row.id);
+  await keys.write((tx) => revokeApiKey(tx, regional.id));
+  for (const provider of providers.values()) await keys.write((tx) => revokeApiKey(tx, provider.id));
   await db.destroy();
   await database.stop();
 }

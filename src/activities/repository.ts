@@ -1,64 +1,66 @@
 import { sql, type Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { ActivityRow, ActivityTable, Attendance, NewActivityRow, ParticipantRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
 import type { ActivityListFilter } from './schemas.js';
 
-/** Attendance that takes a seat and a slot in the client's day. */
-export const TAKING_PART: Attendance[] = ['enrolled', 'attended'];
-
-export async function insertSeries(db: Db, row: { organization_id: string; rule: string; first_starts_at: Date; time_zone: string }) {
-  return db.insertInto('activity_series').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertSeries(tx: UnitOfWork, row: { organization_id: string; rule: string; first_starts_at: Date; time_zone: string }) {
+  return tx.scoped.insertInto('activity_series', row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function insertActivities(db: Db, rows: NewActivityRow[]): Promise<ActivityRow[]> {
-  return db.insertInto('activities').values(rows).returningAll().execute();
+export async function insertActivity(tx: UnitOfWork, row: NewActivityRow): Promise<ActivityRow> {
+  return tx.scoped.insertInto('activities', row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findActivity(db: Db, id: string, scope?: string, lock = false): Promise<ActivityRow | undefined> {
-  return db
-    .selectFrom('activities')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
-    .$if(lock, (query) => query.forUpdate())
-    .executeTakeFirst();
+export async function insertActivities(tx: UnitOfWork, rows: NewActivityRow[]): Promise<ActivityRow[]> {
+  return tx.scoped.insertInto('activities', rows).returningAll().execute();
 }
 
-export async function listActivities(
-  db: Db,
-  filter: ActivityListFilter & { scope?: string; cursor?: string; limit: number },
-): Promise<ActivityRow[]> {
-  return db
-    .selectFrom('activities')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.departmentId !== undefined, (query) => query.where('department_id', '=', filter.departmentId!))
-    .$if(filter.activityTypeId !== undefined, (query) => query.where('activity_type_id', '=', filter.activityTypeId!))
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.from !== undefined, (query) => query.where('starts_at', '>=', new Date(filter.from!)))
-    .$if(filter.to !== undefined, (query) => query.where('starts_at', '<', new Date(filter.to!)))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('activities', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** `lock`: held until the unit of work ends, so that two enrolments cannot both take the last seat. */
+export async function findActivity(ctx: Context, id: string, lock = false): Promise<ActivityRow | undefined> {
+  const query = ctx.scoped.selectFrom('activities').selectAll().where('activities.id', '=', id);
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** The sessions a list filter selects, for `paginate`. */
+export function activitiesQuery(ctx: Context, filter: ActivityListFilter) {
+  let query = ctx.scoped.selectFrom('activities').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('activities.organization_id', '=', filter.organizationId);
+  if (filter.departmentId !== undefined) query = query.where('activities.department_id', '=', filter.departmentId);
+  if (filter.activityTypeId !== undefined) query = query.where('activities.activity_type_id', '=', filter.activityTypeId);
+  if (filter.status !== undefined) query = query.where('activities.status', '=', filter.status);
+  if (filter.from !== undefined) query = query.where('activities.starts_at', '>=', new Date(filter.from));
+  if (filter.to !== undefined) query = query.where('activities.starts_at', '<', new Date(filter.to));
+  return query;
 }
 
 /** The participants of many sessions in one query. */
-export async function participantsOf(db: Db, activityIds: string[]): Promise<ParticipantRow[]> {
+export async function participantsOf(ctx: Context, activityIds: string[]): Promise<ParticipantRow[]> {
   if (activityIds.length === 0) return [];
-  return db.selectFrom('activity_participants').selectAll().where('activity_id', 'in', activityIds).orderBy('client_id').execute();
+  return ctx.scoped
+    .selectFrom('activity_participants')
+    .selectAll()
+    .where('activity_participants.activity_id', 'in', activityIds)
+    .orderBy('activity_participants.client_id')
+    .execute();
+}
+
+/** What decides whether clients may take part, in one query: those the caller does not see are missing. */
+export async function participantClients(ctx: Context, clientIds: string[]) {
+  if (clientIds.length === 0) return [];
+  return ctx.scoped
+    .selectFrom('clients')
+    .select(['clients.id', 'clients.organization_id', 'clients.archived_at', 'clients.status'])
+    .where('clients.id', 'in', clientIds)
+    .execute();
 }
 
 export async function updateActivity(
-  db: Db,
+  tx: UnitOfWork,
   id: string,
   expectedVersion: number,
   changes: Updateable<ActivityTable>,
 ): Promise<ActivityRow | undefined> {
-  return db
+  return tx.scoped
     .updateTable('activities')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -76,27 +78,33 @@ const overlapping = (slot: Slot) =>
   sql<boolean>`activities.starts_at < ${new Date(slot.startsAt.getTime() + slot.durationMinutes * 60_000)}
     AND activities.starts_at + activities.duration_minutes * interval '1 minute' > ${slot.startsAt}`;
 
-/** Staff of `staffIds` already responsible for a session that overlaps the slot. */
-export async function busyStaff(db: Db, staffIds: string[], slot: Slot, except?: string): Promise<string[]> {
-  const rows = await db
+/** Staff of `staffIds` already responsible for a session, not cancelled, that overlaps the slot. */
+export async function busyStaff(ctx: Context, staffIds: string[], slot: Slot, except?: string): Promise<string[]> {
+  let query = ctx.scoped
     .selectFrom('activities')
     .select(sql<string>`unnest(responsible_staff)`.as('staff_id'))
-    .where('status', '<>', 'cancelled')
+    .where('activities.status', '<>', 'cancelled')
     .where(sql<boolean>`responsible_staff && ${sql.val(staffIds)}::uuid[]`)
-    .where(overlapping(slot))
-    .$if(except !== undefined, (query) => query.where('id', '<>', except!))
-    .execute();
+    .where(overlapping(slot));
+  if (except !== undefined) query = query.where('activities.id', '<>', except);
+  const rows = await query.execute();
   return [...new Set(rows.map((row) => row.staff_id))].filter((id) => staffIds.includes(id));
 }
 
-/** Clients of `clientIds` taking part in another session that overlaps the slot. */
-export async function busyClients(db: Db, clientIds: string[], slot: Slot, except: string): Promise<string[]> {
-  const rows = await db
+/** Clients of `clientIds` with one of `attendance` in another session, not cancelled, that overlaps the slot. */
+export async function busyClients(
+  ctx: Context,
+  clientIds: string[],
+  attendance: readonly Attendance[],
+  slot: Slot,
+  except: string,
+): Promise<string[]> {
+  const rows = await ctx.scoped
     .selectFrom('activity_participants')
     .innerJoin('activities', 'activities.id', 'activity_participants.activity_id')
     .select('activity_participants.client_id')
     .where('activity_participants.client_id', 'in', clientIds)
-    .where('activity_participants.attendance', 'in', TAKING_PART)
+    .where('activity_participants.attendance', 'in', attendance)
     .where('activities.status', '<>', 'cancelled')
     .where('activities.id', '<>', except)
     .where(overlapping(slot))
@@ -104,10 +112,9 @@ export async function busyClients(db: Db, clientIds: string[], slot: Slot, excep
   return [...new Set(rows.map((row) => row.client_id))];
 }
 
-export async function upsertParticipants(db: Db, rows: ParticipantRow[]): Promise<void> {
-  await db
-    .insertInto('activity_participants')
-    .values(rows)
+export async function upsertParticipants(tx: UnitOfWork, activity: ActivityRow, rows: ParticipantRow[]): Promise<void> {
+  await tx.scoped
+    .insertChildren('activity_participants', activity, rows)
     .onConflict((conflict) =>
       conflict.columns(['activity_id', 'client_id']).doUpdateSet((eb) => ({
         attendance: eb.ref('excluded.attendance'),
@@ -120,20 +127,17 @@ export async function upsertParticipants(db: Db, rows: ParticipantRow[]): Promis
 }
 
 /** Sessions between two instants: where the client takes part, or the staff member is responsible. */
-export async function schedule(db: Db, who: { clientId: string } | { staffId: string }, from: Date, to: Date) {
-  return db
+export async function schedule(ctx: Context, who: { clientId: string } | { staffId: string }, from: Date, to: Date) {
+  const query = ctx.scoped
     .selectFrom('activities')
-    .selectAll('activities')
+    .selectAll()
     .where('activities.starts_at', '>=', from)
-    .where('activities.starts_at', '<', to)
-    .$if('clientId' in who, (query) =>
-      query.where('activities.id', 'in', (eb) =>
-        eb.selectFrom('activity_participants').select('activity_id').where('client_id', '=', (who as { clientId: string }).clientId),
-      ),
-    )
-    .$if('staffId' in who, (query) =>
-      query.where(sql<boolean>`activities.responsible_staff @> ARRAY[${(who as { staffId: string }).staffId}]::uuid[]`),
-    )
-    .orderBy('activities.starts_at')
-    .execute();
+    .where('activities.starts_at', '<', to);
+  const sessions =
+    'clientId' in who
+      ? query.where('activities.id', 'in', (eb) =>
+          eb.selectFrom('activity_participants').select('activity_participants.activity_id').where('activity_participants.client_id', '=', who.clientId),
+        )
+      : query.where(sql<boolean>`activities.responsible_staff @> ARRAY[${who.staffId}]::uuid[]`);
+  return sessions.orderBy('activities.starts_at').execute();
 }

@@ -1,16 +1,28 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { getClient } from '../clients/service.js';
+import { ActivityTypeRetired } from '../activity-types/problems.js';
+import type { Context } from '../context/request-context.js';
 import type { ActivityRow } from '../db/schema.js';
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page, Uuid } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { invalidParameter } from '../http/errors.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { getStaff } from '../staff/service.js';
-import * as repository from './repository.js';
+import {
+  CancelReasonRequired,
+  CancelReasonUnexpected,
+  ClientOverlap,
+  ParticipantDuplicate,
+  ParticipantNotEligible,
+  RecurrenceRuleEmpty,
+  RecurrenceRuleInvalid,
+  SessionCancelled,
+  SessionFull,
+  SessionNotStarted,
+  SessionRuleViolated,
+  StaffOverlap,
+} from './problems.js';
+import { activitiesQuery } from './repository.js';
 import {
   ActivityListQuery,
   ActivitySchema,
@@ -24,28 +36,26 @@ import {
   SeriesSchema,
   UpdateActivitySchema,
 } from './schemas.js';
-import { createActivity, createSeries, getActivity, recordParticipation, toActivities, updateActivity } from './service.js';
+import {
+  clientSchedule,
+  createActivity,
+  createSeries,
+  getActivity,
+  recordParticipation,
+  staffSchedule,
+  toActivities,
+  toActivity,
+  updateActivity,
+} from './service.js';
 
 const tags = ['activities'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
-const MAX_SCHEDULE_DAYS = 92;
 
 const activityRoutes: Routes = async (app) => {
-  const respond = async (request: FastifyRequest, reply: FastifyReply, row: ActivityRow) => {
+  const respond = async (ctx: Context, reply: FastifyReply, row: ActivityRow) => {
     setEtag(reply, row.version);
-    const [activity] = await toActivities(request.db, [row]);
-    return activity!;
-  };
-
-  const scheduleRange = (query: { from: string; to: string }) => {
-    const from = new Date(query.from);
-    const to = new Date(query.to);
-    if (to <= from) throw invalidParameter('querystring', '/to', 'must be after from');
-    if (to.getTime() - from.getTime() > MAX_SCHEDULE_DAYS * 86_400_000) {
-      throw invalidParameter('querystring', '/to', `must be at most ${MAX_SCHEDULE_DAYS} days after from`);
-    }
-    return { from, to };
+    return toActivity(ctx, row);
   };
 
   app.post(
@@ -57,13 +67,17 @@ const activityRoutes: Routes = async (app) => {
         summary: 'Plan (or record) one activity session',
         description: 'Responsible staff already running an overlapping session are a 409 unless `allowOverlap` is true.',
         body: CreateActivitySchema,
-        response: { 201: ActivitySchema, ...problemResponses(400, 404, 409, 422) },
+        response: { 201: ActivitySchema, ...problemResponses(400, 404, StaffOverlap, SessionRuleViolated, ActivityTypeRetired) },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        // The resource names are those the audit trail has always recorded for these URLs.
+        audit: { action: 'create', resource: 'activitie' },
+      },
     },
     async (request, reply) => {
-      const row = await createActivity(request.db, request.body);
-      return reply.code(201).header('location', `/v1/activities/${row.id}`).send(await respond(request, reply, row));
+      const row = await request.ctx.write((tx) => createActivity(tx, request.body));
+      return reply.code(201).header('location', `/v1/activities/${row.id}`).send(await respond(request.ctx, reply, row));
     },
   );
 
@@ -78,18 +92,24 @@ const activityRoutes: Routes = async (app) => {
           'The RFC 5545 `rule` is expanded from `startsAt` on the organization’s wall clock (Europe/Moscow by default), so ' +
           'a 10:00 session stays at 10:00. Each session is then an ordinary activity that can change or be cancelled alone.',
         body: CreateSeriesSchema,
-        response: { 201: SeriesSchema, ...problemResponses(400, 404, 409, 422) },
+        response: {
+          201: SeriesSchema,
+          ...problemResponses(400, 404, StaffOverlap, SessionRuleViolated, ActivityTypeRetired, RecurrenceRuleInvalid, RecurrenceRuleEmpty),
+        },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'activity_serie' },
+      },
     },
     async (request, reply) => {
-      const { series, sessions } = await createSeries(request.db, request.body);
+      const series = await request.ctx.write((tx) => createSeries(tx, request.body));
       return reply.code(201).send({
         id: series.id,
         organizationId: series.organization_id,
         rule: series.rule,
         timeZone: series.time_zone,
-        sessions: await toActivities(request.db, sessions),
+        sessions: await toActivities(request.ctx, series.sessions),
       });
     },
   );
@@ -107,11 +127,8 @@ const activityRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const scope = organizationScope(request.credential);
-      const rows = await repository.listActivities(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
-      const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toActivities(request.db, page.items), next: page.next };
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, activitiesQuery(request.ctx, filter), 'activities', (rows) => toActivities(request.ctx, rows));
     },
   );
 
@@ -127,7 +144,7 @@ const activityRoutes: Routes = async (app) => {
       },
       config: { access: readers },
     },
-    async (request, reply) => respond(request, reply, await getActivity(request.db, request.params.id, organizationScope(request.credential))),
+    async (request, reply) => respond(request.ctx, reply, await getActivity(request.ctx, request.params.id)),
   );
 
   app.patch(
@@ -141,13 +158,17 @@ const activityRoutes: Routes = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateActivitySchema,
-        response: { 200: ActivitySchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: ActivitySchema,
+          ...problemResponses(400, 404, StaffOverlap, 412, CancelReasonRequired, CancelReasonUnexpected, SessionRuleViolated, 428),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'activitie' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      return respond(request, reply, await updateActivity(request.db, request.params.id, readIfMatch(request), request.body, scope));
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateActivity(tx, request.params.id, ifMatch, request.body));
+      return respond(request.ctx, reply, row);
     },
   );
 
@@ -164,16 +185,18 @@ const activityRoutes: Routes = async (app) => {
           'unless `allowOverlap`.',
         params: ParticipantParams,
         body: ParticipationSchema,
-        response: { 200: ActivitySchema, ...problemResponses(400, 404, 409, 422) },
+        response: {
+          200: ActivitySchema,
+          ...problemResponses(400, 404, SessionFull, ClientOverlap, SessionCancelled, ParticipantNotEligible, SessionNotStarted),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'participant', client: 'params.clientId' } },
     },
     async (request, reply) => {
       const { allowOverlap, ...participant } = request.body;
-      const scope = organizationScope(request.credential);
       const input = { participants: [{ ...participant, clientId: request.params.clientId }], allowOverlap };
-      const row = await recordParticipation(request.db, request.params.id, input, scope, true);
-      return respond(request, reply, row);
+      const row = await request.ctx.write((tx) => recordParticipation(tx, request.params.id, input, true));
+      return respond(request.ctx, reply, row);
     },
   );
 
@@ -187,13 +210,25 @@ const activityRoutes: Routes = async (app) => {
         description: 'All or nothing: one refused client refuses the whole request, with a pointer to its entry.',
         params: IdParams,
         body: BulkParticipationSchema,
-        response: { 200: ActivitySchema, ...problemResponses(400, 404, 409, 422) },
+        response: {
+          200: ActivitySchema,
+          ...problemResponses(
+            400,
+            404,
+            SessionFull,
+            ClientOverlap,
+            SessionCancelled,
+            ParticipantDuplicate,
+            ParticipantNotEligible,
+            SessionNotStarted,
+          ),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'participant' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      return respond(request, reply, await recordParticipation(request.db, request.params.id, request.body, scope));
+      const row = await request.ctx.write((tx) => recordParticipation(tx, request.params.id, request.body));
+      return respond(request.ctx, reply, row);
     },
   );
 
@@ -211,9 +246,7 @@ const activityRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.ctx, request.params.clientId);
-      const { from, to } = scheduleRange(request.query);
-      return { items: await toActivities(request.db, await repository.schedule(request.db, { clientId: client.id }, from, to)), next: null };
+      return { items: await clientSchedule(request.ctx, request.params.clientId, request.query), next: null };
     },
   );
 
@@ -231,9 +264,7 @@ const activityRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const staff = await getStaff(request.db, request.params.id, organizationScope(request.credential));
-      const { from, to } = scheduleRange(request.query);
-      return { items: await toActivities(request.db, await repository.schedule(request.db, { staffId: staff.id }, from, to)), next: null };
+      return { items: await staffSchedule(request.ctx, request.params.id, request.query), next: null };
     },
   );
 };

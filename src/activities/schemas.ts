@@ -1,15 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ActivityStatus, Attendance } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-
-export const ActivityStatus = Type.Union([Type.Literal('planned'), Type.Literal('held'), Type.Literal('cancelled')]);
-export const AttendanceSchema = Type.Union(
-  [Type.Literal('enrolled'), Type.Literal('attended'), Type.Literal('absent'), Type.Literal('refused'), Type.Literal('excused')],
-  { description: 'enrolled: booked; attended, absent, refused, excused: what happened.' },
-);
 
 export const ParticipantSchema = Type.Object({
   clientId: Uuid,
-  attendance: AttendanceSchema,
+  attendance: Attendance,
   engagement: Type.Union([Type.Integer({ minimum: 0, maximum: 3 }), Type.Null()], {
     description: 'How engaged the client was: 0 not at all … 3 fully.',
   }),
@@ -51,7 +46,16 @@ const sessionFields = {
 };
 
 export const CreateActivitySchema = Type.Object(
-  { ...sessionFields, status: Type.Optional(Type.Union([Type.Literal('planned'), Type.Literal('held')])) },
+  {
+    ...sessionFields,
+    status: Type.Optional(
+      Type.Unsafe<Extract<ActivityStatus, 'planned' | 'held'>>({
+        type: 'string',
+        enum: ['planned', 'held'],
+        description: 'planned (the default), or held to record a session afterwards.',
+      }),
+    ),
+  },
   {
     additionalProperties: false,
     title: 'CreateActivity',
@@ -132,7 +136,7 @@ export const ActivityListQuery = Type.Object(
 
 export const ParticipationSchema = Type.Object(
   {
-    attendance: AttendanceSchema,
+    attendance: Attendance,
     engagement: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 3 }), Type.Null()])),
     note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     allowOverlap: Type.Optional(Type.Boolean({ description: 'Enrol even when the client has another session then.' })),
@@ -146,7 +150,7 @@ export const BulkParticipationSchema = Type.Object(
       Type.Object(
         {
           clientId: Uuid,
-          attendance: AttendanceSchema,
+          attendance: Attendance,
           engagement: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 3 }), Type.Null()])),
           note: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
         },

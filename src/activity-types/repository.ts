@@ -1,62 +1,52 @@
-import type { Db } from '../db/database.js';
-import type { ActivityTypeRow, ActivityTypeTable } from '../db/schema.js';
 import type { Insertable, Updateable } from 'kysely';
-import { after } from '../http/pagination.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
+import type { ActivityTypeRow, ActivityTypeTable } from '../db/schema.js';
 import type { ActivityTypeListFilter } from './schemas.js';
 
-export async function insertActivityType(db: Db, row: Insertable<ActivityTypeTable>): Promise<ActivityTypeRow> {
-  return db.insertInto('activity_types').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertActivityType(tx: UnitOfWork, row: Insertable<ActivityTypeTable>): Promise<ActivityTypeRow> {
+  return tx.scoped.insertInto('activity_types', row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** `scope`: an organization sees the shared catalog and its own entries. */
-export async function findActivityType(db: Db, id: string, scope?: string): Promise<ActivityTypeRow | undefined> {
-  return db
-    .selectFrom('activity_types')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) =>
-      query.where((eb) => eb.or([eb('organization_id', 'is', null), eb('organization_id', '=', scope!)])),
-    )
-    .executeTakeFirst();
+/** An organization sees the shared catalog and its own entries (the scope says so). */
+export async function findActivityType(ctx: Context, id: string): Promise<ActivityTypeRow | undefined> {
+  return ctx.scoped.selectFrom('activity_types').selectAll().where('activity_types.id', '=', id).executeTakeFirst();
 }
 
-export async function findActivityTypes(db: Db, ids: string[]): Promise<ActivityTypeRow[]> {
+export async function findActivityTypes(ctx: Context, ids: string[]): Promise<ActivityTypeRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('activity_types').selectAll().where('id', 'in', ids).execute();
+  return ctx.scoped.selectFrom('activity_types').selectAll().where('activity_types.id', 'in', ids).execute();
 }
 
-export async function listActivityTypes(
-  db: Db,
-  filter: ActivityTypeListFilter & { scope?: string; cursor?: string; limit: number },
-): Promise<ActivityTypeRow[]> {
-  return db
-    .selectFrom('activity_types')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) =>
-      query.where((eb) => eb.or([eb('organization_id', 'is', null), eb('organization_id', '=', filter.scope!)])),
-    )
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.direction !== undefined, (query) => query.where('direction', '=', filter.direction as ActivityTypeRow['direction']))
-    .$if(filter.participation !== undefined, (query) => query.where('participation', '=', filter.participation!))
-    .$if(!filter.includeRetired, (query) => query.where('retired_at', 'is', null))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('activity_types', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The activity types a list filter selects, for `paginate`. */
+export function activityTypesQuery(ctx: Context, filter: ActivityTypeListFilter) {
+  let query = ctx.scoped.selectFrom('activity_types').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('activity_types.organization_id', '=', filter.organizationId);
+  if (filter.direction !== undefined) query = query.where('activity_types.direction', '=', filter.direction);
+  if (filter.participation !== undefined) query = query.where('activity_types.participation', '=', filter.participation);
+  if (!filter.includeRetired) query = query.where('activity_types.retired_at', 'is', null);
+  return query;
 }
 
 export async function updateActivityType(
-  db: Db,
+  tx: UnitOfWork,
   id: string,
   expectedVersion: number,
   changes: Updateable<ActivityTypeTable>,
 ): Promise<ActivityTypeRow | undefined> {
-  return db
+  return tx.scoped
     .updateTable('activity_types')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
     .returningAll()
     .executeTakeFirst();
+}
+
+export async function retireActivityType(tx: UnitOfWork, id: string): Promise<void> {
+  await tx.scoped
+    .updateTable('activity_types')
+    .set((eb) => ({ retired_at: new Date(), updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('retired_at', 'is', null)
+    .execute();
 }

@@ -1,10 +1,10 @@
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listActivityTypes } from './repository.js';
+import { ActivityTypeOrganizationInvalid, SharedCatalogReadOnly } from './problems.js';
+import { activityTypesQuery } from './repository.js';
 import { ActivityTypeListQuery, ActivityTypeSchema, CreateActivityTypeSchema, UpdateActivityTypeSchema } from './schemas.js';
 import { createActivityType, getActivityType, retireActivityType, toActivityType, updateActivityType } from './service.js';
 
@@ -22,12 +22,15 @@ const activityTypeRoutes: Routes = async (app) => {
         summary: 'Add an activity type to the catalog',
         description: 'An admin may add to the shared catalog (no organizationId); a provider adds its organization’s own.',
         body: CreateActivityTypeSchema,
-        response: { 201: ActivityTypeSchema, ...problemResponses(400, 422) },
+        response: { 201: ActivityTypeSchema, ...problemResponses(400, ActivityTypeOrganizationInvalid) },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'activity_type' },
+      },
     },
     async (request, reply) => {
-      const row = await createActivityType(request.db, request.body);
+      const row = await request.ctx.write((tx) => createActivityType(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/activity-types/${row.id}`).send(toActivityType(row));
     },
@@ -47,14 +50,8 @@ const activityTypeRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listActivityTypes(request.db, {
-        ...filter,
-        scope: organizationScope(request.credential),
-        cursor: decodeCursor(cursor),
-        limit,
-      });
-      return toPage(request, rows, limit, toActivityType);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, activityTypesQuery(request.ctx, filter), 'activity_types', (rows) => rows.map(toActivityType));
     },
   );
 
@@ -71,7 +68,7 @@ const activityTypeRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getActivityType(request.db, request.params.id, organizationScope(request.credential));
+      const row = await getActivityType(request.ctx, request.params.id);
       setEtag(reply, row.version);
       return toActivityType(row);
     },
@@ -88,13 +85,13 @@ const activityTypeRoutes: Routes = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateActivityTypeSchema,
-        response: { 200: ActivityTypeSchema, ...problemResponses(400, 404, 412, 428) },
+        response: { 200: ActivityTypeSchema, ...problemResponses(400, 403, SharedCatalogReadOnly, 404, 412, 428) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'activity_type' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      const row = await updateActivityType(request.db, request.params.id, readIfMatch(request), request.body, scope);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateActivityType(tx, request.params.id, ifMatch, request.body));
       setEtag(reply, row.version);
       return toActivityType(row);
     },
@@ -109,12 +106,12 @@ const activityTypeRoutes: Routes = async (app) => {
         summary: 'Retire an activity type',
         description: 'It stays on past sessions and programs but leaves the catalog.',
         params: IdParams,
-        response: { 200: ActivityTypeSchema, ...problemResponses(400, 404) },
+        response: { 200: ActivityTypeSchema, ...problemResponses(400, 403, SharedCatalogReadOnly, 404) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'archive', resource: 'activity_type' } },
     },
     async (request, reply) => {
-      const row = await retireActivityType(request.db, request.params.id, organizationScope(request.credential));
+      const row = await request.ctx.write((tx) => retireActivityType(tx, request.params.id));
       setEtag(reply, row.version);
       return toActivityType(row);
     },

@@ -1,37 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { PositionSchema } from '../staff/schemas.js';
-
-export const DirectionSchema = Type.Union(
-  ['physical_health', 'cultural_leisure', 'informational_educational', 'labor_therapy', 'psychological', 'medical'].map((value) =>
-    Type.Literal(value),
-  ),
-  {
-    description:
-      'Direction of milieu therapy: physical_health (физкультурно-оздоровительное), cultural_leisure (культурно-досуговое), ' +
-      'informational_educational (информационно-просветительское), labor_therapy (посильная трудотерапия), ' +
-      'psychological (психологическое), medical (медицинское).',
-  },
-);
-
-export const ParticipationSchema = Type.Union([Type.Literal('active'), Type.Literal('passive')], {
-  description: 'passive: asks no activity of the client (concerts, watching TV); active: labor therapy, sport, games.',
-});
-
-export const ComponentSchema = Type.Union(
-  ['physical', 'psychological', 'social', 'spiritual'].map((value) => Type.Literal(value)),
-  { description: 'A component of quality of life.' },
-);
+import { Component, Direction, Participation, Position } from '../enums.js';
 
 const fields = {
   organizationId: Type.Union([Uuid, Type.Null()], { description: 'null: the shared catalog, available to every organization.' }),
   nameRu: Text(200, { examples: ['Арттерапия'] }),
   nameEn: Text(200, { examples: ['Art therapy'] }),
-  direction: DirectionSchema,
-  participation: ParticipationSchema,
+  direction: Direction,
+  participation: Participation,
   defaultDurationMinutes: Type.Integer({ minimum: 5, maximum: 720, examples: [60] }),
-  staffPosition: Type.Union([PositionSchema, Type.Null()], { description: 'The position usually in charge.' }),
-  components: Type.Array(ComponentSchema, { minItems: 1, uniqueItems: true, examples: [['psychological', 'spiritual']] }),
+  staffPosition: Type.Union([Position, Type.Null()], { description: 'The position usually in charge.' }),
+  components: Type.Array(Component, { minItems: 1, uniqueItems: true, examples: [['psychological', 'spiritual']] }),
   maxGroup: Type.Union([Type.Integer({ minimum: 1, maximum: 6 }), Type.Null()], {
     description: 'The highest dependency group the activity suits; support programs warn beyond it. null: every group.',
   }),
@@ -96,8 +75,8 @@ export const UpdateActivityTypeSchema = Type.Object(
 
 export const ActivityTypeListQuery = Type.Object(
   {
-    direction: Type.Optional(DirectionSchema),
-    participation: Type.Optional(ParticipationSchema),
+    direction: Type.Optional(Direction),
+    participation: Type.Optional(Participation),
     organizationId: Type.Optional(Uuid),
     includeRetired: Type.Boolean({ default: false }),
     ...PageQuery,

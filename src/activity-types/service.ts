@@ -1,9 +1,10 @@
-import type { Db } from '../db/database.js';
-import type { ActivityTypeRow, Component, Direction } from '../db/schema.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
+import type { ActivityTypeRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
-import { Forbidden, NotFound, invalidFields } from '../http/errors.js';
+import { NotFound, withFields } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
+import { ActivityTypeOrganizationInvalid, SharedCatalogReadOnly } from './problems.js';
 import * as repository from './repository.js';
 import type { ActivityType, CreateActivityType, UpdateActivityType } from './schemas.js';
 
@@ -17,7 +18,7 @@ export function toActivityType(row: ActivityTypeRow): ActivityType {
     direction: row.direction,
     participation: row.participation,
     defaultDurationMinutes: row.default_duration_minutes,
-    staffPosition: row.staff_position as ActivityType['staffPosition'],
+    staffPosition: row.staff_position,
     components: row.components,
     maxGroup: row.max_group,
     retiredAt: row.retired_at?.toISOString() ?? null,
@@ -26,50 +27,49 @@ export function toActivityType(row: ActivityTypeRow): ActivityType {
   };
 }
 
-export async function createActivityType(db: Db, input: CreateActivityType): Promise<ActivityTypeRow> {
-  if (input.organizationId && (await findOrganization(db, input.organizationId))?.kind !== 'social_service') {
-    throw invalidFields('Activities belong to a social-service organization.', [
+/** Without an organization the type joins the shared catalog, which only the scope of every organization writes. */
+export async function createActivityType(tx: UnitOfWork, input: CreateActivityType): Promise<ActivityTypeRow> {
+  if (input.organizationId && (await findOrganization(tx, input.organizationId))?.kind !== 'social_service') {
+    throw withFields(new ActivityTypeOrganizationInvalid(), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }
-  return repository.insertActivityType(db, {
+  return repository.insertActivityType(tx, {
     organization_id: input.organizationId ?? null,
     name_ru: input.nameRu,
     name_en: input.nameEn,
-    direction: input.direction as Direction,
+    direction: input.direction,
     participation: input.participation,
     default_duration_minutes: input.defaultDurationMinutes,
     staff_position: input.staffPosition ?? null,
-    components: input.components as Component[],
+    components: input.components,
     max_group: input.maxGroup ?? null,
   });
 }
 
-export async function getActivityType(db: Db, id: string, scope?: string): Promise<ActivityTypeRow> {
-  const row = await repository.findActivityType(db, id, scope);
+export async function getActivityType(ctx: Context, id: string): Promise<ActivityTypeRow> {
+  const row = await repository.findActivityType(ctx, id);
   if (!row) throw new NotFound('Activity type', id);
   return row;
 }
 
-/** An organization changes its own entries; the shared catalog is the admins’. */
-async function getWritable(db: Db, id: string, scope?: string): Promise<ActivityTypeRow> {
-  const row = await getActivityType(db, id, scope);
-  if (scope !== undefined && row.organization_id === null) {
-    throw new Forbidden('The shared catalog is maintained by administrators; add an activity type of your own instead.');
-  }
+/** An organization changes its own entries; the shared catalog, which it reads too, is the admins’. */
+async function getWritable(tx: UnitOfWork, id: string): Promise<ActivityTypeRow> {
+  const row = await getActivityType(tx, id);
+  if (row.organization_id === null && tx.scope.kind !== 'all') throw new SharedCatalogReadOnly();
   return row;
 }
 
-export async function updateActivityType(db: Db, id: string, ifMatch: IfMatch, input: UpdateActivityType, scope?: string) {
-  const current = await getWritable(db, id, scope);
-  const updated = await repository.updateActivityType(db, id, expectedVersion(ifMatch, current), {
+export async function updateActivityType(tx: UnitOfWork, id: string, ifMatch: IfMatch, input: UpdateActivityType) {
+  const current = await getWritable(tx, id);
+  const updated = await repository.updateActivityType(tx, id, expectedVersion(ifMatch, current), {
     name_ru: input.nameRu,
     name_en: input.nameEn,
-    direction: input.direction as Direction | undefined,
+    direction: input.direction,
     participation: input.participation,
     default_duration_minutes: input.defaultDurationMinutes,
     staff_position: input.staffPosition,
-    components: input.components as Component[] | undefined,
+    components: input.components,
     max_group: input.maxGroup,
   });
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Activity type', id));
@@ -77,8 +77,8 @@ export async function updateActivityType(db: Db, id: string, ifMatch: IfMatch, i
 }
 
 /** Retired types stay on past sessions and programs but are offered no more. */
-export async function retireActivityType(db: Db, id: string, scope?: string) {
-  const current = await getWritable(db, id, scope);
-  if (current.retired_at) return current;
-  return (await repository.updateActivityType(db, id, current.version, { retired_at: new Date() }))!;
+export async function retireActivityType(tx: UnitOfWork, id: string) {
+  const current = await getWritable(tx, id);
+  if (!current.retired_at) await repository.retireActivityType(tx, id);
+  return getActivityType(tx, id);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { systemContext } from '../context/request-context.js';
 import type { Db } from '../db/database.js';
 import { findActiveKeyBySecret } from './repository.js';
 import { hashSecret } from './secrets.js';
@@ -17,7 +18,7 @@ export async function ensureFirstRunAdminKey(db: Db, dataDir: string): Promise<s
     const secret = (await readFile(path, 'utf8')).trim();
     if (await findActiveKeyBySecret(db, hashSecret(secret))) return path;
   }
-  const { secret } = await createApiKey(db, { name: 'first-run admin', role: 'admin' });
+  const { secret } = await systemContext(db, 'first-run').write((tx) => createApiKey(tx, { name: 'first-run admin', role: 'admin' }));
   await writeFile(path, `${secret}\n`, { mode: 0o600 });
   return path;
 }

@@ -1,8 +1,9 @@
 import { IdParams, Page } from '../http/common-schemas.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listKeys } from './repository.js';
+import { ApiKeyOrganizationKind, ApiKeyOrganizationNotAllowed, ApiKeyOrganizationRequired } from './problems.js';
+import { keysQuery } from './repository.js';
 import { ApiKeyListQuery, ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from './schemas.js';
 import { createApiKey, revokeApiKey, toApiKey } from './service.js';
 
@@ -19,14 +20,17 @@ const apiKeyRoutes: Routes = async (app) => {
         summary: 'Create an API key',
         description: 'The answer carries the secret once; only its hash is stored.',
         body: CreateApiKeySchema,
-        response: { 201: CreatedApiKeySchema, ...problemResponses(400, 422) },
+        response: {
+          201: CreatedApiKeySchema,
+          ...problemResponses(400, ApiKeyOrganizationRequired, ApiKeyOrganizationNotAllowed, ApiKeyOrganizationKind),
+        },
       },
       // No Idempotency-Key: a kept answer would be a copy of the secret in the database.
-      config: { access: adminOnly, idempotencyKey: false },
+      config: { access: adminOnly, idempotencyKey: false, audit: { action: 'create', resource: 'api_key' } },
     },
     async (request, reply) => {
-      const { row, secret } = await createApiKey(request.db, request.body);
-      return reply.code(201).header('cache-control', 'no-store').send({ ...toApiKey(row), secret });
+      const key = await request.ctx.write((tx) => createApiKey(tx, request.body));
+      return reply.code(201).header('cache-control', 'no-store').send(key);
     },
   );
 
@@ -44,9 +48,8 @@ const apiKeyRoutes: Routes = async (app) => {
       config: { access: adminOnly },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listKeys(request.db, { ...filter, cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toApiKey);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, keysQuery(request.ctx, filter), 'api_keys', (rows) => rows.map(toApiKey));
     },
   );
 
@@ -61,10 +64,11 @@ const apiKeyRoutes: Routes = async (app) => {
         params: IdParams,
         response: { 200: ApiKeySchema, ...problemResponses(400, 404) },
       },
-      config: { access: adminOnly },
+      config: { access: adminOnly, audit: { action: 'archive', resource: 'api_key' } },
     },
     async (request) => {
-      const row = await revokeApiKey(request.db, request.params.id);
+      const row = await request.ctx.write((tx) => revokeApiKey(tx, request.params.id));
+      // After the commit: a request authenticated before it would otherwise cache the key again, unrevoked.
       app.keyCache.forget(row.id);
       return toApiKey(row);
     },

@@ -47,3 +47,5 @@ export const ApiKeyListQuery = Type.Object(
 
 export type ApiKey = Static<typeof ApiKeySchema>;
 export type CreateApiKey = Static<typeof CreateApiKeySchema>;
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+export type ApiKeyListFilter = Omit<Static<typeof ApiKeyListQuery>, 'limit' | 'cursor'>;

@@ -1,91 +1,62 @@
-import type { Db } from '../db/database.js';
+import type { Context } from '../context/request-context.js';
 import type { AssessmentRow, AssessmentUpdate, NewAssessmentRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
+import type { AssessmentStatus } from '../enums.js';
 import type { AssessmentListFilter } from './schemas.js';
 
-export async function insertAssessment(db: Db, row: NewAssessmentRow): Promise<AssessmentRow> {
-  return db.insertInto('assessments').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertAssessment(ctx: Context, row: NewAssessmentRow): Promise<AssessmentRow> {
+  return ctx.scoped.insertInto('assessments', row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findAssessment(db: Db, id: string, scope?: string): Promise<AssessmentRow | undefined> {
-  return db
-    .selectFrom('assessments')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
-    .executeTakeFirst();
+export async function findAssessment(ctx: Context, id: string): Promise<AssessmentRow | undefined> {
+  return ctx.scoped.selectFrom('assessments').selectAll().where('assessments.id', '=', id).executeTakeFirst();
 }
 
 /** The next "Инт. №" for a client on a form; corrections reuse their original's number. */
-export async function nextInterviewNo(db: Db, clientId: string, instrumentId: string): Promise<number> {
-  const { max } = await db
+export async function nextInterviewNo(ctx: Context, clientId: string, instrumentId: string): Promise<number> {
+  const { max } = await ctx.scoped
     .selectFrom('assessments')
     .select((eb) => eb.fn.max<number | null>('interview_no').as('max'))
-    .where('client_id', '=', clientId)
-    .where('instrument_id', '=', instrumentId)
+    .where('assessments.client_id', '=', clientId)
+    .where('assessments.instrument_id', '=', instrumentId)
     .executeTakeFirstOrThrow();
   return (max ?? 0) + 1;
 }
 
-export async function listClientAssessments(
-  db: Db,
-  clientId: string,
-  filter: { status?: AssessmentRow['status']; cursor?: string; limit: number },
-): Promise<AssessmentRow[]> {
-  return db
-    .selectFrom('assessments')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('assessments', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** A client's assessments a list filter selects, for `paginate`. */
+export function clientAssessmentsQuery(ctx: Context, clientId: string, filter: { status?: AssessmentStatus }) {
+  let query = ctx.scoped.selectFrom('assessments').selectAll().where('assessments.client_id', '=', clientId);
+  if (filter.status !== undefined) query = query.where('assessments.status', '=', filter.status);
+  return query;
 }
 
-export async function listAssessments(
-  db: Db,
-  filter: AssessmentListFilter & { scope?: string; cursor?: string; limit: number },
-): Promise<AssessmentRow[]> {
-  return db
-    .selectFrom('assessments')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.instrumentId !== undefined, (query) => query.where('instrument_id', '=', filter.instrumentId!))
-    .$if(filter.group !== undefined, (query) => query.where('dependency_group', '=', filter.group!))
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.assessedFrom !== undefined, (query) => query.where('assessed_on', '>=', filter.assessedFrom!))
-    .$if(filter.assessedTo !== undefined, (query) => query.where('assessed_on', '<=', filter.assessedTo!))
-    .$if(!filter.includeSuperseded, (query) => query.where('superseded_by', 'is', null))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('assessments', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The assessments a list filter selects, for `paginate`. */
+export function assessmentsQuery(ctx: Context, filter: AssessmentListFilter) {
+  let query = ctx.scoped.selectFrom('assessments').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('assessments.organization_id', '=', filter.organizationId);
+  if (filter.instrumentId !== undefined) query = query.where('assessments.instrument_id', '=', filter.instrumentId);
+  if (filter.group !== undefined) query = query.where('assessments.dependency_group', '=', filter.group);
+  if (filter.status !== undefined) query = query.where('assessments.status', '=', filter.status);
+  if (filter.assessedFrom !== undefined) query = query.where('assessments.assessed_on', '>=', filter.assessedFrom);
+  if (filter.assessedTo !== undefined) query = query.where('assessments.assessed_on', '<=', filter.assessedTo);
+  if (!filter.includeSuperseded) query = query.where('assessments.superseded_by', 'is', null);
+  return query;
 }
 
 /** Final assessments no correction replaced, oldest first: the client's functional history. */
-export async function finalHistory(db: Db, clientId: string): Promise<AssessmentRow[]> {
-  return db
+export async function finalHistory(ctx: Context, clientId: string): Promise<AssessmentRow[]> {
+  return ctx.scoped
     .selectFrom('assessments')
     .selectAll()
-    .where('client_id', '=', clientId)
-    .where('status', '=', 'final')
-    .where('superseded_by', 'is', null)
-    .orderBy('assessed_on')
-    .orderBy('created_at')
+    .where('assessments.client_id', '=', clientId)
+    .where('assessments.status', '=', 'final')
+    .where('assessments.superseded_by', 'is', null)
+    .orderBy('assessments.assessed_on')
+    .orderBy('assessments.created_at')
     .execute();
 }
 
-export async function updateDraft(
-  db: Db,
-  id: string,
-  expectedVersion: number,
-  changes: AssessmentUpdate,
-): Promise<AssessmentRow | undefined> {
-  return db
+export async function updateDraft(ctx: Context, id: string, expectedVersion: number, changes: AssessmentUpdate): Promise<AssessmentRow | undefined> {
+  return ctx.scoped
     .updateTable('assessments')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -96,8 +67,8 @@ export async function updateDraft(
 }
 
 /** Marks `id` as replaced by `correction`; false when another correction got there first. */
-export async function markSuperseded(db: Db, id: string, correction: string): Promise<boolean> {
-  const result = await db
+export async function markSuperseded(ctx: Context, id: string, correction: string): Promise<boolean> {
+  const result = await ctx.scoped
     .updateTable('assessments')
     .set((eb) => ({ superseded_by: correction, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -109,19 +80,16 @@ export async function markSuperseded(db: Db, id: string, correction: string): Pr
 
 export interface DueFilter {
   dueBefore: string;
-  scope?: string;
   organizationId?: string;
   departmentId?: string;
-  cursor?: string;
-  limit: number;
 }
 
 /**
- * Active clients whose latest next check date is on or before the day, and those never assessed:
- * the client row carries its current assessment's figures, so no assessment is read.
+ * Active clients whose latest next check date is on or before the day, and those never assessed,
+ * for `paginate`: the client row carries its current assessment's figures, so no assessment is read.
  */
-export async function listDue(db: Db, filter: DueFilter) {
-  return db
+export function dueQuery(ctx: Context, filter: DueFilter) {
+  let query = ctx.scoped
     .selectFrom('clients')
     .select([
       'clients.id',
@@ -139,13 +107,8 @@ export async function listDue(db: Db, filter: DueFilter) {
     .where('clients.archived_at', 'is', null)
     .where((eb) =>
       eb.or([eb('clients.current_assessment_id', 'is', null), eb('clients.current_next_check_on', '<=', filter.dueBefore)]),
-    )
-    .$if(filter.scope !== undefined, (query) => query.where('clients.organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('clients.organization_id', '=', filter.organizationId!))
-    .$if(filter.departmentId !== undefined, (query) => query.where('clients.department_id', '=', filter.departmentId!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('clients', filter.cursor!)))
-    .orderBy('clients.created_at')
-    .orderBy('clients.id')
-    .limit(filter.limit + 1)
-    .execute();
+    );
+  if (filter.organizationId !== undefined) query = query.where('clients.organization_id', '=', filter.organizationId);
+  if (filter.departmentId !== undefined) query = query.where('clients.department_id', '=', filter.departmentId);
+  return query;
 }

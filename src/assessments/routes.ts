@@ -1,14 +1,26 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AssessmentRow } from '../db/schema.js';
-import { daysBetween, today } from '../calendar/dates.js';
+import type { FastifyReply } from 'fastify';
+import { today } from '../calendar/dates.js';
 import { getClient } from '../clients/service.js';
-import { organizationScope } from '../http/auth.js';
+import type { AssessmentRow } from '../db/schema.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listAssessments, listClientAssessments, listDue } from './repository.js';
+import {
+  ArchivedClientNotAssessable,
+  AssessmentAlreadyFinal,
+  AssessmentAlreadySuperseded,
+  AssessmentFinal,
+  AssessmentRuleViolated,
+  CorrectionOfDraft,
+  CorrectionOfOtherAssessment,
+  DeceasedClientNotAssessable,
+  InstrumentCareFormMismatch,
+  SupersededMeanwhile,
+  UnknownInstrument,
+} from './problems.js';
+import { assessmentsQuery, clientAssessmentsQuery, dueQuery } from './repository.js';
 import {
   AssessmentListQuery,
   AssessmentSchema,
@@ -27,8 +39,9 @@ import {
   getAssessment,
   toAssessment,
   toAssessments,
+  toReassessment,
   updateDraft,
-  type AssessmentContext,
+  type AssessmentSettings,
 } from './service.js';
 
 const tags = ['assessments'];
@@ -39,15 +52,12 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
   /** The answer for one assessment: its ETag and the API object. */
   const respond = async (reply: FastifyReply, row: AssessmentRow) => {
     setEtag(reply, row.version);
-    return toAssessment(row, (await instruments.find(row.instrument_id))!);
+    return toAssessment(row, await instruments.get(row.instrument_id));
   };
 
-  const context = (request: FastifyRequest): AssessmentContext => ({
-    db: request.db,
-    catalog: instruments,
-    reassessmentMonths: config.REASSESSMENT_MONTHS,
-    scope: organizationScope(request.credential),
-  });
+  const settings: AssessmentSettings = { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS };
+  // A client who takes no assessment: archived or deceased.
+  const notAssessable = [ArchivedClientNotAssessable, DeceasedClientNotAssessable] as const;
 
   app.post(
     '/v1/clients/:clientId/assessments',
@@ -62,12 +72,33 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
           '`supersedes`, with a `reason`.',
         params: ClientParams,
         body: CreateAssessmentSchema,
-        response: { 201: AssessmentSchema, ...problemResponses(400, 404, 409, 422) },
+        response: {
+          201: AssessmentSchema,
+          ...problemResponses(
+            400,
+            404,
+            SupersededMeanwhile,
+            ...notAssessable,
+            UnknownInstrument,
+            InstrumentCareFormMismatch,
+            AssessmentRuleViolated,
+            CorrectionOfOtherAssessment,
+            CorrectionOfDraft,
+            AssessmentAlreadySuperseded,
+          ),
+        },
       },
-      config: { access: writers },
+      config: {
+        access: writers,
+        audit: {
+          action: (request) => ((request.body as { supersedes?: string }).supersedes ? 'supersede' : 'create'),
+          resource: 'assessment',
+          client: 'result.client_id',
+        },
+      },
     },
     async (request, reply) => {
-      const row = await createAssessment(context(request), request.params.clientId, request.body);
+      const row = await request.ctx.write((tx) => createAssessment(tx, settings, request.params.clientId, request.body));
       return reply.code(201).header('location', `/v1/assessments/${row.id}`).send(await respond(reply, row));
     },
   );
@@ -87,11 +118,9 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, status } = request.query;
       await getClient(request.ctx, request.params.clientId);
-      const rows = await listClientAssessments(request.db, request.params.clientId, { status, cursor: decodeCursor(cursor), limit });
-      const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toAssessments(instruments, page.items), next: page.next };
+      const query = clientAssessmentsQuery(request.ctx, request.params.clientId, { status: request.query.status });
+      return paginate(request, query, 'assessments', (rows) => toAssessments(instruments, rows));
     },
   );
 
@@ -108,7 +137,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
       },
       config: { access: readers },
     },
-    async (request) => clientDynamics(context(request), request.params.clientId),
+    async (request) => clientDynamics(request.ctx, instruments, request.params.clientId),
   );
 
   app.get(
@@ -125,11 +154,8 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const scope = organizationScope(request.credential);
-      const rows = await listAssessments(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
-      const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toAssessments(instruments, page.items), next: page.next };
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, assessmentsQuery(request.ctx, filter), 'assessments', (rows) => toAssessments(instruments, rows));
     },
   );
 
@@ -145,9 +171,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
       },
       config: { access: readers },
     },
-    async (request, reply) => {
-      return respond(reply, await getAssessment(context(request), request.params.id));
-    },
+    async (request, reply) => respond(reply, await getAssessment(request.ctx, request.params.id)),
   );
 
   app.patch(
@@ -161,12 +185,17 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateAssessmentSchema,
-        response: { 200: AssessmentSchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: AssessmentSchema,
+          ...problemResponses(400, 404, AssessmentFinal, 412, ...notAssessable, AssessmentRuleViolated, 428),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'assessment', client: 'result.client_id' } },
     },
     async (request, reply) => {
-      return respond(reply, await updateDraft(context(request), request.params.id, readIfMatch(request), request.body));
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateDraft(tx, settings, request.params.id, ifMatch, request.body));
+      return respond(reply, row);
     },
   );
 
@@ -180,11 +209,18 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         description: 'From then on it is immutable and counts as the client’s latest when it is. Needs If-Match.',
         params: IdParams,
         headers: IfMatchHeaders,
-        response: { 200: AssessmentSchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: AssessmentSchema,
+          ...problemResponses(400, 404, AssessmentAlreadyFinal, SupersededMeanwhile, 412, ...notAssessable, 428),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'finalize', resource: 'assessment', client: 'result.client_id' } },
     },
-    async (request, reply) => respond(reply, await finalize(context(request), request.params.id, readIfMatch(request))),
+    async (request, reply) => {
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => finalize(tx, request.params.id, ifMatch));
+      return respond(reply, row);
+    },
   );
 
   app.get(
@@ -200,29 +236,10 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, dueBefore, ...filter } = request.query;
+      const { limit: _limit, cursor: _cursor, dueBefore, ...filter } = request.query;
       const now = today();
-      const rows = await listDue(request.db, {
-        ...filter,
-        dueBefore: dueBefore ?? now,
-        scope: organizationScope(request.credential),
-        cursor: decodeCursor(cursor),
-        limit,
-      });
-      return toPage(request, rows, limit, (row) => ({
-        clientId: row.id,
-        organizationId: row.organization_id,
-        departmentId: row.department_id,
-        lastName: row.last_name,
-        firstName: row.first_name,
-        middleName: row.middle_name,
-        careForm: row.care_form,
-        neverAssessed: row.current_assessment_id === null,
-        latestAssessmentId: row.current_assessment_id,
-        group: row.current_group,
-        dueOn: row.current_next_check_on,
-        daysOverdue: row.current_next_check_on ? daysBetween(row.current_next_check_on, now) : null,
-      }));
+      const query = dueQuery(request.ctx, { ...filter, dueBefore: dueBefore ?? now });
+      return paginate(request, query, 'clients', (rows) => rows.map((row) => toReassessment(row, now)));
     },
   );
 };

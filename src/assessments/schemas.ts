@@ -1,11 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CalendarDate, SocialSupport } from '../clients/schemas.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { LivingSituationSchema, SelfCareReductionSchema } from '../instruments/schemas.js';
-
-export const AssessmentStatus = Type.Union([Type.Literal('draft'), Type.Literal('final')], {
-  description: 'A draft can still change; a final assessment is immutable (correct it with a superseding one).',
-});
+import { AssessmentStatus, CareForm, LivingSituation, SelfCareReduction } from '../enums.js';
 
 // A member whose name is not an item code is unknown (400), as elsewhere; without additionalProperties
 // it would pass unchecked, whatever its value.
@@ -32,7 +28,7 @@ export const ResultSchema = Type.Object(
   {
     score: Type.Number({ description: 'The sum of the chosen options’ points.', examples: [7.25] }),
     group: Type.Integer({ minimum: 1, maximum: 6, description: 'Dependency group (группа функционирования).' }),
-    selfCareReduction: SelfCareReductionSchema,
+    selfCareReduction: SelfCareReduction,
     hours: Type.Object(
       {
         optimal: Type.Integer({ examples: [16] }),
@@ -59,7 +55,7 @@ export const AssessmentSchema = Type.Object(
     assessedOn: CalendarDate,
     interviewNo: Type.Integer({ minimum: 1, description: 'The form’s "Инт. №" column.' }),
     answers: Answers,
-    livingSituation: LivingSituationSchema,
+    livingSituation: LivingSituation,
     socialSupport: SocialSupport,
     nextCheckOn: CalendarDate,
     conductedBy: ConductedBy,
@@ -82,7 +78,7 @@ export const CreateAssessmentSchema = Type.Object(
     answers: Answers,
     conductedBy: ConductedBy,
     interviewNo: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, description: 'Default: the next number for this client and form.' })),
-    livingSituation: Type.Optional(LivingSituationSchema),
+    livingSituation: Type.Optional(LivingSituation),
     socialSupport: Type.Optional(SocialSupport),
     nextCheckOn: Type.Optional(
       Type.String({ format: 'date', description: 'Дата следующей плановой проверки. Default: assessedOn + REASSESSMENT_MONTHS (6).' }),
@@ -112,7 +108,7 @@ export const UpdateAssessmentSchema = Type.Object(
     answers: Type.Optional(Answers),
     conductedBy: Type.Optional(ConductedBy),
     interviewNo: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
-    livingSituation: Type.Optional(LivingSituationSchema),
+    livingSituation: Type.Optional(LivingSituation),
     socialSupport: Type.Optional(SocialSupport),
     nextCheckOn: Type.Optional(CalendarDate),
     notes: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
@@ -147,7 +143,7 @@ export const DynamicsEntrySchema = Type.Object({
   instrumentId: Type.String(),
   score: Type.Number(),
   group: Type.Integer(),
-  selfCareReduction: SelfCareReductionSchema,
+  selfCareReduction: SelfCareReduction,
   scoreChange: Type.Union([Type.Number(), Type.Null()], { description: 'Points since the previous assessment; null on the first.' }),
   groupChange: Type.Union([Type.Integer(), Type.Null()]),
   worsenedItems: Type.Array(Type.Object({ item: Type.String(), from: Type.Number(), to: Type.Number() })),
@@ -176,7 +172,7 @@ export const ReassessmentSchema = Type.Object(
     lastName: Type.String(),
     firstName: Type.String(),
     middleName: Type.Union([Type.String(), Type.Null()]),
-    careForm: Type.Union([Type.Literal('home'), Type.Literal('inpatient')]),
+    careForm: CareForm,
     neverAssessed: Type.Boolean(),
     latestAssessmentId: Type.Union([Uuid, Type.Null()]),
     group: Type.Union([Type.Integer(), Type.Null()]),

@@ -1,29 +1,56 @@
-import { legacyContext } from '../context/request-context.js';
-import { addMonths, today } from '../calendar/dates.js';
-import { getClient } from '../clients/service.js';
+import { addMonths, daysBetween, today } from '../calendar/dates.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
-import { inTransaction, type Db } from '../db/database.js';
+import { getClient } from '../clients/service.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
+import type { LivingSituation } from '../enums.js';
 import type { IfMatch } from '../http/etag.js';
-import { Conflict, NotFound, Unprocessable, invalidFields } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
+import { NotFound, withFields, type Problem } from '../http/problems.js';
 import type { InstrumentCatalog } from '../instruments/catalog.js';
-import type { Instrument, LivingSituation } from '../instruments/schemas.js';
-import { careHours, classify, fromQuarters, scoreAnswers, type Answers } from '../instruments/scoring.js';
-import { dynamics, type ScoredAssessment } from './dynamics.js';
+import type { Instrument, InstrumentGroup } from '../instruments/schemas.js';
+import { careHours, classify, fromQuarters, scoreAnswers, type AnswerError, type Answers, type CareHours, type ItemScore } from '../instruments/scoring.js';
 import { staffOfOrganization } from '../staff/repository.js';
+import { dynamics, type ScoredAssessment } from './dynamics.js';
+import {
+  ArchivedClientNotAssessable,
+  AssessmentAlreadyFinal,
+  AssessmentAlreadySuperseded,
+  AssessmentFinal,
+  AssessmentRuleViolated,
+  CorrectionOfDraft,
+  CorrectionOfOtherAssessment,
+  DeceasedClientNotAssessable,
+  InstrumentCareFormMismatch,
+  SupersededMeanwhile,
+  UnknownInstrument,
+} from './problems.js';
 import * as repository from './repository.js';
-import type { Assessment, CreateAssessment, UpdateAssessment } from './schemas.js';
+import type { Assessment, CreateAssessment, Reassessment, UpdateAssessment } from './schemas.js';
 
 type Pointer = Omit<FieldError, 'in'>;
 
-/** The score, group and hours the answers give, or the fields that prevent it. */
-function evaluate(instrument: Instrument, answers: Answers, livingSituation: LivingSituation) {
+/** What an assessment needs besides the database: the forms, and when the next check falls by default. */
+export interface AssessmentSettings {
+  catalog: InstrumentCatalog;
+  reassessmentMonths: number;
+}
+
+/** The score, group and hours that answers give. */
+export interface Evaluation {
+  quarters: number;
+  breakdown: ItemScore[];
+  group: InstrumentGroup;
+  hours: CareHours;
+}
+
+/** The score, group and hours the answers give, or the answers that prevent it. */
+function evaluate(instrument: Instrument, answers: Answers, livingSituation: LivingSituation): Evaluation | AnswerError[] {
   const { quarters, breakdown, errors } = scoreAnswers(instrument, answers);
-  if (errors.length) return { errors };
+  if (errors.length) return errors;
   const group = classify(instrument, quarters);
-  return { errors, quarters, breakdown, group, hours: careHours(group, livingSituation) };
+  return { quarters, breakdown, group, hours: careHours(group, livingSituation) };
 }
 
 /** What the rules of an assessment read of its client. */
@@ -66,8 +93,39 @@ export function toAssessment(row: AssessmentRow, instrument: Instrument): Assess
 
 /** Maps rows to API objects; instruments come from the in-memory catalog, not one query a row. */
 export async function toAssessments(catalog: InstrumentCatalog, rows: AssessmentRow[]): Promise<Assessment[]> {
-  const instruments = new Map((await catalog.all()).map((instrument) => [instrument.id, instrument]));
-  return rows.map((row) => toAssessment(row, instruments.get(row.instrument_id)!));
+  return Promise.all(rows.map(async (row) => toAssessment(row, await catalog.get(row.instrument_id))));
+}
+
+/** What the reassessment list reads of a client. */
+export type DueClient = Pick<
+  ClientRow,
+  | 'id'
+  | 'organization_id'
+  | 'department_id'
+  | 'last_name'
+  | 'first_name'
+  | 'middle_name'
+  | 'care_form'
+  | 'current_assessment_id'
+  | 'current_group'
+  | 'current_next_check_on'
+>;
+
+export function toReassessment(row: DueClient, today: string): Reassessment {
+  return {
+    clientId: row.id,
+    organizationId: row.organization_id,
+    departmentId: row.department_id,
+    lastName: row.last_name,
+    firstName: row.first_name,
+    middleName: row.middle_name,
+    careForm: row.care_form,
+    neverAssessed: row.current_assessment_id === null,
+    latestAssessmentId: row.current_assessment_id,
+    group: row.current_group,
+    dueOn: row.current_next_check_on,
+    daysOverdue: row.current_next_check_on ? daysBetween(row.current_next_check_on, today) : null,
+  };
 }
 
 interface AssessmentFields {
@@ -78,20 +136,29 @@ interface AssessmentFields {
   nextCheckOn?: string;
 }
 
-/** Why the client takes no assessment, or undefined when it does. */
-export function notAssessable(client: AssessedClient): string | undefined {
-  if (client.archived_at) return `Client ${client.id} is archived: it takes no new assessment.`;
-  if (client.status === 'deceased') return `Client ${client.id} is deceased: it takes no new assessment.`;
+/** Why the client takes no new assessment (and its drafts no change), or undefined when it does. */
+export function notAssessable(client: AssessedClient): Error | undefined {
+  if (client.archived_at) return new ArchivedClientNotAssessable(client.id);
+  if (client.status === 'deceased') return new DeceasedClientNotAssessable(client.id);
   return undefined;
 }
 
-function checkClientAssessable(client: ClientRow): void {
-  const reason = notAssessable(client);
-  if (reason) throw new Unprocessable(reason);
+function checkClientAssessable(client: AssessedClient): void {
+  const problem = notAssessable(client);
+  if (problem) throw problem;
 }
 
-/** Every rule an assessment must meet, with the exact field of each, and the result its answers give. */
-export function assessmentRules(client: AssessedClient, instrument: Instrument, fields: AssessmentFields, staff: Set<string>, extra: Pointer[] = []) {
+/**
+ * Every rule an assessment must meet, checked together: the result its answers give, or every
+ * broken rule with the exact field of each (after `extra`, those the caller found).
+ */
+export function assessmentRules(
+  client: AssessedClient,
+  instrument: Instrument,
+  fields: AssessmentFields,
+  staff: Set<string>,
+  extra: Pointer[] = [],
+): Evaluation | Pointer[] {
   const errors: Pointer[] = [...extra];
   if (fields.assessedOn > today()) errors.push({ pointer: '/assessedOn', message: 'is in the future' });
   else if (fields.assessedOn < client.birth_date) errors.push({ pointer: '/assessedOn', message: 'is before the client’s birth' });
@@ -102,33 +169,32 @@ export function assessmentRules(client: AssessedClient, instrument: Instrument, 
     if (!staff.has(id)) errors.push({ pointer: `/conductedBy/${index}`, message: 'is not a staff member of the client’s organization' });
   });
   const evaluation = evaluate(instrument, fields.answers, fields.livingSituation);
-  errors.push(...evaluation.errors);
-  return { errors, evaluation: evaluation as Required<typeof evaluation> };
+  if (Array.isArray(evaluation)) return [...errors, ...evaluation];
+  return errors.length ? errors : evaluation;
 }
 
-async function validate(db: Db, client: ClientRow, instrument: Instrument, fields: AssessmentFields, extra: Pointer[] = []) {
-  const staff = await staffOfOrganization(db, client.organization_id, fields.conductedBy);
-  const { errors, evaluation } = assessmentRules(client, instrument, fields, staff, extra);
-  if (errors.length) throw invalidFields('The assessment breaks a rule of the form.', errors);
-  return evaluation;
+/** A correction's checks: the fields they refused, the condition that names them, and the original when it may be corrected. */
+interface Correction {
+  errors: Pointer[];
+  condition?: Problem;
+  original?: AssessmentRow;
 }
 
-/** Why the client cannot be assessed on this instrument, or undefined when it can. */
-export function instrumentProblem(instrument: Instrument | undefined, client: AssessedClient): { detail: string; error: Pointer } | undefined {
+async function validate(ctx: Context, client: AssessedClient, instrument: Instrument, fields: AssessmentFields, correction?: Correction) {
+  const staff = await staffOfOrganization(ctx, client.organization_id, fields.conductedBy);
+  const checked = assessmentRules(client, instrument, fields, staff, correction?.errors);
+  if (Array.isArray(checked)) throw withFields(new (correction?.condition ?? AssessmentRuleViolated)(), checked);
+  return checked;
+}
+
+/** The form the client is assessed on, or the problem that prevents it. */
+export function formFor(instrument: Instrument | undefined, client: AssessedClient): Instrument | Error {
   const pointer = '/instrumentId';
-  if (!instrument) return { detail: 'Unknown instrument.', error: { pointer, message: 'is not an instrument; see GET /v1/instruments' } };
-  if (instrument.careForm === client.care_form) return undefined;
-  return {
-    detail: 'The form does not match the client’s care form.',
-    error: { pointer, message: `is the form for ${instrument.careForm} care; the client receives ${client.care_form} care` },
-  };
-}
-
-async function instrumentFor(catalog: InstrumentCatalog, client: ClientRow, instrumentId: string): Promise<Instrument> {
-  const instrument = await catalog.find(instrumentId);
-  const problem = instrumentProblem(instrument, client);
-  if (problem) throw invalidFields(problem.detail, [problem.error]);
-  return instrument!;
+  if (!instrument) return withFields(new UnknownInstrument(), [{ pointer, message: 'is not an instrument; see GET /v1/instruments' }]);
+  if (instrument.careForm === client.care_form) return instrument;
+  return withFields(new InstrumentCareFormMismatch(), [
+    { pointer, message: `is the form for ${instrument.careForm} care; the client receives ${client.care_form} care` },
+  ]);
 }
 
 /** The stored result of scoring: what reports and lists read without scoring again. */
@@ -142,8 +208,6 @@ function resultColumns(evaluation: Evaluation) {
     hours_by_living_situation: evaluation.hours.byLivingSituation,
   };
 }
-
-export type Evaluation = ReturnType<typeof assessmentRules>['evaluation'];
 
 /** The row of a new assessment: its answers with the score, group and hours they give. */
 export function newAssessmentRow(
@@ -173,76 +237,79 @@ export function newAssessmentRow(
   };
 }
 
-export interface AssessmentContext {
-  db: Db;
-  catalog: InstrumentCatalog;
-  reassessmentMonths: number;
-  scope?: string;
-}
-
-export async function createAssessment(context: AssessmentContext, clientId: string, input: CreateAssessment): Promise<AssessmentRow> {
-  const { db, catalog, scope } = context;
-  const client = await getClient(legacyContext(db, scope), clientId);
+export async function createAssessment(
+  tx: UnitOfWork,
+  settings: AssessmentSettings,
+  clientId: string,
+  input: CreateAssessment,
+): Promise<AssessmentRow> {
+  const client = await getClient(tx, clientId);
   checkClientAssessable(client);
-  const instrument = await instrumentFor(catalog, client, input.instrumentId);
+  const instrument = formFor(await settings.catalog.find(input.instrumentId), client);
+  if (instrument instanceof Error) throw instrument;
   const livingSituation = input.livingSituation ?? client.living_situation;
-  const correction = await correctedAssessment(db, client, input);
-  const evaluation = await validate(db, client, instrument, { ...input, livingSituation }, correction.errors);
-
-  return inTransaction(db, async (trx) => {
-    const interviewNo =
-      input.interviewNo ?? correction.original?.interview_no ?? (await repository.nextInterviewNo(trx, client.id, instrument.id));
-    const row = await repository.insertAssessment(
-      trx,
-      newAssessmentRow(client, { ...input, livingSituation, interviewNo }, evaluation, context.reassessmentMonths),
-    );
-    if (row.status === 'final') await settleFinal(trx, row);
-    return row;
-  });
+  const correction = await correctedAssessment(tx, client, input);
+  const evaluation = await validate(tx, client, instrument, { ...input, livingSituation }, correction);
+  const interviewNo =
+    input.interviewNo ?? correction.original?.interview_no ?? (await repository.nextInterviewNo(tx, client.id, instrument.id));
+  const row = await repository.insertAssessment(
+    tx,
+    newAssessmentRow(client, { ...input, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths),
+  );
+  if (row.status === 'final') await settleFinal(tx, row);
+  return row;
 }
 
 /** The assessment a correction replaces, checked: same client, final, not yet replaced. */
-async function correctedAssessment(db: Db, client: ClientRow, input: CreateAssessment) {
+async function correctedAssessment(ctx: Context, client: AssessedClient, input: CreateAssessment): Promise<Correction> {
   const errors: Pointer[] = [];
   if (input.supersedes === undefined) {
     if (input.reason !== undefined) errors.push({ pointer: '/reason', message: 'is only for a correction (with supersedes)' });
-    return { errors, original: undefined };
+    return { errors };
   }
   if (input.reason === undefined) errors.push({ pointer: '/reason', message: 'is required with supersedes' });
-  const original = await repository.findAssessment(db, input.supersedes, client.organization_id);
+  const original = await repository.findAssessment(ctx, input.supersedes);
   if (!original || original.client_id !== client.id) {
     errors.push({ pointer: '/supersedes', message: 'is not an assessment of this client' });
-  } else if (original.status !== 'final') {
+    return { errors, condition: CorrectionOfOtherAssessment };
+  }
+  if (original.status !== 'final') {
     errors.push({ pointer: '/supersedes', message: 'is a draft: edit it instead' });
-  } else if (original.superseded_by) {
+    return { errors, condition: CorrectionOfDraft };
+  }
+  if (original.superseded_by) {
     errors.push({ pointer: '/supersedes', message: `was already superseded by ${original.superseded_by}` });
+    return { errors, condition: AssessmentAlreadySuperseded };
   }
   return { errors, original };
 }
 
 /** What becoming final changes besides the row: the corrected original, and the client's latest. */
-export async function settleFinal(trx: Db, row: AssessmentRow): Promise<void> {
-  if (row.supersedes && !(await repository.markSuperseded(trx, row.supersedes, row.id))) {
-    throw new Conflict(`Assessment ${row.supersedes} was superseded by another correction meanwhile.`);
+async function settleFinal(tx: UnitOfWork, row: AssessmentRow): Promise<void> {
+  if (row.supersedes && !(await repository.markSuperseded(tx, row.supersedes, row.id))) {
+    throw new SupersededMeanwhile(row.supersedes);
   }
-  await refreshCurrentAssessment(legacyContext(trx), row.client_id);
+  await refreshCurrentAssessment(tx, row.client_id);
 }
 
-export async function getAssessment(context: AssessmentContext, id: string): Promise<AssessmentRow> {
-  const row = await repository.findAssessment(context.db, id, context.scope);
+export async function getAssessment(ctx: Context, id: string): Promise<AssessmentRow> {
+  const row = await repository.findAssessment(ctx, id);
   if (!row) throw new NotFound('Assessment', id);
   return row;
 }
 
-export async function updateDraft(context: AssessmentContext, id: string, ifMatch: IfMatch, input: UpdateAssessment): Promise<AssessmentRow> {
-  const { db, catalog } = context;
-  const current = await getAssessment(context, id);
-  if (current.status === 'final') {
-    throw new Conflict(`Assessment ${id} is final and cannot change; file a correction with "supersedes": "${id}".`);
-  }
-  const client = await getClient(legacyContext(db), current.client_id);
+export async function updateDraft(
+  tx: UnitOfWork,
+  settings: AssessmentSettings,
+  id: string,
+  ifMatch: IfMatch,
+  input: UpdateAssessment,
+): Promise<AssessmentRow> {
+  const current = await getAssessment(tx, id);
+  if (current.status === 'final') throw new AssessmentFinal(id, id);
+  const client = await getClient(tx, current.client_id);
   checkClientAssessable(client);
-  const instrument = (await catalog.find(current.instrument_id))!;
+  const instrument = await settings.catalog.get(current.instrument_id);
   const fields = {
     assessedOn: input.assessedOn ?? current.assessed_on,
     answers: { ...current.answers, ...input.answers },
@@ -250,8 +317,8 @@ export async function updateDraft(context: AssessmentContext, id: string, ifMatc
     livingSituation: input.livingSituation ?? current.living_situation,
     nextCheckOn: input.nextCheckOn ?? current.next_check_on,
   };
-  const evaluation = await validate(db, client, instrument, fields);
-  const updated = await repository.updateDraft(db, id, expectedVersion(ifMatch, current), {
+  const evaluation = await validate(tx, client, instrument, fields);
+  const updated = await repository.updateDraft(tx, id, expectedVersion(ifMatch, current), {
     assessed_on: fields.assessedOn,
     answers: JSON.stringify(fields.answers),
     conducted_by: fields.conductedBy,
@@ -262,36 +329,34 @@ export async function updateDraft(context: AssessmentContext, id: string, ifMatc
     notes: input.notes,
     ...resultColumns(evaluation),
   });
-  if (!updated) throw failedUpdate(await repository.findAssessment(db, id), ifMatch, () => new NotFound('Assessment', id));
+  if (!updated) throw failedUpdate(await repository.findAssessment(tx, id), ifMatch, () => new NotFound('Assessment', id));
   return updated;
 }
 
-export async function finalize(context: AssessmentContext, id: string, ifMatch: IfMatch): Promise<AssessmentRow> {
-  const { db } = context;
-  const current = await getAssessment(context, id);
-  if (current.status === 'final') throw new Conflict(`Assessment ${id} is already final.`);
-  checkClientAssessable(await getClient(legacyContext(db), current.client_id));
-  return inTransaction(db, async (trx) => {
-    const row = await repository.updateDraft(trx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
-    if (!row) throw failedUpdate(current, ifMatch, () => new NotFound('Assessment', id));
-    await settleFinal(trx, row);
-    return row;
-  });
+export async function finalize(tx: UnitOfWork, id: string, ifMatch: IfMatch): Promise<AssessmentRow> {
+  const current = await getAssessment(tx, id);
+  if (current.status === 'final') throw new AssessmentAlreadyFinal(id);
+  checkClientAssessable(await getClient(tx, current.client_id));
+  const row = await repository.updateDraft(tx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
+  if (!row) throw failedUpdate(current, ifMatch, () => new NotFound('Assessment', id));
+  await settleFinal(tx, row);
+  return row;
 }
 
-export async function clientDynamics(context: AssessmentContext, clientId: string) {
-  await getClient(legacyContext(context.db, context.scope), clientId);
-  const history = await repository.finalHistory(context.db, clientId);
-  const instruments = new Map((await context.catalog.all()).map((instrument) => [instrument.id, instrument]));
-  const scored: ScoredAssessment[] = history.map((row) => ({
-    id: row.id,
-    assessedOn: row.assessed_on,
-    instrumentId: row.instrument_id,
-    quarters: row.score_quarters,
-    group: row.dependency_group,
-    selfCareReduction: row.self_care_reduction,
-    breakdown: scoreAnswers(instruments.get(row.instrument_id)!, row.answers).breakdown,
-  }));
+export async function clientDynamics(ctx: Context, catalog: InstrumentCatalog, clientId: string) {
+  await getClient(ctx, clientId);
+  const history = await repository.finalHistory(ctx, clientId);
+  const scored: ScoredAssessment[] = await Promise.all(
+    history.map(async (row) => ({
+      id: row.id,
+      assessedOn: row.assessed_on,
+      instrumentId: row.instrument_id,
+      quarters: row.score_quarters,
+      group: row.dependency_group,
+      selfCareReduction: row.self_care_reduction,
+      breakdown: scoreAnswers(await catalog.get(row.instrument_id), row.answers).breakdown,
+    })),
+  );
   const entries = dynamics(scored);
   const latest = entries.at(-1);
   return {

@@ -1,13 +1,14 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { getClient } from '../clients/service.js';
 import type { AuditEventRow } from '../db/schema.js';
+import { AuditAction, AuditOutcome } from '../enums.js';
 import { Page, PageQuery, Uuid } from '../http/common-schemas.js';
 import { invalidParameter } from '../http/errors.js';
+import type { PageParameters } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listAuditEvents } from './repository.js';
-
-const Action = Type.Union(['read', 'create', 'update', 'finalize', 'supersede', 'archive', 'export'].map((value) => Type.Literal(value)));
+import { auditEventsQuery } from './repository.js';
 
 const AuditEventSchema = Type.Object(
   {
@@ -16,12 +17,12 @@ const AuditEventSchema = Type.Object(
     credentialId: Type.Union([Uuid, Type.Null()]),
     role: Type.String(),
     organizationId: Type.Union([Uuid, Type.Null()]),
-    action: Action,
+    action: AuditAction,
     resourceType: Type.String(),
     resourceId: Type.Union([Type.String(), Type.Null()]),
     clientId: Type.Union([Uuid, Type.Null()]),
     requestId: Type.String(),
-    outcome: Type.Union([Type.Literal('allowed'), Type.Literal('denied')]),
+    outcome: AuditOutcome,
     sourceIp: Type.Union([Type.String(), Type.Null()]),
   },
   { title: 'AuditEvent' },
@@ -42,20 +43,24 @@ const toEvent = (row: AuditEventRow) => ({
   sourceIp: row.source_ip,
 });
 
-/** Audit events page by their id, the order of record. */
-function page(url: string, rows: AuditEventRow[], limit: number) {
+/**
+ * The trail's own paging: by id, the order of record (an identity, so no keyset on creation time
+ * is needed), the cursor being the last event's id in plain digits.
+ */
+async function pageById(request: FastifyRequest & { query: PageParameters }, query: ReturnType<typeof auditEventsQuery>) {
+  const { limit, cursor } = request.query;
+  if (cursor !== undefined && !/^[0-9]{1,15}$/.test(cursor)) {
+    throw invalidParameter('querystring', '/cursor', 'is not a cursor this service issued');
+  }
+  const keyset = cursor === undefined ? query : query.where('id', '>', Number(cursor));
+  const rows = await keyset.orderBy('id').limit(limit + 1).execute();
   const items = rows.slice(0, limit).map(toEvent);
-  if (rows.length <= limit) return { items, next: null };
-  const next = new URL(url, 'http://local');
+  const last = items.at(-1);
+  if (rows.length <= limit || !last) return { items, next: null };
+  const next = new URL(request.url, 'http://local');
   next.searchParams.set('limit', String(limit));
-  next.searchParams.set('cursor', String(items.at(-1)!.id));
+  next.searchParams.set('cursor', String(last.id));
   return { items, next: `${next.pathname}${next.search}` };
-}
-
-function afterId(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
-  if (!/^[0-9]{1,15}$/.test(cursor)) throw invalidParameter('querystring', '/cursor', 'is not a cursor this service issued');
-  return Number(cursor);
 }
 
 const auditRoutes: Routes = async (app) => {
@@ -71,7 +76,7 @@ const auditRoutes: Routes = async (app) => {
             clientId: Type.Optional(Uuid),
             credentialId: Type.Optional(Uuid),
             organizationId: Type.Optional(Uuid),
-            action: Type.Optional(Action),
+            action: Type.Optional(AuditAction),
             from: Type.Optional(Type.String({ format: 'date-time' })),
             to: Type.Optional(Type.String({ format: 'date-time' })),
             ...PageQuery,
@@ -83,9 +88,8 @@ const auditRoutes: Routes = async (app) => {
       config: { access: { roles: ['admin', 'regional'] } },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listAuditEvents(request.db, { ...filter, action: filter.action as AuditEventRow['action'] | undefined, afterId: afterId(cursor), limit });
-      return page(request.url, rows, limit);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return pageById(request, auditEventsQuery(request.ctx, filter));
     },
   );
 
@@ -104,9 +108,7 @@ const auditRoutes: Routes = async (app) => {
     },
     async (request) => {
       const client = await getClient(request.ctx, request.params.clientId);
-      const { limit, cursor } = request.query;
-      const rows = await listAuditEvents(request.db, { clientId: client.id, afterId: afterId(cursor), limit });
-      return page(request.url, rows, limit);
+      return pageById(request, auditEventsQuery(request.ctx, { clientId: client.id }));
     },
   );
 };

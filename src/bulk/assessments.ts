@@ -1,33 +1,26 @@
-import { legacyContext } from '../context/request-context.js';
 import { randomUUID } from 'node:crypto';
+import { AssessmentRuleViolated } from '../assessments/problems.js';
 import {
   assessmentRules,
   createAssessment,
   finalize,
-  instrumentProblem,
+  formFor,
   newAssessmentRow,
   notAssessable,
   updateDraft,
   type AssessedClient,
-  type AssessmentContext,
+  type AssessmentSettings,
   type Evaluation,
 } from '../assessments/service.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
-import type { Db } from '../db/database.js';
+import type { UnitOfWork } from '../context/request-context.js';
 import { inSavepoint } from '../db/errors.js';
 import type { AssessmentRow, NewAssessmentRow } from '../db/schema.js';
-import type { InstrumentCatalog } from '../instruments/catalog.js';
+import { withFields } from '../http/problems.js';
 import { compileDocumentValidator } from '../http/validation.js';
-import { failedLine, lineProblem, type Importer, type ParsedLine } from './import.js';
+import { failedLine, refusedLine, type Importer, type ParsedLine } from './import.js';
 import * as repository from './repository.js';
 import { BulkAssessmentLineSchema, type BulkAssessmentLine, type LineResult } from './schemas.js';
-
-export interface AssessmentImport {
-  db: Db;
-  catalog: InstrumentCatalog;
-  reassessmentMonths: number;
-  organizationId: string;
-}
 
 /** Why a correction was filed, on every assessment an import corrects. */
 export const IMPORT_CORRECTION_REASON = 'Corrected by a bulk import: the sender’s record differs from the final assessment.';
@@ -68,10 +61,13 @@ interface Checked {
  * and the date. New ones are scored and written a batch at a time; a line that differs from a
  * draft edits it, and one that differs from a final assessment files a correction superseding it.
  */
-export async function assessmentImporter(context: AssessmentImport): Promise<Importer<BulkAssessmentLine>> {
-  const { db, catalog, organizationId } = context;
-  const staff = await repository.staffIdsOf(db, organizationId);
-  const instruments = new Map((await catalog.all()).map((instrument) => [instrument.id, instrument]));
+export async function assessmentImporter(
+  tx: UnitOfWork,
+  settings: AssessmentSettings,
+  organizationId: string,
+): Promise<Importer<BulkAssessmentLine>> {
+  const staff = await repository.staffIdsOf(tx, organizationId);
+  const instruments = new Map((await settings.catalog.all()).map((instrument) => [instrument.id, instrument]));
   const seen = new Map<string, number>();
 
   function check({ line, record }: ParsedLine<BulkAssessmentLine>, clients: Map<string, BulkClient>): Checked | LineResult {
@@ -85,19 +81,20 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
     seen.set(key, line);
     const client = clients.get(record.clientExternalId);
     if (!client) return failedLine(line, 422, 'Unknown client.', [{ pointer: '/clientExternalId', message: 'is not a client of the organization' }]);
-    const reason = notAssessable(client);
-    if (reason) return failedLine(line, 422, reason, [{ pointer: '/clientExternalId', message: 'names a client who takes no new assessment' }]);
-    const instrument = instruments.get(record.instrumentId);
-    const problem = instrumentProblem(instrument, client);
-    if (problem) return failedLine(line, 422, problem.detail, [problem.error]);
+    const refusal = notAssessable(client);
+    if (refusal) {
+      return refusedLine(line, withFields(refusal, [{ pointer: '/clientExternalId', message: 'names a client who takes no new assessment' }]));
+    }
+    const instrument = formFor(instruments.get(record.instrumentId), client);
+    if (instrument instanceof Error) return refusedLine(line, instrument);
     const livingSituation = record.livingSituation ?? client.living_situation;
-    const { errors, evaluation } = assessmentRules(client, instrument!, { ...record, livingSituation }, staff);
-    if (errors.length) return failedLine(line, 422, 'The assessment breaks a rule of the form.', errors);
+    const evaluation = assessmentRules(client, instrument, { ...record, livingSituation }, staff);
+    if (Array.isArray(evaluation)) return refusedLine(line, withFields(new AssessmentRuleViolated(), evaluation));
     return { line, record, client, key, evaluation };
   }
 
   async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
-    const clients = await repository.assessedClientsByExternalId(db, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
+    const clients = await repository.assessedClientsByExternalId(tx, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
     const results: LineResult[] = [];
     const valid: Checked[] = [];
     for (const parsed of batch) {
@@ -109,11 +106,11 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
     const stored = new Map<string, AssessmentRow>();
     const keys = valid.map(({ record, client }) => ({ clientId: client.id, instrumentId: record.instrumentId, assessedOn: record.assessedOn }));
     const externalIds = new Map(valid.map(({ client }) => [client.id, client.external_id]));
-    for (const row of await repository.assessmentsMatching(db, keys)) {
+    for (const row of await repository.assessmentsMatching(tx, keys)) {
       stored.set(`${externalIds.get(row.client_id)}\n${row.instrument_id}\n${row.assessed_on}`, row);
     }
 
-    const numbers = await repository.latestInterviewNumbers(db, [...new Set(valid.map(({ client }) => client.id))]);
+    const numbers = await repository.latestInterviewNumbers(tx, [...new Set(valid.map(({ client }) => client.id))]);
     const inserts: Array<NewAssessmentRow & { id: string }> = [];
     const changes: Array<{ entry: Checked; row: AssessmentRow }> = [];
     for (const entry of valid) {
@@ -127,17 +124,15 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
         numbers.set(numberKey, Math.max(interviewNo, numbers.get(numberKey) ?? 0));
         const livingSituation = record.livingSituation ?? client.living_situation;
         const id = randomUUID();
-        inserts.push({ ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, context.reassessmentMonths), id });
+        inserts.push({ ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths), id });
         results.push({ line: entry.line, outcome: 'created', id });
       }
     }
-    await repository.insertAssessments(db, inserts);
-    await refreshCurrentAssessment(legacyContext(db), [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
+    await repository.insertAssessments(tx, inserts);
+    await refreshCurrentAssessment(tx, [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
     for (const change of changes) results.push(await revise(change.entry, change.row));
     return results;
   }
-
-  const single: AssessmentContext = { db, catalog, reassessmentMonths: context.reassessmentMonths, scope: organizationId };
 
   /** A changed record goes through the single-record rules, in a savepoint so a refusal fails only its line. */
   async function revise({ line, record, client }: Checked, row: AssessmentRow): Promise<LineResult> {
@@ -145,18 +140,16 @@ export async function assessmentImporter(context: AssessmentImport): Promise<Imp
     const { instrumentId: _instrument, status, ...edit } = assessment;
     const ifMatch = (version: number) => ({ version, header: `"${version}"` });
     try {
-      const revised = await inSavepoint(db, async () => {
+      const revised = await inSavepoint(tx.db, async () => {
         if (row.status === 'final') {
-          return createAssessment(single, client.id, { ...assessment, supersedes: row.id, reason: IMPORT_CORRECTION_REASON });
+          return createAssessment(tx, settings, client.id, { ...assessment, supersedes: row.id, reason: IMPORT_CORRECTION_REASON });
         }
-        const edited = await updateDraft(single, row.id, ifMatch(row.version), edit);
-        return (status ?? 'final') === 'final' ? finalize(single, row.id, ifMatch(edited.version)) : edited;
+        const edited = await updateDraft(tx, settings, row.id, ifMatch(row.version), edit);
+        return (status ?? 'final') === 'final' ? finalize(tx, row.id, ifMatch(edited.version)) : edited;
       });
       return { line, outcome: 'updated', id: revised.id };
     } catch (error) {
-      const problem = lineProblem(line, error);
-      if (!problem) throw error;
-      return problem;
+      return refusedLine(line, error);
     }
   }
 

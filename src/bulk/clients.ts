@@ -1,13 +1,14 @@
-import { legacyContext } from '../context/request-context.js';
 import { randomUUID } from 'node:crypto';
+import { ClientArchived, ClientRuleViolated, SnilsTaken } from '../clients/problems.js';
 import * as clientRepository from '../clients/repository.js';
 import { clientRuleErrors, clientUpdateColumns, newClientRow } from '../clients/service.js';
 import { canonicalSnils } from '../clients/snils.js';
-import type { Db } from '../db/database.js';
+import type { UnitOfWork } from '../context/request-context.js';
 import { inSavepoint, uniqueViolation } from '../db/errors.js';
 import type { ClientRow, ClientUpdate } from '../db/schema.js';
+import { withFields } from '../http/problems.js';
 import { compileDocumentValidator } from '../http/validation.js';
-import { failedLine, type Importer, type ParsedLine } from './import.js';
+import { failedLine, refusedLine, type Importer, type ParsedLine } from './import.js';
 import * as repository from './repository.js';
 import { BulkClientLineSchema, type BulkClientLine, type LineResult } from './schemas.js';
 
@@ -22,15 +23,15 @@ function changedColumns(update: ClientUpdate, current: ClientRow): ClientUpdate 
  * Clients of one organization, matched by externalId: an unknown one is created, a known one
  * updated where the line differs, and an identical line changes nothing, so a file can be sent again.
  */
-export async function clientImporter(db: Db, organizationId: string): Promise<Importer<BulkClientLine>> {
-  const departments = await repository.departmentsOf(db, organizationId);
+export async function clientImporter(tx: UnitOfWork, organizationId: string): Promise<Importer<BulkClientLine>> {
+  const departments = await repository.departmentsOf(tx, organizationId);
   // Within one file an externalId or a SNILS names one client: a second line for it is a mistake of the sender.
   const seenExternalIds = new Map<string, number>();
   const seenSnils = new Map<string, number>();
 
   async function apply(batch: Array<ParsedLine<BulkClientLine>>): Promise<LineResult[]> {
-    const existing = await repository.clientsByExternalId(db, organizationId, batch.map(({ record }) => record.externalId));
-    const holders = await repository.snilsHolders(db, batch.map(({ record }) => canonicalSnils(record.snils)));
+    const existing = await repository.clientsByExternalId(tx, organizationId, batch.map(({ record }) => record.externalId));
+    const holders = await repository.snilsHolders(tx, organizationId, batch.map(({ record }) => canonicalSnils(record.snils)));
     const results: LineResult[] = [];
     const inserts: Array<{ line: number; row: ReturnType<typeof newClientRow> & { id: string } }> = [];
     const updates: Array<{ line: number; current: ClientRow; changes: ClientUpdate }> = [];
@@ -49,17 +50,13 @@ export async function clientImporter(db: Db, organizationId: string): Promise<Im
       const current = existing.get(record.externalId);
       const errors = await clientRuleErrors(record, (id) => departments.get(id), current);
       if (errors.length) {
-        results.push(failedLine(line, 422, 'The client breaks a rule of the register.', errors));
+        results.push(refusedLine(line, withFields(new ClientRuleViolated(), errors)));
         continue;
       }
       const holder = holders.get(snils);
       if (holder && holder.id !== current?.id) {
-        const visible = holder.organization_id === organizationId;
-        results.push(
-          failedLine(line, 409, `A client with this SNILS is already registered${visible ? ` (${holder.id})` : ''}.`, [
-            { pointer: '/snils', message: 'belongs to another client of the register' },
-          ]),
-        );
+        const taken = new SnilsTaken(holder.id ? ` (${holder.id})` : '');
+        results.push(refusedLine(line, withFields(taken, [{ pointer: '/snils', message: 'belongs to another client of the register' }])));
         continue;
       }
       if (!current) {
@@ -67,7 +64,7 @@ export async function clientImporter(db: Db, organizationId: string): Promise<Im
         continue;
       }
       if (current.archived_at) {
-        results.push(failedLine(line, 422, `Client ${current.id} is archived and can no longer change.`));
+        results.push(refusedLine(line, new ClientArchived(current.id)));
         continue;
       }
       const changes = changedColumns(clientUpdateColumns(record, current), current);
@@ -75,7 +72,7 @@ export async function clientImporter(db: Db, organizationId: string): Promise<Im
       else updates.push({ line, current, changes });
     }
 
-    const landed = await repository.insertClientsSkippingConflicts(db, inserts.map(({ row }) => row));
+    const landed = await repository.insertClientsSkippingConflicts(tx, inserts.map(({ row }) => row));
     for (const { line, row } of inserts) {
       results.push(
         landed.has(row.id)
@@ -90,7 +87,7 @@ export async function clientImporter(db: Db, organizationId: string): Promise<Im
   /** Updates are rare next to creates: one statement each, in a savepoint so that a race fails only its line. */
   async function update(line: number, current: ClientRow, changes: ClientUpdate): Promise<LineResult> {
     try {
-      const updated = await inSavepoint(db, () => clientRepository.updateClient(legacyContext(db), current.id, current.version, changes));
+      const updated = await inSavepoint(tx.db, () => clientRepository.updateClient(tx, current.id, current.version, changes));
       if (updated) return { line, outcome: 'updated', id: current.id };
     } catch (error) {
       if (uniqueViolation(error) === undefined) throw error;

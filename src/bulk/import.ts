@@ -1,10 +1,12 @@
 import type { ValidateFunction } from 'ajv';
-import type { Db } from '../db/database.js';
+import { NotSocialServiceOrganization } from '../clients/problems.js';
+import type { Context } from '../context/request-context.js';
 import { fieldErrors } from '../http/error-handler.js';
-import { Unprocessable, withProblem } from '../http/errors.js';
 import type { FieldError } from '../http/problem.js';
+import { withProblem } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
 import type { NdjsonLine } from './ndjson.js';
+import { ImportLinesFailed } from './problems.js';
 import type { LineResult, Totals } from './schemas.js';
 
 /** A line that passed its schema, waiting in a batch. */
@@ -30,18 +32,22 @@ export function failedLine(line: number, status: number, detail: string, errors?
   return { line, outcome: 'failed', problem: { status, detail, ...(errors ? { errors: errors.map((error) => ({ in: 'line', ...error })) } : {}) } };
 }
 
-/** A line's problem from an error the single-record code would answer with, or undefined for a fault. */
-export function lineProblem(line: number, error: unknown): LineResult | undefined {
+/**
+ * A line refused as the single-record operation would refuse the record: the status, detail and
+ * fields of its problem. Anything but a client's problem is a fault, and fails the import.
+ */
+export function refusedLine(line: number, error: unknown): LineResult {
   const known = error as { statusCode?: number; message?: string; problem?: { errors?: FieldError[] } };
-  if (!known.statusCode || known.statusCode >= 500) return undefined;
+  if (!known.statusCode || known.statusCode >= 500) throw error;
   return failedLine(line, known.statusCode, known.message ?? 'rejected', known.problem?.errors?.map(({ pointer, message }) => ({ pointer, message })));
 }
 
-function parse(importer: Importer<unknown>, { line, text, notUtf8 }: NdjsonLine): ParsedLine<unknown> | LineResult {
-  if (notUtf8) return failedLine(line, 400, 'The line is not valid UTF-8.', [{ pointer: '', message: 'is not valid UTF-8' }]);
+function parse(importer: Importer<unknown>, ndjson: NdjsonLine): ParsedLine<unknown> | LineResult {
+  const { line } = ndjson;
+  if ('notUtf8' in ndjson) return failedLine(line, 400, 'The line is not valid UTF-8.', [{ pointer: '', message: 'is not valid UTF-8' }]);
   let value: unknown;
   try {
-    value = JSON.parse(text!);
+    value = JSON.parse(ndjson.text);
   } catch (error) {
     return failedLine(line, 400, `The line is not JSON: ${(error as Error).message}.`, [{ pointer: '', message: 'is not valid JSON' }]);
   }
@@ -91,17 +97,18 @@ export async function runImport<T>(
 
 /** The answer of an all-or-nothing import that met a bad line: nothing was written. */
 export function atomicFailure({ totals, results }: ImportOutcome): Error {
-  return withProblem(new Unprocessable(`${totals.failed} of ${totals.lines} lines failed; with atomic=true nothing was imported.`), {
+  return withProblem(new ImportLinesFailed(totals.failed, totals.lines), {
     totals,
     failures: results.filter((result) => result.outcome === 'failed'),
   });
 }
 
 /** Imports land in a social-service organization of the register. */
-export async function checkImportOrganization(db: Db, organizationId: string): Promise<void> {
-  const organization = await findOrganization(db, organizationId);
+export async function checkImportOrganization(ctx: Context, organizationId: string): Promise<void> {
+  const organization = await findOrganization(ctx, organizationId);
   if (organization?.kind !== 'social_service') {
-    const message = 'is not a social-service organization of this register';
-    throw withProblem(new Unprocessable(`Organization ${organizationId} ${message}.`), { errors: [{ in: 'querystring', pointer: '/organizationId', message }] });
+    throw withProblem(new NotSocialServiceOrganization(), {
+      errors: [{ in: 'querystring', pointer: '/organizationId', message: 'is not a social-service organization of this register' }],
+    });
   }
 }

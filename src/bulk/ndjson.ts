@@ -1,11 +1,7 @@
-import { PayloadTooLarge } from '../http/errors.js';
+import { PayloadTooLarge } from '../http/problems.js';
 
-/** One line of an NDJSON body: its number (from 1) and its text, or why it is not text. */
-export interface NdjsonLine {
-  line: number;
-  text?: string;
-  notUtf8?: true;
-}
+/** One line of an NDJSON body: its number (from 1) and its text, or that it is not text. */
+export type NdjsonLine = { line: number; text: string } | { line: number; notUtf8: true };
 
 const NEWLINE = 0x0a;
 

@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
-import type { Db } from '../db/database.js';
-import { PayloadTooLarge } from '../http/errors.js';
+import type { AssessmentSettings } from '../assessments/service.js';
+import { NotSocialServiceOrganization } from '../clients/problems.js';
 import { problemResponses } from '../http/problem.js';
+import { PayloadTooLarge } from '../http/problems.js';
 import type { Routes } from '../http/typebox.js';
+import { ImportLinesFailed } from './problems.js';
 import { BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema } from './schemas.js';
 import { MAX_IMPORT_BYTES, importRecords } from './service.js';
 
@@ -32,8 +34,7 @@ const DESCRIPTION =
   'safe without an Idempotency-Key.';
 
 const bulkRoutes: Routes = async (app, { config, instruments }) => {
-  // The request's transaction: the audit plugin commits it with the audit event, or rolls it back.
-  const context = (db: Db) => ({ db, catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS });
+  const settings: AssessmentSettings = { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS };
 
   // Only NDJSON here, passed on as the raw stream: lines are read while the upload goes on.
   app.removeAllContentTypeParsers();
@@ -52,11 +53,15 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         summary: 'Import clients from NDJSON, matched by externalId',
         description: DESCRIPTION,
         querystring: BulkQuery,
-        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, 422) },
+        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, NotSocialServiceOrganization, ImportLinesFailed) },
       },
-      config: { access, ...ndjsonBody(BulkClientLineSchema) },
+      // The whole import is one unit of work and one audit event, naming no one record.
+      config: { access, audit: { action: 'create', resource: 'client', id: null }, ...ndjsonBody(BulkClientLineSchema) },
     },
-    async (request) => importRecords(context(request.db), { kind: 'clients', ...request.query, source: request.body as Readable }),
+    async (request) => {
+      const source = request.body as Readable;
+      return request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source }));
+    },
   );
 
   app.post(
@@ -68,11 +73,15 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         summary: 'Import assessments from NDJSON, matched by client externalId, instrument and date',
         description: DESCRIPTION,
         querystring: BulkQuery,
-        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, 422) },
+        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, NotSocialServiceOrganization, ImportLinesFailed) },
       },
-      config: { access, ...ndjsonBody(BulkAssessmentLineSchema) },
+      // The whole import is one unit of work and one audit event, naming no one record.
+      config: { access, audit: { action: 'create', resource: 'assessment', id: null }, ...ndjsonBody(BulkAssessmentLineSchema) },
     },
-    async (request) => importRecords(context(request.db), { kind: 'assessments', ...request.query, source: request.body as Readable }),
+    async (request) => {
+      const source = request.body as Readable;
+      return request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source }));
+    },
   );
 };
 

@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.js';
-import type { InstrumentCatalog } from '../instruments/catalog.js';
+import type { AssessmentSettings } from '../assessments/service.js';
+import type { UnitOfWork } from '../context/request-context.js';
 import { assessmentImporter } from './assessments.js';
 import { clientImporter } from './clients.js';
 import { atomicFailure, checkImportOrganization, runImport, type Importer } from './import.js';
@@ -11,13 +11,6 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
-export interface ImportContext {
-  /** A transaction: with atomic=true a failed line undoes all of it. */
-  db: Db;
-  catalog: InstrumentCatalog;
-  reassessmentMonths: number;
-}
-
 export interface ImportRequest {
   kind: ImportKind;
   organizationId: string;
@@ -26,15 +19,15 @@ export interface ImportRequest {
   onProgress?: (linesRead: number) => void;
 }
 
-/** One NDJSON import, over HTTP or from the shell. */
-export async function importRecords(context: ImportContext, request: ImportRequest): Promise<BulkResult> {
-  const { db } = context;
+/**
+ * One NDJSON import, over HTTP or from the shell, in one unit of work: a failed line undoes only
+ * its own writes (savepoints), and with atomic=true one failed line undoes all of it.
+ */
+export async function importRecords(tx: UnitOfWork, settings: AssessmentSettings, request: ImportRequest): Promise<BulkResult> {
   const { organizationId, atomic } = request;
-  await checkImportOrganization(db, organizationId);
+  await checkImportOrganization(tx, organizationId);
   const importer: Importer<never> =
-    request.kind === 'clients'
-      ? await clientImporter(db, organizationId)
-      : await assessmentImporter({ ...context, organizationId });
+    request.kind === 'clients' ? await clientImporter(tx, organizationId) : await assessmentImporter(tx, settings, organizationId);
   const outcome = await runImport(ndjsonLines(request.source, MAX_IMPORT_BYTES), importer, request.onProgress);
   if (atomic && outcome.totals.failed) throw atomicFailure(outcome);
   return { organizationId, atomic, ...outcome };

@@ -2,6 +2,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { CreateApiKeySchema } from '../api-keys/schemas.js';
 import { createApiKey } from '../api-keys/service.js';
+import { systemContext } from '../context/request-context.js';
 import { parseFlags, withDatabase } from './database.js';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -14,9 +15,9 @@ if (!Value.Check(CreateApiKeySchema, input)) {
 }
 
 await withDatabase(async ({ db }) => {
-  const { row, secret } = await createApiKey(db, input);
-  console.error(`created ${row.role} key ${row.id} (${row.name}); the secret is shown only now:`);
-  console.log(secret);
+  const key = await systemContext(db, 'key-create').write((tx) => createApiKey(tx, input));
+  console.error(`created ${key.role} key ${key.id} (${key.name}); the secret is shown only now:`);
+  console.log(key.secret);
 }).catch((error: Error) => {
   console.error(error.message);
   process.exit(1);

@@ -34,8 +34,8 @@ export async function withDatabase(task: (context: CliContext) => Promise<void>,
 export function parseFlags(argv: string[]): Record<string, string | true> {
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) continue;
+    const arg = argv[i];
+    if (arg === undefined || !arg.startsWith('--')) continue;
     const value = argv[i + 1];
     if (value !== undefined && !value.startsWith('--')) {
       flags[arg.slice(2)] = value;

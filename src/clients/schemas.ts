@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { CareForm } from '../departments/schemas.js';
-import { LivingSituationSchema, SelfCareReductionSchema } from '../instruments/schemas.js';
+import { LivingSituation, SelfCareReduction } from '../enums.js';
 import { SNILS_PATTERN } from './snils.js';
 
 export const CalendarDate = Type.String({ format: 'date', examples: ['2026-03-27'] });
@@ -33,7 +33,7 @@ export const AssessmentSummarySchema = Type.Object(
     assessedOn: CalendarDate,
     score: Type.Number({ examples: [7.25] }),
     group: Type.Integer({ minimum: 1, maximum: 6 }),
-    selfCareReduction: SelfCareReductionSchema,
+    selfCareReduction: SelfCareReduction,
     nextCheckOn: CalendarDate,
     reassessmentOverdue: Type.Boolean({ description: 'The next check date has passed (Moscow time).' }),
   },
@@ -51,7 +51,7 @@ const personFields = {
 const serviceFields = {
   departmentId: Type.Union([Uuid, Type.Null()]),
   careForm: CareForm,
-  livingSituation: LivingSituationSchema,
+  livingSituation: LivingSituation,
   socialSupport: SocialSupport,
   status: ClientStatus,
   externalId: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], {

@@ -1,8 +1,9 @@
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
+import { DepartmentNameTaken, DepartmentsOnlyInSocialService } from './problems.js';
 import {
   CreateDepartmentSchema,
   DepartmentListQuery,
@@ -10,10 +11,12 @@ import {
   DepartmentSchema,
   UpdateDepartmentSchema,
 } from './schemas.js';
-import { createDepartment, getDepartment, listDepartments, toDepartment, updateDepartment } from './service.js';
+import { createDepartment, departmentsQuery, getDepartment, toDepartment, updateDepartment } from './service.js';
 
 const tags = ['departments'];
 const ownOrganization = { params: 'id' } as const;
+const readers = { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } as const;
+const writers = { roles: ['admin', 'provider'], organization: ownOrganization } as const;
 
 const departmentRoutes: Routes = async (app) => {
   app.post(
@@ -25,12 +28,12 @@ const departmentRoutes: Routes = async (app) => {
         summary: 'Add a department to an organization',
         params: IdParams,
         body: CreateDepartmentSchema,
-        response: { 201: DepartmentSchema, ...problemResponses(400, 404, 409, 422) },
+        response: { 201: DepartmentSchema, ...problemResponses(400, 404, DepartmentNameTaken, DepartmentsOnlyInSocialService) },
       },
-      config: { access: { roles: ['admin', 'provider'], organization: ownOrganization } },
+      config: { access: writers, audit: { action: 'create', resource: 'department' } },
     },
     async (request, reply) => {
-      const row = await createDepartment(request.db, request.params.id, request.body);
+      const row = await request.ctx.write((tx) => createDepartment(tx, request.params.id, request.body));
       setEtag(reply, row.version);
       return reply
         .code(201)
@@ -50,12 +53,12 @@ const departmentRoutes: Routes = async (app) => {
         querystring: DepartmentListQuery,
         response: { 200: Page(DepartmentSchema, 'DepartmentPage'), ...problemResponses(400, 404) },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } },
+      config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, careForm } = request.query;
-      const rows = await listDepartments(request.db, request.params.id, { careForm, cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toDepartment);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      const query = await departmentsQuery(request.ctx, request.params.id, filter);
+      return paginate(request, query, 'departments', (rows) => rows.map(toDepartment));
     },
   );
 
@@ -69,10 +72,10 @@ const departmentRoutes: Routes = async (app) => {
         params: DepartmentParams,
         response: { 200: DepartmentSchema, ...problemResponses(400, 404) },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider'], organization: ownOrganization } },
+      config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getDepartment(request.db, request.params.id, request.params.departmentId);
+      const row = await getDepartment(request.ctx, request.params.id, request.params.departmentId);
       setEtag(reply, row.version);
       return toDepartment(row);
     },
@@ -89,13 +92,14 @@ const departmentRoutes: Routes = async (app) => {
         params: DepartmentParams,
         headers: IfMatchHeaders,
         body: UpdateDepartmentSchema,
-        response: { 200: DepartmentSchema, ...problemResponses(400, 404, 409, 412, 428) },
+        response: { 200: DepartmentSchema, ...problemResponses(400, 404, DepartmentNameTaken, 412, 428) },
       },
-      config: { access: { roles: ['admin', 'provider'], organization: ownOrganization } },
+      config: { access: writers, audit: { action: 'update', resource: 'department' } },
     },
     async (request, reply) => {
       const { id, departmentId } = request.params;
-      const row = await updateDepartment(request.db, id, departmentId, readIfMatch(request), request.body);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateDepartment(tx, id, departmentId, ifMatch, request.body));
       setEtag(reply, row.version);
       return toDepartment(row);
     },

@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CareForm } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-
-export const CareForm = Type.Union([Type.Literal('home'), Type.Literal('inpatient')], {
-  description: 'home: social services at home; inpatient: residential care (e.g. a «Милосердие» department).',
-});
 
 export const DepartmentSchema = Type.Object(
   {
@@ -46,3 +43,4 @@ export const DepartmentListQuery = Type.Object(
 export type Department = Static<typeof DepartmentSchema>;
 export type CreateDepartment = Static<typeof CreateDepartmentSchema>;
 export type UpdateDepartment = Static<typeof UpdateDepartmentSchema>;
+export type DepartmentListFilter = Omit<Static<typeof DepartmentListQuery>, 'limit' | 'cursor'>;

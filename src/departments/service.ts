@@ -1,11 +1,13 @@
-import type { Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
+import { onUniqueViolation } from '../db/errors.js';
 import type { DepartmentRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
-import { NotFound, Unprocessable } from '../http/errors.js';
+import { NotFound } from '../http/problems.js';
 import { getOrganization } from '../organizations/service.js';
+import { DepartmentNameTaken, DepartmentsOnlyInSocialService } from './problems.js';
 import * as repository from './repository.js';
-import type { CreateDepartment, Department, UpdateDepartment } from './schemas.js';
+import type { CreateDepartment, Department, DepartmentListFilter, UpdateDepartment } from './schemas.js';
 
 export function toDepartment(row: DepartmentRow): Department {
   return {
@@ -26,35 +28,41 @@ function departmentName(name: string): string {
   return name.trim().replace(/\s+/g, ' ');
 }
 
-export async function createDepartment(db: Db, organizationId: string, input: CreateDepartment): Promise<DepartmentRow> {
-  const organization = await getOrganization(db, organizationId);
-  if (organization.kind !== 'social_service') {
-    throw new Unprocessable('Only social-service organizations have care departments.');
-  }
-  return repository.insertDepartment(db, organizationId, { name: departmentName(input.name), care_form: input.careForm });
+/** Runs a write that may give the department the name of another one of its organization. */
+function guardName<T>(tx: UnitOfWork, name: string | undefined, write: () => Promise<T>): Promise<T> {
+  return onUniqueViolation(tx.db, write, 'departments_organization_id_name_key', () => new DepartmentNameTaken(String(name)));
 }
 
-export async function getDepartment(db: Db, organizationId: string, id: string): Promise<DepartmentRow> {
-  const row = await repository.findDepartment(db, organizationId, id);
+export async function createDepartment(tx: UnitOfWork, organizationId: string, input: CreateDepartment): Promise<DepartmentRow> {
+  const organization = await getOrganization(tx, organizationId);
+  if (organization.kind !== 'social_service') throw new DepartmentsOnlyInSocialService();
+  const name = departmentName(input.name);
+  return guardName(tx, name, () => repository.insertDepartment(tx, organizationId, { name, care_form: input.careForm }));
+}
+
+export async function getDepartment(ctx: Context, organizationId: string, id: string): Promise<DepartmentRow> {
+  const row = await repository.findDepartment(ctx, organizationId, id);
   if (!row) throw new NotFound('Department', id);
   return row;
 }
 
-export async function listDepartments(db: Db, organizationId: string, filter: repository.DepartmentFilter) {
-  await getOrganization(db, organizationId);
-  return repository.listDepartments(db, organizationId, filter);
+/** The organization's departments a list filter selects, for `paginate`; a 404 for an organization the caller cannot see. */
+export async function departmentsQuery(ctx: Context, organizationId: string, filter: DepartmentListFilter) {
+  await getOrganization(ctx, organizationId);
+  return repository.departmentsQuery(ctx, organizationId, filter);
 }
 
 export async function updateDepartment(
-  db: Db,
+  tx: UnitOfWork,
   organizationId: string,
   id: string,
   ifMatch: IfMatch,
   input: UpdateDepartment,
 ): Promise<DepartmentRow> {
-  const current = await getDepartment(db, organizationId, id);
-  const changes = { name: input.name === undefined ? undefined : departmentName(input.name), care_form: input.careForm };
-  const updated = await repository.updateDepartment(db, organizationId, id, expectedVersion(ifMatch, current), changes);
+  const current = await getDepartment(tx, organizationId, id);
+  const name = input.name === undefined ? undefined : departmentName(input.name);
+  const version = expectedVersion(ifMatch, current);
+  const updated = await guardName(tx, name, () => repository.updateDepartment(tx, organizationId, id, version, { name, care_form: input.careForm }));
   if (updated) return updated;
-  throw failedUpdate(await repository.findDepartment(db, organizationId, id), ifMatch, () => new NotFound('Department', id));
+  throw failedUpdate(await repository.findDepartment(tx, organizationId, id), ifMatch, () => new NotFound('Department', id));
 }

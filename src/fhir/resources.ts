@@ -44,7 +44,6 @@ export function questionnaire(instrument: Instrument) {
 }
 
 export function questionnaireResponse(row: AssessmentRow, instrument: Instrument) {
-  const items = new Map(instrument.items.map((item) => [item.code, item]));
   return {
     resourceType: 'QuestionnaireResponse',
     id: row.id,
@@ -54,7 +53,9 @@ export function questionnaireResponse(row: AssessmentRow, instrument: Instrument
     authored: `${row.assessed_on}`,
     item: [
       ...instrument.items.map((item) => {
-        const option = items.get(item.code)!.options.find((candidate) => candidate.code === row.answers[item.code])!;
+        const option = item.options.find((candidate) => candidate.code === row.answers[item.code]);
+        // A stored assessment's answers were checked against its form: a missing one is a broken record.
+        if (!option) throw new Error(`Assessment ${row.id} has no valid answer to item ${item.code}`);
         return {
           linkId: item.code,
           text: item.text.ru,

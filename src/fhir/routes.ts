@@ -1,13 +1,11 @@
-import { legacyContext } from '../context/request-context.js';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { finalHistory, findAssessment } from '../assessments/repository.js';
-import { NotFound } from '../http/errors.js';
+import { finalHistory } from '../assessments/repository.js';
+import { IdParams } from '../http/common-schemas.js';
 import { FHIR_CONTENT_TYPE, outcomeResponses } from '../http/problem.js';
+import { NotFound } from '../http/problems.js';
 import type { Routes } from '../http/typebox.js';
-import { Uuid } from '../http/common-schemas.js';
-import { findClient } from '../clients/repository.js';
-import { authorizePartner, partnerClient, type PartnerRequest } from '../partners/service.js';
+import { partnerAssessment, partnerClient } from '../partners/service.js';
 import { capabilityStatement, patient, questionnaire, questionnaireResponse, searchBundle } from './resources.js';
 
 const tags = ['fhir'];
@@ -16,19 +14,10 @@ const Resource = Type.Unsafe({
   content: { [FHIR_CONTENT_TYPE]: { schema: { type: 'object', additionalProperties: true } } },
 });
 const partnerOnly = { roles: ['medical_partner'] } as const;
-const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 const send = (reply: FastifyReply, resource: object) => reply.type(`${FHIR_CONTENT_TYPE}; charset=utf-8`).send(JSON.stringify(resource));
 
 const fhirRoutes: Routes = async (app, { instruments }) => {
-  const partner = (request: FastifyRequest): PartnerRequest => ({
-    db: request.db,
-    credentialId: request.credential.id,
-    medicalOrganizationId: request.credential.organizationId!,
-    requestId: request.id,
-    sourceIp: request.ip,
-  });
-
   app.get(
     '/fhir/r4/metadata',
     { schema: { tags, operationId: 'getFhirCapabilityStatement', summary: 'FHIR R4 CapabilityStatement', security: [], response: { 200: Resource } } },
@@ -66,7 +55,7 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
       },
       config: { access: partnerOnly },
     },
-    async (request, reply) => send(reply, patient(await partnerClient(partner(request), { id: request.params.id }, 'client'))),
+    async (request, reply) => send(reply, patient(await partnerClient(request.ctx, request.ip, { clientId: request.params.id }, 'client'))),
   );
 
   app.get(
@@ -86,9 +75,9 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
     },
     async (request, reply) => {
       const clientId = request.query.subject.replace(/^Patient\//, '');
-      const client = await partnerClient(partner(request), { id: clientId }, 'assessment');
-      const rows = await finalHistory(request.db, client.id);
-      const resources = await Promise.all(rows.map(async (row) => questionnaireResponse(row, (await instruments.find(row.instrument_id))!)));
+      const client = await partnerClient(request.ctx, request.ip, { clientId }, 'assessment');
+      const rows = await finalHistory(request.ctx, client.id);
+      const resources = await Promise.all(rows.map(async (row) => questionnaireResponse(row, await instruments.get(row.instrument_id))));
       return send(reply, searchBundle(resources));
     },
   );
@@ -106,11 +95,8 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
       config: { access: partnerOnly },
     },
     async (request, reply) => {
-      const found = await findAssessment(request.db, request.params.id);
-      const row = found?.status === 'final' && !found.superseded_by ? found : undefined;
-      const client = row ? await findClient(legacyContext(request.db), row.client_id) : undefined;
-      await authorizePartner(partner(request), client, 'assessment', request.params.id);
-      return send(reply, questionnaireResponse(row!, (await instruments.find(row!.instrument_id))!));
+      const row = await partnerAssessment(request.ctx, request.ip, request.params.id);
+      return send(reply, questionnaireResponse(row, await instruments.get(row.instrument_id)));
     },
   );
 };

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { NotFound, problemCatalogue } from './problems.js';
 
 export const API_DESCRIPTION = `Registry and API of a regional long-term care system for elderly and disabled people
 (система долговременного ухода): organizations, staff, clients, functional diagnostics, milieu therapy, monitoring.
@@ -9,6 +10,26 @@ export const API_DESCRIPTION = `Registry and API of a regional long-term care sy
 Every \`/v1\` operation needs an API key: \`Authorization: Bearer <key>\` (the Authorize button).
 Errors are \`application/problem+json\` (RFC 9457). Lists are cursor-paginated: follow \`next\`.
 Updates are \`PATCH\` with \`If-Match\` set to the \`ETag\` of the version being changed.`;
+
+type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
+
+/**
+ * The catalogue of problem types, in the contract: the Problem schema's `type` enumerates every
+ * one with its meaning, so a client can branch on it (each operation's responses name their own).
+ */
+function withProblemCatalogue<D extends OpenApiDocument>(document: D): D {
+  const problem = document.components?.schemas?.Problem as { properties?: Record<string, object> } | undefined;
+  const catalogue = problemCatalogue();
+  if (problem?.properties) {
+    problem.properties.type = {
+      type: 'string',
+      description: `The kind of problem, one of the catalogue:\n\n${catalogue.map((entry) => `- \`${entry.type}\` (${entry.status}): ${entry.description}`).join('\n')}`,
+      enum: catalogue.map((entry) => entry.type),
+      examples: [NotFound.definition.type],
+    };
+  }
+  return document;
+}
 
 /** Generates the OpenAPI document from the route schemas and serves it with Swagger UI. */
 export default fp(
@@ -52,6 +73,7 @@ export default fp(
           { name: 'health', description: 'Liveness and readiness probes' },
         ],
       },
+      transformObject: (document) => withProblemCatalogue('openapiObject' in document ? document.openapiObject : {}),
       // Shared schemas (Problem) become named components instead of `def-0`.
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     });

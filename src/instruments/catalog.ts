@@ -20,6 +20,13 @@ export class InstrumentCatalog {
     return (await this.#instruments()).get(id);
   }
 
+  /** The form a stored assessment was made on: always there, its foreign key says so. */
+  async get(id: string): Promise<Instrument> {
+    const instrument = await this.find(id);
+    if (!instrument) throw new Error(`Instrument ${id} is not in the catalog`);
+    return instrument;
+  }
+
   #instruments(): Promise<Map<string, Instrument>> {
     this.#loading ??= loadInstruments(this.db).then(
       (instruments) => new Map(instruments.map((instrument) => [instrument.id, { ...instrument, maxScore: maxScore(instrument) }])),

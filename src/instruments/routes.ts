@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { NotFound } from '../http/errors.js';
+import { NotFound } from '../http/problems.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { InstrumentParams, InstrumentSchema, InstrumentSummarySchema } from './schemas.js';

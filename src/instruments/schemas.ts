@@ -1,22 +1,7 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
+import { CareForm, LivingSituation, SelfCareReduction } from '../enums.js';
 
 const Localized = Type.Object({ ru: Type.String(), en: Type.String() });
-
-export const LIVING_SITUATIONS = ['lonely', 'lives_alone', 'lonely_family', 'family_lives_alone', 'lives_with_family'] as const;
-export const LivingSituationSchema = Type.Union(
-  LIVING_SITUATIONS.map((value) => Type.Literal(value)),
-  {
-    description:
-      'Family status, the columns of the order’s second hours table: lonely (Одинокий), lives_alone (Одиноко проживающий), ' +
-      'lonely_family (Одинокая семья), family_lives_alone (Одиноко проживающая семья), lives_with_family (Живет в семье).',
-  },
-);
-
-export const SELF_CARE_REDUCTIONS = ['none', 'mild', 'moderate', 'severe', 'very_severe', 'total'] as const;
-export const SelfCareReductionSchema = Type.Union(
-  SELF_CARE_REDUCTIONS.map((value) => Type.Literal(value)),
-  { description: 'Снижение способности к самообслуживанию: нет, легкое, умеренное, сильное, очень сильное, тотальное.' },
-);
 
 export const OptionSchema = Type.Object({
   code: Type.String({ examples: ['8.2'] }),
@@ -31,17 +16,14 @@ export const ItemSchema = Type.Object({
 });
 
 const HoursByLivingSituation = Type.Object(
-  Object.fromEntries(LIVING_SITUATIONS.map((value) => [value, Type.Integer()])) as Record<
-    (typeof LIVING_SITUATIONS)[number],
-    ReturnType<typeof Type.Integer>
-  >,
+  Object.fromEntries(LivingSituation.values.map((value) => [value, Type.Integer()])) as Record<LivingSituation, TInteger>,
 );
 
 export const GroupSchema = Type.Object({
   group: Type.Integer({ minimum: 1, maximum: 6 }),
   minPoints: Type.Number(),
   maxPoints: Type.Number(),
-  selfCareReduction: SelfCareReductionSchema,
+  selfCareReduction: SelfCareReduction,
   selfCareReductionRu: Type.String(),
   description: Localized,
   hours: Type.Object({ optimal: Type.Integer(), minimal: Type.Integer() }, { description: 'Weekly care hours per client.' }),
@@ -53,7 +35,7 @@ export const GroupSchema = Type.Object({
 export const InstrumentSchema = Type.Object(
   {
     id: Type.String({ examples: ['bfd-home-2019'] }),
-    careForm: Type.Union([Type.Literal('home'), Type.Literal('inpatient')]),
+    careForm: CareForm,
     title: Localized,
     source: Type.String(),
     maxScore: Type.Number({ description: 'The highest score the form can reach.' }),
@@ -74,5 +56,3 @@ export const InstrumentParams = Type.Object(
 
 export type Instrument = Static<typeof InstrumentSchema>;
 export type InstrumentGroup = Static<typeof GroupSchema>;
-export type LivingSituation = (typeof LIVING_SITUATIONS)[number];
-export type SelfCareReduction = (typeof SELF_CARE_REDUCTIONS)[number];

@@ -3,7 +3,8 @@
  * data. The order's points are multiples of 0.25, so everything is computed in whole quarter
  * points: 3 points is 12 quarters, 3.25 is 13, and no floating-point sum can land between groups.
  */
-import type { Instrument, InstrumentGroup, LivingSituation } from './schemas.js';
+import type { LivingSituation } from '../enums.js';
+import type { Instrument, InstrumentGroup } from './schemas.js';
 
 export function toQuarters(points: number): number {
   const quarters = points * 4;

@@ -1,16 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import { organizationScope } from '../http/auth.js';
+import type { Context } from '../context/request-context.js';
+import { ChangeEntity, ChangeOperation } from '../enums.js';
 import { Uuid } from '../http/common-schemas.js';
 import { invalidParameter } from '../http/errors.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 
 const ChangeSchema = Type.Object({
-  type: Type.Union(['client', 'assessment', 'support_program', 'activity'].map((value) => Type.Literal(value))),
+  type: ChangeEntity,
   id: Uuid,
-  operation: Type.Union([Type.Literal('create'), Type.Literal('update')]),
+  operation: ChangeOperation,
   version: Type.Integer({ description: 'The record’s version after the change (its ETag).' }),
   organizationId: Uuid,
   at: Type.String({ format: 'date-time' }),
@@ -37,8 +37,8 @@ const MAX_XID8 = 2n ** 64n - 1n;
 
 function decode(cursor: string | undefined): Position {
   if (cursor === undefined) return { xid: '0', seq: 0 };
-  const match = /^(\d{1,20})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const position = match && { xid: BigInt(match[1]!).toString(), seq: Number(match[2]) };
+  const [, xid, seq] = /^(\d{1,20})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8')) ?? [];
+  const position = xid !== undefined && seq !== undefined ? { xid: BigInt(xid).toString(), seq: Number(seq) } : undefined;
   // Exactly what `encode` makes: the decoder skips what it cannot read, and a number out of
   // range is no position this service issued either.
   if (!position || BigInt(position.xid) > MAX_XID8 || encode(position) !== cursor) {
@@ -53,17 +53,39 @@ function decode(cursor: string | undefined): Position {
  * A transaction still running holds the feed back at its own id, so a page never skips a change
  * that commits later, and no change is read twice.
  */
-export async function readChanges(db: Db, since: Position, limit: number, scope?: string) {
-  const { rows } = await sql<{ seq: number; xid: string; entity_type: string; entity_id: string; operation: string; version: number; organization_id: string; at: Date }>`
-    SELECT seq, xid::text AS xid, entity_type, entity_id, operation, version, organization_id, at
-    FROM changes
-    WHERE (xid, seq) > (${since.xid}::xid8, ${since.seq}::bigint)
-      AND xid < pg_snapshot_xmin(pg_current_snapshot())
-      ${scope ? sql`AND organization_id = ${scope}` : sql``}
-    ORDER BY xid, seq
-    LIMIT ${limit}
-  `.execute(db);
-  return rows;
+function readChanges(ctx: Context, since: Position, limit: number) {
+  return ctx.scoped
+    .selectFrom('changes')
+    .select(['changes.seq', sql<string>`changes.xid::text`.as('xid'), 'changes.entity_type', 'changes.entity_id', 'changes.operation', 'changes.version', 'changes.organization_id', 'changes.at'])
+    .where(sql<boolean>`(changes.xid, changes.seq) > (${since.xid}::xid8, ${since.seq}::bigint)`)
+    .where(sql<boolean>`changes.xid < pg_snapshot_xmin(pg_current_snapshot())`)
+    .orderBy('changes.xid')
+    .orderBy('changes.seq')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * The feed's own paging, by position in (transaction, change) order rather than by creation
+ * time: the cursor names the last change read, and stays where it was when nothing new committed.
+ */
+async function changesPage(ctx: Context, since: string | undefined, limit: number) {
+  const position = decode(since);
+  const rows = await readChanges(ctx, position, limit);
+  const last = rows.at(-1);
+  const cursor = encode(last ? { xid: last.xid, seq: last.seq } : position);
+  return {
+    items: rows.map((row) => ({
+      type: row.entity_type,
+      id: row.entity_id,
+      operation: row.operation,
+      version: row.version,
+      organizationId: row.organization_id,
+      at: row.at.toISOString(),
+    })),
+    cursor,
+    next: rows.length === limit ? `/v1/changes?since=${cursor}&limit=${limit}` : null,
+  };
 }
 
 const changeRoutes: Routes = async (app) => {
@@ -88,25 +110,7 @@ const changeRoutes: Routes = async (app) => {
       },
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
-    async (request) => {
-      const { since, limit } = request.query;
-      const position = decode(since);
-      const rows = await readChanges(request.db, position, limit, organizationScope(request.credential));
-      const last = rows.at(-1);
-      const cursor = encode(last ? { xid: last.xid, seq: last.seq } : position);
-      return {
-        items: rows.map((row) => ({
-          type: row.entity_type as 'client',
-          id: row.entity_id,
-          operation: row.operation as 'create',
-          version: row.version,
-          organizationId: row.organization_id,
-          at: row.at.toISOString(),
-        })),
-        cursor,
-        next: rows.length === limit ? `/v1/changes?since=${cursor}&limit=${limit}` : null,
-      };
-    },
+    async (request) => changesPage(request.ctx, request.query.since, request.query.limit),
   );
 };
 

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { Conflict, invalidParameter, withProblem, Unprocessable } from '../http/errors.js';
+import { invalidParameter } from '../http/errors.js';
+import { IdempotencyKeyReused, IdempotencyKeyRunning, withProblem } from '../http/problems.js';
 
 /** Set on a replayed answer, so clients (and the audit trail) can tell it from a first one. */
 export const REPLAY_HEADER = 'idempotent-replayed';
@@ -88,11 +89,11 @@ export const idempotencyClaim = fp(
       }
       const stored = await db.selectFrom('idempotency_keys').selectAll().where('credential', '=', credential).where('key', '=', key).executeTakeFirstOrThrow();
       if (stored.request_hash !== hash) {
-        throw withProblem(new Unprocessable('This Idempotency-Key was used with another request; use a new key for a new request.'), {
+        throw withProblem(new IdempotencyKeyReused(), {
           errors: [{ in: 'headers', pointer: '/idempotency-key', message: 'was used with another request' }],
         });
       }
-      if (stored.status_code === null) throw new Conflict('A request with this Idempotency-Key is still running; retry shortly.');
+      if (stored.status_code === null) throw new IdempotencyKeyRunning();
       reply.code(stored.status_code).header(REPLAY_HEADER, 'true');
       if (stored.location) reply.header('location', stored.location);
       if (stored.etag) reply.header('etag', stored.etag);

@@ -13,6 +13,7 @@ export const INDICATORS = {
 } as const;
 
 export type Indicator = keyof typeof INDICATORS;
+export type IndicatorColumn = (typeof INDICATORS)[Indicator]['column'];
 export const INDICATOR_NAMES = Object.keys(INDICATORS) as Indicator[];
 
 export type Trend = 'improved' | 'held' | 'worsened';

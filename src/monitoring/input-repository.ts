@@ -1,59 +1,38 @@
-import type { Db } from '../db/database.js';
+import type { Context } from '../context/request-context.js';
 import type { Insertable } from 'kysely';
-import type { ObservationRow, ObservationTable, QuestionnaireRow, QuestionnaireTable, SpecialistReportTable } from '../db/schema.js';
-import { after } from '../http/pagination.js';
+import type { ObservationTable, QuestionnaireTable, SpecialistReportTable } from '../db/schema.js';
 
-/** A client's questionnaires or observations, in the order they were entered. */
-export function listClientInputs(db: Db, table: 'questionnaires', clientId: string, cursor: string | undefined, limit: number): Promise<QuestionnaireRow[]>;
-export function listClientInputs(db: Db, table: 'observations', clientId: string, cursor: string | undefined, limit: number): Promise<ObservationRow[]>;
-export async function listClientInputs(
-  db: Db,
-  table: 'questionnaires' | 'observations',
-  clientId: string,
-  cursor: string | undefined,
-  limit: number,
-): Promise<unknown[]> {
-  return db
-    .selectFrom(table as 'questionnaires')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .$if(cursor !== undefined, (query) => query.where(after(table, cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
+/** A client's questionnaires, for `paginate`. */
+export function questionnairesQuery(ctx: Context, clientId: string) {
+  return ctx.scoped.selectFrom('questionnaires').selectAll().where('questionnaires.client_id', '=', clientId);
 }
 
-export async function listSpecialistReports(
-  db: Db,
-  filter: { scope?: string; organizationId?: string; month?: string; staffId?: string; cursor?: string; limit: number },
-) {
-  return db
-    .selectFrom('specialist_reports')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.month !== undefined, (query) => query.where('month', '=', filter.month!))
-    .$if(filter.staffId !== undefined, (query) => query.where('staff_id', '=', filter.staffId!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('specialist_reports', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** A client's observations, for `paginate`. */
+export function observationsQuery(ctx: Context, clientId: string) {
+  return ctx.scoped.selectFrom('observations').selectAll().where('observations.client_id', '=', clientId);
 }
 
-export async function findTemplate(db: Db, id: string) {
-  return db.selectFrom('questionnaire_templates').select(['id', 'definition']).where('id', '=', id).executeTakeFirst();
+/** The specialist reports a list filter selects, for `paginate`. */
+export function specialistReportsQuery(ctx: Context, filter: { organizationId?: string; month?: string; staffId?: string }) {
+  let query = ctx.scoped.selectFrom('specialist_reports').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('specialist_reports.organization_id', '=', filter.organizationId);
+  if (filter.month !== undefined) query = query.where('specialist_reports.month', '=', filter.month);
+  if (filter.staffId !== undefined) query = query.where('specialist_reports.staff_id', '=', filter.staffId);
+  return query;
 }
 
-export async function insertQuestionnaire(db: Db, row: Insertable<QuestionnaireTable>) {
-  return db.insertInto('questionnaires').values(row).returningAll().executeTakeFirstOrThrow();
+export async function findTemplate(ctx: Context, id: string) {
+  return ctx.db.selectFrom('questionnaire_templates').select(['id', 'definition']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertObservation(db: Db, row: Insertable<ObservationTable>) {
-  return db.insertInto('observations').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertQuestionnaire(ctx: Context, row: Insertable<QuestionnaireTable>) {
+  return ctx.scoped.insertInto('questionnaires', row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function insertSpecialistReport(db: Db, row: Insertable<SpecialistReportTable>) {
-  return db.insertInto('specialist_reports').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertObservation(ctx: Context, row: Insertable<ObservationTable>) {
+  return ctx.scoped.insertInto('observations', row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function insertSpecialistReport(ctx: Context, row: Insertable<SpecialistReportTable>) {
+  return ctx.scoped.insertInto('specialist_reports', row).returningAll().executeTakeFirstOrThrow();
 }

@@ -1,14 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CalendarDate } from '../clients/schemas.js';
+import { ObservationMethod } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { INDICATOR_NAMES } from './indicators.js';
+import { INDICATOR_NAMES, type Indicator } from './indicators.js';
+
+/** The template a questionnaire answers when it names none. */
+export const DEFAULT_TEMPLATE = 'milieu-questionnaire-2025';
 
 const Rating = Type.Integer({ minimum: 1, maximum: 5, description: '1 very poor … 5 excellent.' });
 const IndicatorRating = Type.Integer({ minimum: 0, maximum: 4 });
 export const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', examples: ['2025-02'] });
 
 const questionnaireFields = {
-  templateId: Type.String({ maxLength: 64, default: 'milieu-questionnaire-2025', description: 'The versioned template answered.' }),
+  templateId: Type.String({ maxLength: 64, default: DEFAULT_TEMPLATE, description: 'The versioned template answered.' }),
   filledOn: CalendarDate,
   helpedBy: Type.Union([Uuid, Type.Null()], { description: 'The staff member who helped fill it in, if any.' }),
   ratings: Type.Object(
@@ -51,7 +55,7 @@ export const CreateQuestionnaireSchema = Type.Object(
 );
 
 const Indicators = Type.Object(
-  Object.fromEntries(INDICATOR_NAMES.map((name) => [name, IndicatorRating])) as Record<string, typeof IndicatorRating>,
+  Object.fromEntries(INDICATOR_NAMES.map((name) => [name, IndicatorRating])) as Record<Indicator, typeof IndicatorRating>,
   {
     additionalProperties: false,
     description:
@@ -66,7 +70,7 @@ export const ObservationSchema = Type.Object(
     clientId: Uuid,
     observedOn: CalendarDate,
     staffId: Uuid,
-    method: Type.Union([Type.Literal('observation'), Type.Literal('interview')]),
+    method: ObservationMethod,
     indicators: Indicators,
     note: Type.Union([Type.String(), Type.Null()]),
     createdAt: Timestamp,
@@ -78,7 +82,7 @@ export const CreateObservationSchema = Type.Object(
   {
     observedOn: CalendarDate,
     staffId: Uuid,
-    method: Type.Union([Type.Literal('observation'), Type.Literal('interview')]),
+    method: ObservationMethod,
     indicators: Type.Object(Indicators.properties, { additionalProperties: false, required: INDICATOR_NAMES }),
     note: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
   },
@@ -150,3 +154,4 @@ export const ClientInputQuery = Type.Object({ ...PageQuery }, { additionalProper
 export type CreateQuestionnaire = Static<typeof CreateQuestionnaireSchema>;
 export type CreateObservation = Static<typeof CreateObservationSchema>;
 export type CreateSpecialistReport = Static<typeof CreateSpecialistReportSchema>;
+export type SpecialistReportFilter = Omit<Static<typeof SpecialistReportQuery>, 'limit' | 'cursor'>;

@@ -2,12 +2,13 @@
  * The monthly report as CSV (section, figure, value rows for spreadsheets) and as a printable HTML
  * page with server-rendered SVG charts: no script, no external asset.
  */
-import { toCsv, type Separator } from '../reports/csv.js';
-import { INDICATOR_NAMES } from './indicators.js';
+import type { CsvSeparator, Direction } from '../enums.js';
+import { toCsv } from '../reports/csv.js';
+import { INDICATOR_NAMES, type Indicator } from './indicators.js';
 import type { MonitoringReport } from './report-schemas.js';
 
 /** Flattens the report into section;figure;value rows. */
-export function reportCsv(report: MonitoringReport, separator: Separator): string {
+export function reportCsv(report: MonitoringReport, separator: CsvSeparator): string {
   const { content } = report;
   const rows: unknown[][] = [
     ['report', 'organization_id', report.organizationId],
@@ -34,10 +35,10 @@ export function reportCsv(report: MonitoringReport, separator: Separator): strin
   return toCsv(['section', 'figure', 'value'], rows, separator);
 }
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escape = (text: string) => text.replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
 
-const DIRECTION_NAMES: Record<string, string> = {
+const DIRECTION_NAMES: Record<Direction, string> = {
   physical_health: 'Физкультурно-оздоровительное',
   cultural_leisure: 'Культурно-досуговое',
   informational_educational: 'Информационно-просветительское',
@@ -46,7 +47,7 @@ const DIRECTION_NAMES: Record<string, string> = {
   medical: 'Медицинское',
 };
 
-const INDICATOR_NAMES_RU: Record<string, string> = {
+const INDICATOR_NAMES_RU: Record<Indicator, string> = {
   selfCareSkills: 'Навыки самообслуживания',
   rangeOfInterests: 'Круг интересов',
   communication: 'Коммуникативные способности',
@@ -127,7 +128,7 @@ th { font-weight: normal; background: #f3f3f3; } .status { color: ${report.statu
 <h1>Ежемесячный мониторинг технологии «Милиотерапия»</h1>
 <p>${escape(organizationName)}; месяц: ${report.month}; <span class="status">${report.status === 'approved' ? 'утверждён' : 'черновик'}</span></p>
 <h2>Мероприятия и посещаемость</h2>
-${barChart('Проведено мероприятий по направлениям', content.sessions.byDirection.map((row) => ({ label: DIRECTION_NAMES[row.direction] ?? row.direction, value: row.held })))}
+${barChart('Проведено мероприятий по направлениям', content.sessions.byDirection.map((row) => ({ label: DIRECTION_NAMES[row.direction], value: row.held })))}
 ${table([
   ['Проведено', content.sessions.held],
   ['Отменено', content.sessions.cancelled],
@@ -141,12 +142,12 @@ ${table([
 <h2>Анкетирование (средние, 1–5)</h2>
 ${table(Object.entries(content.questionnaires.averages).map(([key, value]) => [key, `${figure(value)} (изменение: ${figure(content.questionnaires.change[key as keyof typeof content.questionnaires.change])})`]))}
 <h2>Показатели результативности</h2>
-${table(content.indicators.aggregate.map((row) => [INDICATOR_NAMES_RU[row.indicator] ?? row.indicator, `улучшение ${row.improved}, без изменений ${row.held}, ухудшение ${row.worsened}`]))}
+${table(content.indicators.aggregate.map((row) => [INDICATOR_NAMES_RU[row.indicator], `улучшение ${row.improved}, без изменений ${row.held}, ухудшение ${row.worsened}`]))}
 ${lineChart(
   'Показатели по месяцам: улучшение минус ухудшение',
   months,
   INDICATOR_NAMES.map((indicator) => ({
-    label: INDICATOR_NAMES_RU[indicator]!,
+    label: INDICATOR_NAMES_RU[indicator],
     values: history.map((entry) => {
       const row = entry.content.indicators.aggregate.find((candidate) => candidate.indicator === indicator);
       return row ? row.improved - row.worsened : 0;

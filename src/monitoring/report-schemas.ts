@@ -1,9 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CsvSeparator, Direction, ReportStatus, enumeration } from '../enums.js';
 import { PageQuery, Timestamp, Uuid } from '../http/common-schemas.js';
-import { INDICATOR_NAMES } from './indicators.js';
+import { INDICATOR_NAMES, type Indicator } from './indicators.js';
 import { Month } from './input-schemas.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const IndicatorName = Type.Unsafe<Indicator>({ type: 'string', enum: INDICATOR_NAMES, description: 'An outcome indicator of the observations.' });
 const Averages = Type.Object({
   physical: Nullable(Type.Number()),
   psychological: Nullable(Type.Number()),
@@ -19,7 +21,7 @@ export const ReportContentSchema = Type.Object({
     held: Type.Integer(),
     cancelled: Type.Integer(),
     byDirection: Type.Array(
-      Type.Object({ direction: Type.String(), planned: Type.Integer(), held: Type.Integer(), cancelled: Type.Integer() }),
+      Type.Object({ direction: Direction, planned: Type.Integer(), held: Type.Integer(), cancelled: Type.Integer() }),
     ),
   }),
   participation: Type.Object({
@@ -45,7 +47,7 @@ export const ReportContentSchema = Type.Object({
   }),
   indicators: Type.Object({
     aggregate: Type.Array(
-      Type.Object({ indicator: Type.String(), improved: Type.Integer(), held: Type.Integer(), worsened: Type.Integer() }),
+      Type.Object({ indicator: IndicatorName, improved: Type.Integer(), held: Type.Integer(), worsened: Type.Integer() }),
       { description: 'Clients observed in the month and before it, by trend of each indicator.' },
     ),
     clients: Type.Array(
@@ -73,7 +75,7 @@ export const MonitoringReportSchema = Type.Object(
     organizationId: Uuid,
     departmentId: Type.Union([Uuid, Type.Null()]),
     month: Month,
-    status: Type.Union([Type.Literal('draft'), Type.Literal('approved')]),
+    status: ReportStatus,
     content: ReportContentSchema,
     approvedAt: Type.Union([Timestamp, Type.Null()]),
     createdAt: Timestamp,
@@ -91,22 +93,22 @@ export const MonitoringReportListQuery = Type.Object(
     organizationId: Type.Optional(Uuid),
     fromMonth: Type.Optional(Month),
     toMonth: Type.Optional(Month),
-    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('approved')])),
+    status: Type.Optional(ReportStatus),
     ...PageQuery,
   },
   { additionalProperties: false },
 );
 
+export const ReportFormat = enumeration(
+  { json: 'the report as JSON', csv: 'section, figure, value rows for spreadsheets', html: 'a printable page with charts' },
+  'Overrides the Accept header: CSV for spreadsheets, HTML to print.',
+);
+export type ReportFormat = Static<typeof ReportFormat>;
+
 export const ReportFormatQuery = Type.Object(
-  {
-    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')], {
-      description: 'Overrides the Accept header: CSV for spreadsheets, HTML to print.',
-    })),
-    separator: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';')])),
-  },
+  { format: Type.Optional(ReportFormat), separator: Type.Optional(CsvSeparator) },
   { additionalProperties: false },
 );
 
 export type ReportContent = Static<typeof ReportContentSchema>;
 export type MonitoringReport = Static<typeof MonitoringReportSchema>;
-export const INDICATOR_LIST = INDICATOR_NAMES;

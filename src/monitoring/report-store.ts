@@ -1,73 +1,52 @@
-import type { Db } from '../db/database.js';
+import type { Context } from '../context/request-context.js';
 import type { MonitoringReportRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
-import type { MonitoringReport, ReportContent } from './report-schemas.js';
+import type { ReportStatus } from '../enums.js';
+import type { ReportContent } from './report-schemas.js';
 
-export const toReport = (row: MonitoringReportRow): MonitoringReport => ({
-  id: row.id,
-  organizationId: row.organization_id,
-  departmentId: row.department_id,
-  month: row.month,
-  status: row.status,
-  content: row.content as ReportContent,
-  approvedAt: row.approved_at?.toISOString() ?? null,
-  createdAt: row.created_at.toISOString(),
-});
+// The stored monthly reports, snapshots: the SQL of the monitoring_reports table.
 
-export async function insertReport(db: Db, row: { organization_id: string; department_id: string | null; month: string; content: ReportContent }) {
-  return db
-    .insertInto('monitoring_reports')
-    .values({ ...row, content: JSON.stringify(row.content) })
+export async function insertReport(ctx: Context, row: { organization_id: string; department_id: string | null; month: string; content: ReportContent }) {
+  return ctx.scoped
+    .insertInto('monitoring_reports', { ...row, content: JSON.stringify(row.content) })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function findReport(db: Db, id: string, scope?: string) {
-  return db
-    .selectFrom('monitoring_reports')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
-    .executeTakeFirst();
+export async function findReport(ctx: Context, id: string) {
+  return ctx.scoped.selectFrom('monitoring_reports').selectAll().where('monitoring_reports.id', '=', id).executeTakeFirst();
 }
 
-export async function listReports(
-  db: Db,
-  filter: { scope?: string; organizationId?: string; fromMonth?: string; toMonth?: string; status?: 'draft' | 'approved'; cursor?: string; limit: number },
-) {
-  return db
-    .selectFrom('monitoring_reports')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.fromMonth !== undefined, (query) => query.where('month', '>=', filter.fromMonth!))
-    .$if(filter.toMonth !== undefined, (query) => query.where('month', '<=', filter.toMonth!))
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('monitoring_reports', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The reports a list filter selects, for `paginate`. */
+export function reportsQuery(ctx: Context, filter: { organizationId?: string; fromMonth?: string; toMonth?: string; status?: ReportStatus }) {
+  let query = ctx.scoped.selectFrom('monitoring_reports').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('monitoring_reports.organization_id', '=', filter.organizationId);
+  if (filter.fromMonth !== undefined) query = query.where('monitoring_reports.month', '>=', filter.fromMonth);
+  if (filter.toMonth !== undefined) query = query.where('monitoring_reports.month', '<=', filter.toMonth);
+  if (filter.status !== undefined) query = query.where('monitoring_reports.status', '=', filter.status);
+  return query;
 }
 
-/** The latest report of each of the six months up to this one, same organization and department, oldest first. */
-export async function reportHistory(db: Db, report: MonitoringReportRow) {
-  const rows = await db
+/** The latest report of each of the `months` months up to this one, same organization and department, oldest first. */
+export async function reportHistory(ctx: Context, report: MonitoringReportRow, months: number) {
+  const rows = await ctx.scoped
     .selectFrom('monitoring_reports')
     .selectAll()
-    .distinctOn('month')
-    .where('organization_id', '=', report.organization_id)
-    .where((eb) => (report.department_id ? eb('department_id', '=', report.department_id) : eb('department_id', 'is', null)))
-    .where('month', '<=', report.month)
-    .orderBy('month', 'desc')
-    .orderBy('created_at', 'desc')
-    .limit(6)
+    .distinctOn('monitoring_reports.month')
+    .where('monitoring_reports.organization_id', '=', report.organization_id)
+    .where((eb) =>
+      report.department_id ? eb('monitoring_reports.department_id', '=', report.department_id) : eb('monitoring_reports.department_id', 'is', null),
+    )
+    .where('monitoring_reports.month', '<=', report.month)
+    .orderBy('monitoring_reports.month', 'desc')
+    .orderBy('monitoring_reports.created_at', 'desc')
+    .limit(months)
     .execute();
   return rows.reverse();
 }
 
-export async function approveReport(db: Db, id: string, expectedVersion: number) {
-  return db
+/** Approves a draft of the expected version; undefined when it is no longer that draft. */
+export async function approveReport(ctx: Context, id: string, expectedVersion: number) {
+  return ctx.scoped
     .updateTable('monitoring_reports')
     .set((eb) => ({ status: 'approved', approved_at: new Date(), updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)

@@ -4,15 +4,17 @@
  * never changes, whatever happens to the data later.
  */
 import { monthRange } from '../calendar/zoned.js';
-import type { Db } from '../db/database.js';
-import { getOrganization } from '../organizations/service.js';
+import type { Context } from '../context/request-context.js';
+import type { OrganizationRow } from '../db/schema.js';
+import { Direction, type ActivityStatus, type ProgramStatus } from '../enums.js';
 import { careFigures } from '../reports/long-term-care-repository.js';
 import { plannedSessions, daysWithin } from '../support-programs/fulfilment.js';
 import { INDICATORS, INDICATOR_NAMES, trend } from './indicators.js';
 import * as data from './report-repository.js';
 import type { ReportContent } from './report-schemas.js';
 
-const DIRECTIONS = ['physical_health', 'cultural_leisure', 'informational_educational', 'labor_therapy', 'psychological', 'medical'];
+/** The programs the month's fulfilment counts: running, or completed since. */
+const RUNNING_PROGRAMS: readonly ProgramStatus[] = ['active', 'completed'];
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part * 1000) / whole) / 10);
 const round2 = (value: number) => Math.round((value + Number.EPSILON) * 100) / 100;
 
@@ -37,11 +39,16 @@ function averages(row: data.QuestionnaireAverages) {
   };
 }
 
-export async function buildMonthlyReport(db: Db, organizationId: string, departmentId: string | undefined, month: string): Promise<ReportContent> {
-  const organization = await getOrganization(db, organizationId);
+/** The month's figures of an organization (or one of its departments), read in the caller's scope. */
+export async function buildMonthlyReport(
+  ctx: Context,
+  organization: Pick<OrganizationRow, 'id' | 'time_zone'>,
+  departmentId: string | undefined,
+  month: string,
+): Promise<ReportContent> {
   const { from, to } = monthRange(month, organization.time_zone);
-  const scope: data.ReportScope = {
-    organizationId,
+  const coverage: data.ReportCoverage = {
+    organizationId: organization.id,
     departmentId,
     firstDay: `${month}-01`,
     nextFirstDay: `${nextMonth(month)}-01`,
@@ -50,19 +57,19 @@ export async function buildMonthlyReport(db: Db, organizationId: string, departm
   };
   const previous = previousMonth(month);
   const [sessionRows, participationRows, current, before, pairs, idle, programs, care] = await Promise.all([
-    data.sessionsByDirection(db, scope),
-    data.participation(db, scope),
-    data.questionnaireAverages(db, scope, scope.firstDay, scope.nextFirstDay),
-    data.questionnaireAverages(db, scope, `${previous}-01`, scope.firstDay),
-    data.observationPairs(db, scope),
-    data.clientsWithoutActivity(db, scope),
-    data.programsOfMonth(db, scope),
-    careFigures(db, { asOf: lastDay(month), current: false, organizationId, departmentId }),
+    data.sessionsByDirection(ctx, coverage),
+    data.participation(ctx, coverage),
+    data.questionnaireAverages(ctx, coverage, coverage.firstDay, coverage.nextFirstDay),
+    data.questionnaireAverages(ctx, coverage, `${previous}-01`, coverage.firstDay),
+    data.observationPairs(ctx, coverage),
+    data.clientsWithoutActivity(ctx, coverage),
+    data.programsOfMonth(ctx, coverage, RUNNING_PROGRAMS),
+    careFigures(ctx, { asOf: lastDay(month), current: false, organizationId: organization.id, departmentId }),
   ]);
 
-  const count = (direction: string, status: string) =>
+  const count = (direction: Direction, status: ActivityStatus) =>
     sessionRows.filter((row) => row.direction === direction && row.status === status).reduce((sum, row) => sum + row.sessions, 0);
-  const byDirection = DIRECTIONS.map((direction) => ({
+  const byDirection = Direction.values.map((direction) => ({
     direction,
     planned: count(direction, 'planned'),
     held: count(direction, 'held'),
@@ -98,7 +105,7 @@ export async function buildMonthlyReport(db: Db, organizationId: string, departm
 
   const aggregate = INDICATOR_NAMES.map((indicator) => {
     const column = INDICATORS[indicator].column;
-    const trends = pairs.filter((pair) => pair.before).map((pair) => trend(indicator, pair.before![column]!, pair.after[column]!));
+    const trends = pairs.flatMap((pair) => (pair.before ? [trend(indicator, pair.before[column], pair.after[column])] : []));
     return {
       indicator,
       improved: trends.filter((value) => value === 'improved').length,
@@ -111,7 +118,7 @@ export async function buildMonthlyReport(db: Db, organizationId: string, departm
     changes: Object.fromEntries(
       INDICATOR_NAMES.map((indicator) => {
         const column = INDICATORS[indicator].column;
-        return [indicator, pair.before ? pair.after[column]! - pair.before[column]! : null];
+        return [indicator, pair.before ? pair.after[column] - pair.before[column] : null];
       }),
     ),
   }));

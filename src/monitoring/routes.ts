@@ -1,18 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { today } from '../calendar/dates.js';
-import { getClient } from '../clients/service.js';
-import { expectedVersion } from '../db/versioning.js';
-import { findDepartment } from '../departments/repository.js';
-import { organizationScope } from '../http/auth.js';
+import { ClientParams } from '../assessments/schemas.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { Conflict, NotFound, PreconditionFailed, invalidFields } from '../http/errors.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { ClientParams } from '../assessments/schemas.js';
-import { getOrganization } from '../organizations/service.js';
 import { CSV_CONTENT_TYPE, wantsCsv } from '../reports/csv.js';
 import {
   ClientInputQuery,
@@ -24,25 +16,36 @@ import {
   SpecialistReportQuery,
   SpecialistReportSchema,
 } from './input-schemas.js';
-import { addObservation, addQuestionnaire, addSpecialistReport, toObservation, toQuestionnaire, toSpecialistReport } from './input-service.js';
-import { findTemplate, listClientInputs, listSpecialistReports } from './input-repository.js';
-import { buildMonthlyReport } from './report.js';
+import { specialistReportsQuery } from './input-repository.js';
 import {
-  CreateMonitoringReportSchema,
-  MonitoringReportListQuery,
-  MonitoringReportSchema,
-  ReportFormatQuery,
-} from './report-schemas.js';
-import { approveReport, findReport, insertReport, listReports, reportHistory, toReport } from './report-store.js';
+  addObservation,
+  addQuestionnaire,
+  addSpecialistReport,
+  clientObservations,
+  clientQuestionnaires,
+  getTemplate,
+  toObservation,
+  toQuestionnaire,
+  toSpecialistReport,
+} from './input-service.js';
+import { MonitoringRuleViolated, ReportApproved } from './problems.js';
 import { reportCsv, reportHtml } from './render.js';
+import { CreateMonitoringReportSchema, MonitoringReportListQuery, MonitoringReportSchema, ReportFormatQuery, type ReportFormat } from './report-schemas.js';
+import { reportsQuery } from './report-store.js';
+import { approveReport, createReport, getReport, reportPage, toReport } from './service.js';
+
+/** The format the caller asks for: `format` first, then the Accept header. */
+function formatOf(format: ReportFormat | undefined, accept: string): ReportFormat {
+  if (format) return format;
+  if (wantsCsv(accept)) return 'csv';
+  return /text\/html/.test(accept) && !/json/.test(accept) ? 'html' : 'json';
+}
 
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 const tags = ['monitoring'];
 
 const monitoringRoutes: Routes = async (app) => {
-  const scopeOf = (request: FastifyRequest) => organizationScope(request.credential);
-
   app.post(
     '/v1/clients/:clientId/questionnaires',
     {
@@ -53,11 +56,14 @@ const monitoringRoutes: Routes = async (app) => {
         description: 'Ratings 1-5 per quality-of-life component and satisfaction, on the versioned template (GET /v1/questionnaire-templates).',
         params: ClientParams,
         body: CreateQuestionnaireSchema,
-        response: { 201: QuestionnaireSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: QuestionnaireSchema, ...problemResponses(400, 404, MonitoringRuleViolated) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'questionnaire', client: 'params.clientId' } },
     },
-    async (request, reply) => reply.code(201).send(toQuestionnaire(await addQuestionnaire(request.db, request.params.clientId, request.body, scopeOf(request)))),
+    async (request, reply) => {
+      const row = await request.ctx.write((tx) => addQuestionnaire(tx, request.params.clientId, request.body));
+      return reply.code(201).send(toQuestionnaire(row));
+    },
   );
 
   app.get(
@@ -74,10 +80,8 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.ctx, request.params.clientId);
-      const { limit, cursor } = request.query;
-      const rows = await listClientInputs(request.db, 'questionnaires', client.id, decodeCursor(cursor), limit);
-      return toPage(request, rows, limit, toQuestionnaire);
+      const query = await clientQuestionnaires(request.ctx, request.params.clientId);
+      return paginate(request, query, 'questionnaires', (rows) => rows.map(toQuestionnaire));
     },
   );
 
@@ -93,11 +97,7 @@ const monitoringRoutes: Routes = async (app) => {
       },
       config: { access: readers },
     },
-    async (request) => {
-      const row = await findTemplate(request.db, request.params.templateId);
-      if (!row) throw new NotFound('Questionnaire template', request.params.templateId);
-      return row.definition;
-    },
+    async (request) => getTemplate(request.ctx, request.params.templateId),
   );
 
   app.post(
@@ -109,11 +109,14 @@ const monitoringRoutes: Routes = async (app) => {
         summary: 'Record a specialist’s observation of the outcome indicators',
         params: ClientParams,
         body: CreateObservationSchema,
-        response: { 201: ObservationSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: ObservationSchema, ...problemResponses(400, 404, MonitoringRuleViolated) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'observation', client: 'params.clientId' } },
     },
-    async (request, reply) => reply.code(201).send(toObservation(await addObservation(request.db, request.params.clientId, request.body, scopeOf(request)))),
+    async (request, reply) => {
+      const row = await request.ctx.write((tx) => addObservation(tx, request.params.clientId, request.body));
+      return reply.code(201).send(toObservation(row));
+    },
   );
 
   app.get(
@@ -130,10 +133,8 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.ctx, request.params.clientId);
-      const { limit, cursor } = request.query;
-      const rows = await listClientInputs(request.db, 'observations', client.id, decodeCursor(cursor), limit);
-      return toPage(request, rows, limit, toObservation);
+      const query = await clientObservations(request.ctx, request.params.clientId);
+      return paginate(request, query, 'observations', (rows) => rows.map(toObservation));
     },
   );
 
@@ -145,11 +146,17 @@ const monitoringRoutes: Routes = async (app) => {
         operationId: 'createSpecialistReport',
         summary: 'File a specialist’s short monthly report',
         body: CreateSpecialistReportSchema,
-        response: { 201: SpecialistReportSchema, ...problemResponses(400, 422) },
+        response: { 201: SpecialistReportSchema, ...problemResponses(400, MonitoringRuleViolated) },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'specialist_report' },
+      },
     },
-    async (request, reply) => reply.code(201).send(toSpecialistReport(await addSpecialistReport(request.db, request.body))),
+    async (request, reply) => {
+      const row = await request.ctx.write((tx) => addSpecialistReport(tx, request.body));
+      return reply.code(201).send(toSpecialistReport(row));
+    },
   );
 
   app.get(
@@ -165,9 +172,8 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listSpecialistReports(request.db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toSpecialistReport);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, specialistReportsQuery(request.ctx, filter), 'specialist_reports', (rows) => rows.map(toSpecialistReport));
     },
   );
 
@@ -179,19 +185,15 @@ const monitoringRoutes: Routes = async (app) => {
         operationId: 'createMonitoringReport',
         summary: 'Build the monthly monitoring report from the month’s data, as a draft snapshot',
         body: CreateMonitoringReportSchema,
-        response: { 201: MonitoringReportSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: MonitoringReportSchema, ...problemResponses(400, 404, MonitoringRuleViolated) },
       },
-      config: { access: { ...writers, organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'monitoring_report' },
+      },
     },
     async (request, reply) => {
-      const { organizationId, departmentId, month } = request.body;
-      await getOrganization(request.db, organizationId);
-      if (departmentId && !(await findDepartment(request.db, organizationId, departmentId))) {
-        throw invalidFields('Unknown department.', [{ pointer: '/departmentId', message: 'is not a department of the organization' }]);
-      }
-      if (month > today().slice(0, 7)) throw invalidFields('The month has not begun.', [{ pointer: '/month', message: 'is in the future' }]);
-      const content = await buildMonthlyReport(request.db, organizationId, departmentId ?? undefined, month);
-      const row = await insertReport(request.db, { organization_id: organizationId, department_id: departmentId ?? null, month, content });
+      const row = await request.ctx.write((tx) => createReport(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/monitoring-reports/${row.id}`).send(toReport(row));
     },
@@ -210,9 +212,8 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listReports(request.db, { ...filter, scope: scopeOf(request), cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toReport);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, reportsQuery(request.ctx, filter), 'monitoring_reports', (rows) => rows.map(toReport));
     },
   );
 
@@ -241,12 +242,10 @@ const monitoringRoutes: Routes = async (app) => {
       config: { access: readers, audit: { action: 'export', resource: 'monitoring_report', id: 'params.id' } },
     },
     async (request, reply) => {
-      const row = await findReport(request.db, request.params.id, scopeOf(request));
-      if (!row) throw new NotFound('Monitoring report', request.params.id);
+      const row = await getReport(request.ctx, request.params.id);
       const report = toReport(row);
       setEtag(reply, row.version);
-      const accept = request.headers.accept ?? '';
-      const format = request.query.format ?? (wantsCsv(accept) ? 'csv' : /text\/html/.test(accept) && !/json/.test(accept) ? 'html' : 'json');
+      const format = formatOf(request.query.format, request.headers.accept ?? '');
       if (format === 'csv') {
         return reply
           .type(CSV_CONTENT_TYPE)
@@ -254,12 +253,11 @@ const monitoringRoutes: Routes = async (app) => {
           .send(reportCsv(report, request.query.separator ?? ','));
       }
       if (format === 'html') {
-        const organization = await getOrganization(request.db, row.organization_id);
-        const history = (await reportHistory(request.db, row)).map((entry) => (entry.month === row.month ? report : toReport(entry)));
+        const { organizationName, history } = await reportPage(request.ctx, row, report);
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-          .send(reportHtml(report, organization.name, history));
+          .send(reportHtml(report, organizationName, history));
       }
       return reply.type('application/json').send(report);
     },
@@ -275,17 +273,13 @@ const monitoringRoutes: Routes = async (app) => {
         description: 'Needs If-Match.',
         params: IdParams,
         headers: IfMatchHeaders,
-        response: { 200: MonitoringReportSchema, ...problemResponses(400, 404, 409, 412, 428) },
+        response: { 200: MonitoringReportSchema, ...problemResponses(400, 404, ReportApproved, 412, 428) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'monitoring_report' } },
     },
     async (request, reply) => {
       const ifMatch = readIfMatch(request);
-      const current = await findReport(request.db, request.params.id, scopeOf(request));
-      if (!current) throw new NotFound('Monitoring report', request.params.id);
-      if (current.status === 'approved') throw new Conflict(`Monitoring report ${current.id} is already approved.`);
-      const row = await approveReport(request.db, current.id, expectedVersion(ifMatch, current));
-      if (!row) throw new PreconditionFailed(ifMatch.header);
+      const row = await request.ctx.write((tx) => approveReport(tx, request.params.id, ifMatch));
       setEtag(reply, row.version);
       return toReport(row);
     },

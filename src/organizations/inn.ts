@@ -4,7 +4,7 @@ const WEIGHTS_11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
 const WEIGHTS_12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
 
 function checkDigit(digits: number[], weights: number[]): number {
-  const sum = weights.reduce((total, weight, index) => total + weight * digits[index]!, 0);
+  const sum = weights.reduce((total, weight, index) => total + weight * (digits[index] ?? 0), 0);
   return (sum % 11) % 10;
 }
 

@@ -1,73 +1,48 @@
-import type { Db } from '../db/database.js';
-import { onUniqueViolation } from '../db/errors.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { NewOrganizationRow, OrganizationRow, OrganizationUpdate } from '../db/schema.js';
-import { Conflict } from '../http/errors.js';
-import { after } from '../http/pagination.js';
+import type { OrganizationListFilter } from './schemas.js';
 
-export interface OrganizationFilter {
-  /** Confines the list to one organization (a provider's own). */
-  scope?: string;
-  kind?: OrganizationRow['kind'];
-  regionCode?: string;
-  cursor?: string;
-  limit: number;
+/**
+ * The organizations a context reads. Organizations are shared, but a provider sees only its own:
+ * the one place its scope applies to them.
+ */
+function visibleOrganizations(ctx: Context) {
+  const query = ctx.db.selectFrom('organizations').selectAll();
+  return ctx.scope.kind === 'organization' ? query.where('organizations.id', '=', ctx.scope.organizationId) : query;
 }
 
-async function innTaken(db: Db, inn: string | null | undefined): Promise<Error> {
-  const existing = await db.selectFrom('organizations').select('id').where('inn', '=', inn ?? '').executeTakeFirst();
-  return new Conflict(`An organization with INN ${inn} already exists (${existing?.id}).`);
+export async function insertOrganization(tx: UnitOfWork, organization: NewOrganizationRow): Promise<OrganizationRow> {
+  return tx.db.insertInto('organizations').values(organization).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function insertOrganization(db: Db, organization: NewOrganizationRow): Promise<OrganizationRow> {
-  return onUniqueViolation(
-    db,
-    () => db.insertInto('organizations').values(organization).returningAll().executeTakeFirstOrThrow(),
-    'organizations_inn_key',
-    () => innTaken(db, organization.inn),
-  );
+export async function findOrganization(ctx: Context, id: string): Promise<OrganizationRow | undefined> {
+  return visibleOrganizations(ctx).where('organizations.id', '=', id).executeTakeFirst();
 }
 
-export async function findOrganization(db: Db, id: string, scope?: string): Promise<OrganizationRow | undefined> {
-  return db
-    .selectFrom('organizations')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('id', '=', scope!))
-    .executeTakeFirst();
+export async function findOrganizationByInn(ctx: Context, inn: string): Promise<OrganizationRow | undefined> {
+  return visibleOrganizations(ctx).where('organizations.inn', '=', inn).executeTakeFirst();
 }
 
-export async function listOrganizations(db: Db, filter: OrganizationFilter): Promise<OrganizationRow[]> {
-  return db
-    .selectFrom('organizations')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('id', '=', filter.scope!))
-    .$if(filter.kind !== undefined, (query) => query.where('kind', '=', filter.kind!))
-    .$if(filter.regionCode !== undefined, (query) => query.where('region_code', '=', filter.regionCode!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('organizations', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The organizations a list filter selects, for `paginate`. */
+export function organizationsQuery(ctx: Context, filter: OrganizationListFilter) {
+  let query = visibleOrganizations(ctx);
+  if (filter.kind !== undefined) query = query.where('organizations.kind', '=', filter.kind);
+  if (filter.regionCode !== undefined) query = query.where('organizations.region_code', '=', filter.regionCode);
+  return query;
 }
 
 /** Applies `changes` if the row is still at `expectedVersion`; undefined when it is not. */
 export async function updateOrganization(
-  db: Db,
+  tx: UnitOfWork,
   id: string,
   expectedVersion: number,
   changes: OrganizationUpdate,
 ): Promise<OrganizationRow | undefined> {
-  return onUniqueViolation(
-    db,
-    () =>
-      db
-        .updateTable('organizations')
-        .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .returningAll()
-        .executeTakeFirst(),
-    'organizations_inn_key',
-    () => innTaken(db, changes.inn),
-  );
+  return tx.db
+    .updateTable('organizations')
+    .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -1,10 +1,10 @@
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listOrganizations } from './repository.js';
+import { InnCheckDigits, OrganizationInnTaken, TimeZoneUnknown } from './problems.js';
+import { organizationsQuery } from './repository.js';
 import {
   CreateOrganizationSchema,
   OrganizationListQuery,
@@ -14,6 +14,7 @@ import {
 import { createOrganization, getOrganization, toOrganization, updateOrganization } from './service.js';
 
 const tags = ['organizations'];
+const registrars = { roles: ['admin', 'regional'] } as const;
 
 const organizationRoutes: Routes = async (app) => {
   app.post(
@@ -25,12 +26,12 @@ const organizationRoutes: Routes = async (app) => {
         summary: 'Register an organization',
         description: 'A social-service organization (complex center, residential home) or a partner medical organization.',
         body: CreateOrganizationSchema,
-        response: { 201: OrganizationSchema, ...problemResponses(400, 409, 422) },
+        response: { 201: OrganizationSchema, ...problemResponses(400, OrganizationInnTaken, InnCheckDigits, TimeZoneUnknown) },
       },
-      config: { access: { roles: ['admin', 'regional'] } },
+      config: { access: registrars, audit: { action: 'create', resource: 'organization' } },
     },
     async (request, reply) => {
-      const row = await createOrganization(request.db, request.body);
+      const row = await request.ctx.write((tx) => createOrganization(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/organizations/${row.id}`).send(toOrganization(row));
     },
@@ -50,14 +51,8 @@ const organizationRoutes: Routes = async (app) => {
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listOrganizations(request.db, {
-        ...filter,
-        scope: organizationScope(request.credential),
-        cursor: decodeCursor(cursor),
-        limit,
-      });
-      return toPage(request, rows, limit, toOrganization);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, organizationsQuery(request.ctx, filter), 'organizations', (rows) => rows.map(toOrganization));
     },
   );
 
@@ -74,7 +69,7 @@ const organizationRoutes: Routes = async (app) => {
       config: { access: { roles: ['admin', 'regional', 'provider'], organization: { params: 'id' } } },
     },
     async (request, reply) => {
-      const row = await getOrganization(request.db, request.params.id);
+      const row = await getOrganization(request.ctx, request.params.id);
       setEtag(reply, row.version);
       return toOrganization(row);
     },
@@ -91,12 +86,16 @@ const organizationRoutes: Routes = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateOrganizationSchema,
-        response: { 200: OrganizationSchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: OrganizationSchema,
+          ...problemResponses(400, 404, OrganizationInnTaken, 412, InnCheckDigits, TimeZoneUnknown, 428),
+        },
       },
-      config: { access: { roles: ['admin', 'regional'] } },
+      config: { access: registrars, audit: { action: 'update', resource: 'organization' } },
     },
     async (request, reply) => {
-      const row = await updateOrganization(request.db, request.params.id, readIfMatch(request), request.body);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateOrganization(tx, request.params.id, ifMatch, request.body));
       setEtag(reply, row.version);
       return toOrganization(row);
     },

@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { OrganizationKind } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-
-export const OrganizationKind = Type.Union([Type.Literal('social_service'), Type.Literal('medical')], {
-  description: 'social_service: a complex center or residential home; medical: a partner medical organization.',
-});
 
 const organizationFields = {
   name: Text(500, { examples: ['ОБУСО «Ивановский комплексный центр социального обслуживания населения»'] }),
@@ -77,3 +74,4 @@ export const OrganizationListQuery = Type.Object(
 export type Organization = Static<typeof OrganizationSchema>;
 export type CreateOrganization = Static<typeof CreateOrganizationSchema>;
 export type UpdateOrganization = Static<typeof UpdateOrganizationSchema>;
+export type OrganizationListFilter = Omit<Static<typeof OrganizationListQuery>, 'limit' | 'cursor'>;

@@ -1,12 +1,15 @@
-import { sql, type Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { AgreementRow, AgreementTable, ConsentRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Context, UnitOfWork } from '../context/request-context.js';
+import type { AgreementRow, AgreementTable, ClientRow, ConsentRow, ConsentTable } from '../db/schema.js';
+import type { AgreementStatus } from '../enums.js';
 
 export type AgreementWithOrganizations = AgreementRow & { organization_ids: string[] };
 
-function selectAgreements(db: Db) {
-  return db
+/** What a partner's request names: a client by id or by SNILS (canonical), or an assessment by id. */
+export type PartnerLookup = { clientId: string } | { snils: string } | { assessmentId: string };
+
+function selectAgreements(ctx: Context) {
+  return ctx.db
     .selectFrom('agreements')
     .selectAll('agreements')
     .select(
@@ -16,34 +19,34 @@ function selectAgreements(db: Db) {
     );
 }
 
-export async function insertAgreement(db: Db, row: Omit<AgreementRow, 'id' | 'created_at' | 'updated_at' | 'version' | 'status'> & { status?: AgreementRow['status'] }, organizationIds: string[]) {
-  const agreement = await db.insertInto('agreements').values(row).returning('id').executeTakeFirstOrThrow();
-  await setCoveredOrganizations(db, agreement.id, organizationIds);
+export async function insertAgreement(tx: UnitOfWork, row: Insertable<AgreementTable>, organizationIds: string[]): Promise<string> {
+  const agreement = await tx.db.insertInto('agreements').values(row).returning('id').executeTakeFirstOrThrow();
+  await setCoveredOrganizations(tx, agreement.id, organizationIds);
   return agreement.id;
 }
 
-export async function setCoveredOrganizations(db: Db, agreementId: string, organizationIds: string[]) {
-  await db.deleteFrom('agreement_organizations').where('agreement_id', '=', agreementId).execute();
-  await db.insertInto('agreement_organizations').values(organizationIds.map((organization_id) => ({ agreement_id: agreementId, organization_id }))).execute();
-}
-
-export async function findAgreement(db: Db, id: string): Promise<AgreementWithOrganizations | undefined> {
-  return selectAgreements(db).where('agreements.id', '=', id).executeTakeFirst();
-}
-
-export async function listAgreements(db: Db, filter: { medicalOrganizationId?: string; status?: AgreementRow['status']; cursor?: string; limit: number }) {
-  return selectAgreements(db)
-    .$if(filter.medicalOrganizationId !== undefined, (query) => query.where('medical_organization_id', '=', filter.medicalOrganizationId!))
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('agreements', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
+export async function setCoveredOrganizations(tx: UnitOfWork, agreementId: string, organizationIds: string[]): Promise<void> {
+  await tx.db.deleteFrom('agreement_organizations').where('agreement_id', '=', agreementId).execute();
+  await tx.db
+    .insertInto('agreement_organizations')
+    .values(organizationIds.map((organization_id) => ({ agreement_id: agreementId, organization_id })))
     .execute();
 }
 
-export async function updateAgreement(db: Db, id: string, expectedVersion: number, changes: Updateable<AgreementTable>) {
-  return db
+export async function findAgreement(ctx: Context, id: string): Promise<AgreementWithOrganizations | undefined> {
+  return selectAgreements(ctx).where('agreements.id', '=', id).executeTakeFirst();
+}
+
+/** The agreements a list filter selects, for `paginate`. */
+export function agreementsQuery(ctx: Context, filter: { medicalOrganizationId?: string; status?: AgreementStatus }) {
+  let query = selectAgreements(ctx);
+  if (filter.medicalOrganizationId !== undefined) query = query.where('agreements.medical_organization_id', '=', filter.medicalOrganizationId);
+  if (filter.status !== undefined) query = query.where('agreements.status', '=', filter.status);
+  return query;
+}
+
+export async function updateAgreement(tx: UnitOfWork, id: string, expectedVersion: number, changes: Updateable<AgreementTable>) {
+  return tx.db
     .updateTable('agreements')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -52,31 +55,39 @@ export async function updateAgreement(db: Db, id: string, expectedVersion: numbe
     .executeTakeFirst();
 }
 
-export async function insertConsent(db: Db, row: Omit<ConsentRow, 'id' | 'created_at'>): Promise<ConsentRow> {
-  return db.insertInto('consents').values(row).returningAll().executeTakeFirstOrThrow();
+/** The kind of each of these organizations that is registered. */
+export async function organizationKinds(ctx: Context, ids: string[]) {
+  if (ids.length === 0) return [];
+  return ctx.db.selectFrom('organizations').select(['id', 'kind']).where('id', 'in', ids).execute();
 }
 
-export async function listConsents(db: Db, clientId: string): Promise<ConsentRow[]> {
-  return db.selectFrom('consents').selectAll().where('client_id', '=', clientId).orderBy('given_on').orderBy('created_at').limit(500).execute();
+export async function insertConsent(tx: UnitOfWork, client: ClientRow, row: Insertable<ConsentTable>): Promise<ConsentRow> {
+  return tx.scoped.insertChildren('consents', client, row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function listConsents(ctx: Context, clientId: string): Promise<ConsentRow[]> {
+  return ctx.scoped
+    .selectFrom('consents')
+    .selectAll()
+    .where('consents.client_id', '=', clientId)
+    .orderBy('consents.given_on')
+    .orderBy('consents.created_at')
+    .limit(500)
+    .execute();
 }
 
 /**
- * The scopes a medical organization holds over a client on a day: from active agreements in their
- * dates that cover the client's organization, and only while the client's latest consent record
- * grants sharing. Empty: the partner sees nothing of the client. One query.
+ * The client a partner's refused request named, for its audit event only, so that the client's
+ * access log shows the refused attempt too. The one read past the partner's grant, on purpose:
+ * it reads the id alone, which the answer (the one 404) never carries.
  */
-export async function partnerScopes(db: Db, medicalOrganizationId: string, clientId: string, day: string): Promise<string[]> {
-  const { rows } = await sql<{ scope: string }>`
-    SELECT DISTINCT unnest(a.scope) AS scope
-    FROM clients c
-    JOIN agreement_organizations ao ON ao.organization_id = c.organization_id
-    JOIN agreements a ON a.id = ao.agreement_id
-    WHERE c.id = ${clientId}
-      AND a.medical_organization_id = ${medicalOrganizationId}
-      AND a.status = 'active' AND a.valid_from <= ${day} AND a.valid_to >= ${day}
-      AND (SELECT k.status FROM consents k
-           WHERE k.client_id = c.id AND k.kind = 'medical_data_sharing' AND k.given_on <= ${day}
-           ORDER BY k.given_on DESC, k.created_at DESC LIMIT 1) = 'granted'
-  `.execute(db);
-  return rows.map((row) => row.scope);
+export async function refusedClientId(ctx: Context, lookup: PartnerLookup): Promise<string | null> {
+  const query =
+    'clientId' in lookup
+      ? sql<{ id: string }>`SELECT id FROM clients WHERE id = ${lookup.clientId}`
+      : 'snils' in lookup
+        ? sql<{ id: string }>`SELECT id FROM clients WHERE snils = ${lookup.snils}`
+        : sql<{ id: string }>`SELECT client_id AS id FROM assessments WHERE id = ${lookup.assessmentId} AND status = 'final' AND superseded_by IS NULL`;
+  const { rows } = await query.execute(ctx.db);
+  return rows[0]?.id ?? null;
 }

@@ -1,16 +1,14 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { findAssessment, finalHistory } from '../assessments/repository.js';
+import { finalHistory } from '../assessments/repository.js';
 import { ClientParams } from '../assessments/schemas.js';
 import { toAssessments } from '../assessments/service.js';
-import { getClient } from '../clients/service.js';
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listAgreements, listConsents } from './repository.js';
+import { AgreementDatesInvalid, AgreementPartiesInvalid, ConsentDateFuture } from './problems.js';
+import { agreementsQuery } from './repository.js';
 import {
   AgreementListQuery,
   AgreementSchema,
@@ -26,13 +24,13 @@ import {
   addConsent,
   createAgreement,
   getAgreement,
+  listConsents,
   partnerClient,
   toAgreement,
   toConsent,
   toPartnerAssessment,
   toPartnerClient,
   updateAgreement,
-  type PartnerRequest,
 } from './service.js';
 
 const regionalOnly = { roles: ['admin', 'regional'] } as const;
@@ -47,12 +45,12 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
         operationId: 'createAgreement',
         summary: 'Register an agreement on interagency cooperation with a medical organization',
         body: CreateAgreementSchema,
-        response: { 201: AgreementSchema, ...problemResponses(400, 422) },
+        response: { 201: AgreementSchema, ...problemResponses(400, AgreementPartiesInvalid, AgreementDatesInvalid) },
       },
-      config: { access: regionalOnly },
+      config: { access: regionalOnly, audit: { action: 'create', resource: 'agreement' } },
     },
     async (request, reply) => {
-      const row = await createAgreement(request.db, request.body);
+      const row = await request.ctx.write((tx) => createAgreement(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/agreements/${row.id}`).send(toAgreement(row));
     },
@@ -71,9 +69,8 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       config: { access: regionalOnly },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const rows = await listAgreements(request.db, { ...filter, cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toAgreement);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, agreementsQuery(request.ctx, filter), 'agreements', (rows) => rows.map(toAgreement));
     },
   );
 
@@ -90,7 +87,7 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       config: { access: regionalOnly },
     },
     async (request, reply) => {
-      const row = await getAgreement(request.db, request.params.id);
+      const row = await getAgreement(request.ctx, request.params.id);
       setEtag(reply, row.version);
       return toAgreement(row);
     },
@@ -106,12 +103,13 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateAgreementSchema,
-        response: { 200: AgreementSchema, ...problemResponses(400, 404, 412, 422, 428) },
+        response: { 200: AgreementSchema, ...problemResponses(400, 404, 412, AgreementPartiesInvalid, AgreementDatesInvalid, 428) },
       },
-      config: { access: regionalOnly },
+      config: { access: regionalOnly, audit: { action: 'update', resource: 'agreement' } },
     },
     async (request, reply) => {
-      const row = await updateAgreement(request.db, request.params.id, readIfMatch(request), request.body);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateAgreement(tx, request.params.id, ifMatch, request.body));
       setEtag(reply, row.version);
       return toAgreement(row);
     },
@@ -127,12 +125,15 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
         description: 'The latest record of a kind (by date, then entry) decides.',
         params: ClientParams,
         body: CreateConsentSchema,
-        response: { 201: ConsentSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: ConsentSchema, ...problemResponses(400, 404, ConsentDateFuture) },
       },
-      config: { access: { roles: ['admin', 'provider'] } },
+      config: {
+        access: { roles: ['admin', 'provider'] },
+        audit: { action: 'create', resource: 'consent', client: 'params.clientId' },
+      },
     },
     async (request, reply) => {
-      const row = await addConsent(request.db, request.params.clientId, request.body, organizationScope(request.credential));
+      const row = await request.ctx.write((tx) => addConsent(tx, request.params.clientId, request.body));
       return reply.code(201).send(toConsent(row));
     },
   );
@@ -149,27 +150,8 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       },
       config: { access: { roles: ['admin', 'regional', 'provider'] } },
     },
-    async (request) => {
-      const client = await getClient(request.ctx, request.params.clientId);
-      return { items: (await listConsents(request.db, client.id)).map(toConsent), next: null };
-    },
+    async (request) => ({ items: (await listConsents(request.ctx, request.params.clientId)).map(toConsent), next: null }),
   );
-
-  const partner = (request: FastifyRequest): PartnerRequest => ({
-    db: request.db,
-    credentialId: request.credential.id,
-    medicalOrganizationId: request.credential.organizationId!,
-    requestId: request.id,
-    sourceIp: request.ip,
-  });
-
-  const partnerView = async (request: FastifyRequest, client: Awaited<ReturnType<typeof partnerClient>>) => {
-    const current = client.current_assessment_id ? await findAssessment(request.db, client.current_assessment_id) : undefined;
-    const hours = current
-      ? { optimal: current.hours_optimal, minimal: current.hours_minimal, byLivingSituation: current.hours_by_living_situation }
-      : null;
-    return toPartnerClient(client, hours);
-  };
 
   const partnerDescription =
     'Only within an active agreement that covers the client’s organization and has the assessments scope, and while the ' +
@@ -188,7 +170,7 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       },
       config: { access: partnerOnly },
     },
-    async (request) => partnerView(request, await partnerClient(partner(request), { snils: request.query.snils }, 'client')),
+    async (request) => toPartnerClient(await partnerClient(request.ctx, request.ip, { snils: request.query.snils }, 'client')),
   );
 
   app.get(
@@ -204,7 +186,7 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       },
       config: { access: partnerOnly },
     },
-    async (request) => partnerView(request, await partnerClient(partner(request), { id: request.params.id }, 'client')),
+    async (request) => toPartnerClient(await partnerClient(request.ctx, request.ip, { clientId: request.params.id }, 'client')),
   );
 
   app.get(
@@ -221,8 +203,8 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
       config: { access: partnerOnly },
     },
     async (request) => {
-      const client = await partnerClient(partner(request), { id: request.params.id }, 'assessment');
-      const assessments = await toAssessments(instruments, await finalHistory(request.db, client.id));
+      const client = await partnerClient(request.ctx, request.ip, { clientId: request.params.id }, 'assessment');
+      const assessments = await toAssessments(instruments, await finalHistory(request.ctx, client.id));
       return { items: assessments.map(toPartnerAssessment), next: null };
     },
   );

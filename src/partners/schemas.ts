@@ -1,13 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AssessmentSchema } from '../assessments/schemas.js';
 import { CalendarDate, Snils } from '../clients/schemas.js';
+import { AgreementScope, AgreementStatus, CareForm, ConsentKind, ConsentStatus, SelfCareReduction, Sex } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { SelfCareReductionSchema } from '../instruments/schemas.js';
-
-export const AgreementScope = Type.Union([Type.Literal('assessments'), Type.Literal('support_programs'), Type.Literal('monitoring')]);
-export const AgreementStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('terminated')], {
-  description: 'Only an active agreement within its dates grants anything.',
-});
 
 export const AgreementSchema = Type.Object(
   {
@@ -74,8 +69,8 @@ export const ConsentSchema = Type.Object(
   {
     id: Uuid,
     clientId: Uuid,
-    kind: Type.Literal('medical_data_sharing'),
-    status: Type.Union([Type.Literal('granted'), Type.Literal('revoked')]),
+    kind: ConsentKind,
+    status: ConsentStatus,
     date: CalendarDate,
     document: Type.String({ description: 'The document the consent rests on.' }),
     createdAt: Timestamp,
@@ -85,8 +80,8 @@ export const ConsentSchema = Type.Object(
 
 export const CreateConsentSchema = Type.Object(
   {
-    kind: Type.Literal('medical_data_sharing'),
-    status: Type.Union([Type.Literal('granted'), Type.Literal('revoked')]),
+    kind: ConsentKind,
+    status: ConsentStatus,
     date: CalendarDate,
     document: Text(500, { examples: ['Заявление о согласии на передачу сведений от 20.01.2025'] }),
   },
@@ -104,12 +99,12 @@ export const PartnerClientSchema = Type.Object(
     firstName: Type.String(),
     middleName: Type.Union([Type.String(), Type.Null()]),
     birthDate: CalendarDate,
-    sex: Type.Union([Type.Literal('female'), Type.Literal('male')]),
+    sex: Sex,
     snils: Type.String({ description: 'Partly masked.', examples: ['***-***-445 95'] }),
-    careForm: Type.Union([Type.Literal('home'), Type.Literal('inpatient')]),
+    careForm: CareForm,
     organizationId: Uuid,
     group: Type.Union([Type.Integer(), Type.Null()]),
-    selfCareReduction: Type.Union([SelfCareReductionSchema, Type.Null()]),
+    selfCareReduction: Type.Union([SelfCareReduction, Type.Null()]),
     hours: Type.Union([Type.Object({ optimal: Type.Integer(), minimal: Type.Integer(), byLivingSituation: Type.Union([Type.Integer(), Type.Null()]) }), Type.Null()]),
     nextCheckOn: Type.Union([CalendarDate, Type.Null()]),
   },

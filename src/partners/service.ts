@@ -1,17 +1,18 @@
-import { legacyContext } from '../context/request-context.js';
+import { findAssessment } from '../assessments/repository.js';
 import type { Assessment } from '../assessments/schemas.js';
-import { recordAuditEvent } from '../audit/repository.js';
+import { appendAuditEvent } from '../audit/repository.js';
 import { today } from '../calendar/dates.js';
 import { findClient, findClientBy } from '../clients/repository.js';
-import { canonicalSnils, maskSnils } from '../clients/snils.js';
-import type { Db } from '../db/database.js';
-import type { ClientRow, ConsentRow } from '../db/schema.js';
-import { expectedVersion, failedUpdate } from '../db/versioning.js';
-import type { IfMatch } from '../http/etag.js';
-import { NotFound, invalidFields } from '../http/errors.js';
-import type { FieldError } from '../http/problem.js';
-import { findOrganization } from '../organizations/repository.js';
 import { getClient } from '../clients/service.js';
+import { canonicalSnils, maskSnils } from '../clients/snils.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
+import type { AssessmentRow, ClientRow, ConsentRow } from '../db/schema.js';
+import { expectedVersion, failedUpdate } from '../db/versioning.js';
+import type { OrganizationKind } from '../enums.js';
+import type { IfMatch } from '../http/etag.js';
+import type { FieldError } from '../http/problem.js';
+import { NotFound, withFields } from '../http/problems.js';
+import { AgreementDatesInvalid, AgreementPartiesInvalid, ConsentDateFuture } from './problems.js';
 import * as repository from './repository.js';
 import type { CreateAgreement, CreateConsent, PartnerAssessment, UpdateAgreement } from './schemas.js';
 
@@ -25,7 +26,7 @@ export const toAgreement = (row: repository.AgreementWithOrganizations) => ({
   signedOn: row.signed_on,
   validFrom: row.valid_from,
   validTo: row.valid_to,
-  scope: row.scope as Array<'assessments' | 'support_programs' | 'monitoring'>,
+  scope: row.scope,
   status: row.status,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
@@ -41,28 +42,37 @@ export const toConsent = (row: ConsentRow) => ({
   createdAt: row.created_at.toISOString(),
 });
 
-async function checkParties(db: Db, medicalOrganizationId: string | undefined, organizationIds: string[] | undefined): Promise<void> {
+/** An agreement is between a medical organization and social-service organizations of this register. */
+async function checkParties(ctx: Context, medicalOrganizationId: string | undefined, organizationIds: string[] = []): Promise<void> {
+  const named = [...(medicalOrganizationId === undefined ? [] : [medicalOrganizationId]), ...organizationIds];
+  const kinds = new Map<string, OrganizationKind>((await repository.organizationKinds(ctx, named)).map((row) => [row.id, row.kind]));
   const errors: Pointer[] = [];
-  if (medicalOrganizationId && (await findOrganization(db, medicalOrganizationId))?.kind !== 'medical') {
+  if (medicalOrganizationId !== undefined && kinds.get(medicalOrganizationId) !== 'medical') {
     errors.push({ pointer: '/medicalOrganizationId', message: 'is not a medical organization of this register' });
   }
-  for (const [index, id] of (organizationIds ?? []).entries()) {
-    if ((await findOrganization(db, id))?.kind !== 'social_service') {
+  for (const [index, id] of organizationIds.entries()) {
+    if (kinds.get(id) !== 'social_service') {
       errors.push({ pointer: `/organizationIds/${index}`, message: 'is not a social-service organization of this register' });
     }
   }
-  if (errors.length) throw invalidFields('The agreement names the wrong parties.', errors);
+  if (errors.length) throw withFields(new AgreementPartiesInvalid(), errors);
 }
 
 function checkDates(from: string, to: string): void {
-  if (to < from) throw invalidFields('The agreement ends before it starts.', [{ pointer: '/validTo', message: 'is before validFrom' }]);
+  if (to < from) throw withFields(new AgreementDatesInvalid(), [{ pointer: '/validTo', message: 'is before validFrom' }]);
 }
 
-export async function createAgreement(db: Db, input: CreateAgreement) {
-  await checkParties(db, input.medicalOrganizationId, input.organizationIds);
+export async function getAgreement(ctx: Context, id: string): Promise<repository.AgreementWithOrganizations> {
+  const row = await repository.findAgreement(ctx, id);
+  if (!row) throw new NotFound('Agreement', id);
+  return row;
+}
+
+export async function createAgreement(tx: UnitOfWork, input: CreateAgreement) {
+  await checkParties(tx, input.medicalOrganizationId, input.organizationIds);
   checkDates(input.validFrom, input.validTo);
   const id = await repository.insertAgreement(
-    db,
+    tx,
     {
       medical_organization_id: input.medicalOrganizationId,
       number: input.number,
@@ -74,38 +84,39 @@ export async function createAgreement(db: Db, input: CreateAgreement) {
     },
     input.organizationIds,
   );
-  return (await repository.findAgreement(db, id))!;
+  return getAgreement(tx, id);
 }
 
-export async function getAgreement(db: Db, id: string) {
-  const row = await repository.findAgreement(db, id);
-  if (!row) throw new NotFound('Agreement', id);
-  return row;
-}
-
-export async function updateAgreement(db: Db, id: string, ifMatch: IfMatch, input: UpdateAgreement) {
-  const current = await getAgreement(db, id);
-  await checkParties(db, undefined, input.organizationIds);
+export async function updateAgreement(tx: UnitOfWork, id: string, ifMatch: IfMatch, input: UpdateAgreement) {
+  const current = await getAgreement(tx, id);
+  await checkParties(tx, undefined, input.organizationIds);
   checkDates(input.validFrom ?? current.valid_from, input.validTo ?? current.valid_to);
-  const updated = await repository.updateAgreement(db, id, expectedVersion(ifMatch, current), {
+  const updated = await repository.updateAgreement(tx, id, expectedVersion(ifMatch, current), {
     valid_from: input.validFrom,
     valid_to: input.validTo,
     scope: input.scope,
     status: input.status,
   });
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Agreement', id));
-  if (input.organizationIds) await repository.setCoveredOrganizations(db, id, input.organizationIds);
-  return (await repository.findAgreement(db, id))!;
+  if (input.organizationIds) await repository.setCoveredOrganizations(tx, id, input.organizationIds);
+  return getAgreement(tx, id);
 }
 
-export async function addConsent(db: Db, clientId: string, input: CreateConsent, scope?: string) {
-  const client = await getClient(legacyContext(db, scope), clientId);
-  if (input.date > today()) throw invalidFields('A consent cannot be dated in the future.', [{ pointer: '/date', message: 'is in the future' }]);
-  return repository.insertConsent(db, { client_id: client.id, kind: input.kind, status: input.status, given_on: input.date, document: input.document });
+export async function addConsent(tx: UnitOfWork, clientId: string, input: CreateConsent): Promise<ConsentRow> {
+  const client = await getClient(tx, clientId);
+  if (input.date > today()) throw withFields(new ConsentDateFuture(), [{ pointer: '/date', message: 'is in the future' }]);
+  return repository.insertConsent(tx, client, { client_id: client.id, kind: input.kind, status: input.status, given_on: input.date, document: input.document });
+}
+
+/** A client's consent records, oldest first. */
+export async function listConsents(ctx: Context, clientId: string): Promise<ConsentRow[]> {
+  const client = await getClient(ctx, clientId);
+  return repository.listConsents(ctx, client.id);
 }
 
 /** The partner's view of a client: what a care plan needs, nothing more. */
-export function toPartnerClient(row: ClientRow, hours: { optimal: number; minimal: number; byLivingSituation: number | null } | null) {
+export function toPartnerClient(row: ClientRow) {
+  const { current_hours_optimal: optimal, current_hours_minimal: minimal } = row;
   return {
     id: row.id,
     lastName: row.last_name,
@@ -117,8 +128,9 @@ export function toPartnerClient(row: ClientRow, hours: { optimal: number; minima
     careForm: row.care_form,
     organizationId: row.organization_id,
     group: row.current_group,
-    selfCareReduction: row.current_self_care_reduction as never,
-    hours,
+    selfCareReduction: row.current_self_care_reduction,
+    // The current assessment's hours, kept on the client row with its other figures.
+    hours: optimal === null || minimal === null ? null : { optimal, minimal, byLivingSituation: row.current_hours_by_living_situation },
     nextCheckOn: row.current_next_check_on,
   };
 }
@@ -129,51 +141,61 @@ export function toPartnerAssessment(assessment: Assessment): PartnerAssessment {
   return shared;
 }
 
-export interface PartnerRequest {
-  db: Db;
-  credentialId: string | null;
-  medicalOrganizationId: string;
-  requestId: string;
-  sourceIp: string;
-}
-
 /** The one answer to every refusal, so that a partner cannot tell an unknown client from a refused one. */
 const UNAVAILABLE = () => new NotFound('Client', '(unknown or not shared)');
 
 /**
- * Finds a client a partner may read under an agreement and consent, and records the attempt,
- * allowed or denied, in the audit trail.
+ * Records a partner's read in the audit trail: allowed when it found `clientId`'s records,
+ * denied otherwise; a denied event still names the client asked for, when there is one.
  */
-export async function partnerClient(context: PartnerRequest, lookup: { id: string } | { snils: string }, resource: string) {
-  const { db } = context;
-  const found =
-    'id' in lookup
-      ? await findClient(legacyContext(db), lookup.id)
-      : await findClientBy(legacyContext(db), { snils: canonicalSnils(lookup.snils) }).then((hit) => (hit ? findClient(legacyContext(db), hit.id) : undefined));
-  return authorizePartner(context, found, resource, 'id' in lookup ? lookup.id : null);
-}
-
-/** Lets the partner see `client` if it may (else the one 404), and audits the decision either way. */
-export async function authorizePartner(
-  context: PartnerRequest,
-  client: ClientRow | undefined,
-  resource: string,
-  requestedId: string | null,
-): Promise<ClientRow> {
-  const scopes = client ? await repository.partnerScopes(context.db, context.medicalOrganizationId, client.id, today()) : [];
-  const allowed = scopes.includes('assessments');
-  await recordAuditEvent(context.db, {
-    credential_id: context.credentialId,
-    role: 'medical_partner',
-    organization_id: context.medicalOrganizationId,
+async function audit(
+  ctx: Context,
+  sourceIp: string,
+  resource: 'client' | 'assessment',
+  lookup: repository.PartnerLookup,
+  clientId: string | undefined,
+): Promise<void> {
+  const client = clientId ?? (await repository.refusedClientId(ctx, lookup));
+  await appendAuditEvent(ctx, {
+    credential_id: ctx.credential.id,
+    role: ctx.credential.role,
+    organization_id: ctx.credential.organizationId,
     action: 'read',
     resource_type: resource,
-    resource_id: requestedId ?? client?.id ?? null,
-    client_id: client?.id ?? null,
-    request_id: context.requestId,
-    outcome: allowed ? 'allowed' : 'denied',
-    source_ip: context.sourceIp,
+    resource_id: 'clientId' in lookup ? lookup.clientId : 'assessmentId' in lookup ? lookup.assessmentId : client,
+    client_id: client,
+    request_id: ctx.requestId,
+    outcome: clientId === undefined ? 'denied' : 'allowed',
+    source_ip: sourceIp,
   });
-  if (!client || !allowed) throw UNAVAILABLE();
+}
+
+/**
+ * A client the partner may read, for a read of its `resource`. A medical partner's scope reads
+ * only what an agreement and the client's consent share: found is allowed, not found is the one
+ * 404. Audited either way.
+ */
+export async function partnerClient(
+  ctx: Context,
+  sourceIp: string,
+  lookup: { clientId: string } | { snils: string },
+  resource: 'client' | 'assessment',
+): Promise<ClientRow> {
+  const named = 'clientId' in lookup ? lookup : { snils: canonicalSnils(lookup.snils) };
+  const client =
+    'clientId' in named
+      ? await findClient(ctx, named.clientId)
+      : await findClientBy(ctx, named).then((hit) => (hit ? findClient(ctx, hit.id) : undefined));
+  await audit(ctx, sourceIp, resource, named, client?.id);
+  if (!client) throw UNAVAILABLE();
   return client;
+}
+
+/** A final assessment no correction superseded that the partner may read, found and audited as `partnerClient`. */
+export async function partnerAssessment(ctx: Context, sourceIp: string, id: string): Promise<AssessmentRow> {
+  const found = await findAssessment(ctx, id);
+  const assessment = found?.status === 'final' && !found.superseded_by ? found : undefined;
+  await audit(ctx, sourceIp, 'assessment', { assessmentId: id }, assessment?.client_id);
+  if (!assessment) throw UNAVAILABLE();
+  return assessment;
 }

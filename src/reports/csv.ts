@@ -1,10 +1,11 @@
-/** CSV for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Cyrillic right), CRLF lines. */
-export type Separator = ',' | ';';
+import type { CsvSeparator } from '../enums.js';
+
+/* CSV for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Cyrillic right), CRLF lines. */
 
 /** What a spreadsheet takes for the start of a formula when a text cell begins with it. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function cell(value: unknown, separator: Separator): string {
+function cell(value: unknown, separator: CsvSeparator): string {
   if (value === null || value === undefined) return '';
   // Russian-locale Excel reads ';'-separated files and a decimal comma.
   const number = typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
@@ -14,7 +15,7 @@ function cell(value: unknown, separator: Separator): string {
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function toCsv(header: string[], rows: unknown[][], separator: Separator = ','): string {
+export function toCsv(header: string[], rows: unknown[][], separator: CsvSeparator = ','): string {
   const lines = [header, ...rows].map((row) => row.map((value) => cell(value, separator)).join(separator));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
@@ -24,7 +25,7 @@ export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 /** True when the caller asks for CSV rather than JSON. */
 export function wantsCsv(accept: string | undefined): boolean {
   if (!accept) return false;
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  const types = accept.split(',').map((part) => part.replace(/;.*$/s, '').trim().toLowerCase());
   const csv = types.indexOf('text/csv');
   const json = types.indexOf('application/json');
   return csv >= 0 && (json < 0 || csv < json);

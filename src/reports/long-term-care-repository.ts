@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import { confinedTo } from '../context/scope.js';
+import type { Context } from '../context/request-context.js';
+import type { CareForm } from '../enums.js';
 
 export interface CareFilter {
   asOf: string;
   /** True when asOf is today or later: the maintained current assessment is the one as of then. */
   current: boolean;
-  scope?: string;
   organizationId?: string;
   departmentId?: string;
-  careForm?: 'home' | 'inpatient';
+  careForm?: CareForm;
 }
 
 export interface OrganizationCareRow {
@@ -30,14 +31,15 @@ export interface OrganizationCareRow {
 
 /**
  * One aggregate query per report: active clients with their latest final assessment as of the
- * day, counted per organization.
+ * day, counted per organization, of the organizations in the caller's scope.
  */
-export async function careFigures(db: Db, filter: CareFilter): Promise<OrganizationCareRow[]> {
+export async function careFigures(ctx: Context, filter: CareFilter): Promise<OrganizationCareRow[]> {
+  const confined = confinedTo(ctx.scope);
   const clientFilter = sql.join(
     [
       sql`c.status = 'active'`,
       sql`c.archived_at IS NULL`,
-      ...(filter.scope ? [sql`c.organization_id = ${filter.scope}`] : []),
+      ctx.scoped.where('clients', 'c'),
       ...(filter.organizationId ? [sql`c.organization_id = ${filter.organizationId}`] : []),
       ...(filter.departmentId ? [sql`c.department_id = ${filter.departmentId}`] : []),
       ...(filter.careForm ? [sql`c.care_form = ${filter.careForm}`] : []),
@@ -65,7 +67,7 @@ export async function careFigures(db: Db, filter: CareFilter): Promise<Organizat
   const orgFilter = sql.join(
     [
       sql`o.kind = 'social_service'`,
-      ...(filter.scope ? [sql`o.id = ${filter.scope}`] : []),
+      ...(confined === undefined ? [] : [sql`o.id = ${confined}`]),
       ...(filter.organizationId ? [sql`o.id = ${filter.organizationId}`] : []),
     ],
     sql` AND `,
@@ -90,6 +92,6 @@ export async function careFigures(db: Db, filter: CareFilter): Promise<Organizat
     WHERE ${orgFilter}
     GROUP BY o.id, o.name
     ORDER BY o.name, o.id
-  `.execute(db);
+  `.execute(ctx.db);
   return rows;
 }

@@ -1,8 +1,9 @@
 import { today } from '../calendar/dates.js';
-import type { Db } from '../db/database.js';
+import type { Context } from '../context/request-context.js';
+import type { CsvSeparator } from '../enums.js';
+import { toCsv } from './csv.js';
 import { careFigures, type CareFilter, type OrganizationCareRow } from './long-term-care-repository.js';
-import type { LongTermCareFigures, LongTermCareReport } from './schemas.js';
-import { toCsv, type Separator } from './csv.js';
+import { GROUPS, type Groups, type LongTermCareFigures, type LongTermCareReport } from './schemas.js';
 
 const WEEKS_PER_MONTH = 52 / 12;
 // EPSILON keeps exact halves such as 0.075 rounding up despite their binary representation.
@@ -26,11 +27,19 @@ function counts(row: OrganizationCareRow): Counts {
   };
 }
 
+const addGroups = (a: Groups, b: Groups): Groups => ({
+  1: a[1] + b[1],
+  2: a[2] + b[2],
+  3: a[3] + b[3],
+  4: a[4] + b[4],
+  5: a[5] + b[5],
+  6: a[6] + b[6],
+});
+
 function add(a: Counts, b: Counts): Counts {
-  const groups = Object.fromEntries(Object.keys(a.groups).map((group) => [group, a.groups[group]! + b.groups[group]!]));
   return {
     activeClients: a.activeClients + b.activeClients,
-    groups,
+    groups: addGroups(a.groups, b.groups),
     neverAssessed: a.neverAssessed + b.neverAssessed,
     overdue: a.overdue + b.overdue,
     hours: {
@@ -65,10 +74,11 @@ const EMPTY: Counts = {
   hours: { optimal: 0, minimal: 0, byLivingSituation: 0 },
 };
 
-export async function longTermCareReport(db: Db, options: LongTermCareOptions): Promise<LongTermCareReport> {
+/** The report over the organizations in the caller's scope. */
+export async function longTermCareReport(ctx: Context, options: LongTermCareOptions): Promise<LongTermCareReport> {
   const now = today();
   const asOf = options.asOf ?? now;
-  const rows = await careFigures(db, { ...options, asOf, current: asOf >= now });
+  const rows = await careFigures(ctx, { ...options, asOf, current: asOf >= now });
   const organizations = rows.map((row) => ({
     organizationId: row.organization_id,
     name: row.name,
@@ -78,7 +88,7 @@ export async function longTermCareReport(db: Db, options: LongTermCareOptions): 
   return { asOf, weeklyHoursPerFte: options.weeklyHoursPerFte, organizations, total };
 }
 
-export function longTermCareCsv(report: LongTermCareReport, separator: Separator): string {
+export function longTermCareCsv(report: LongTermCareReport, separator: CsvSeparator): string {
   const header = [
     'organization_id', 'organization', 'active_clients',
     'group_1', 'group_2', 'group_3', 'group_4', 'group_5', 'group_6',
@@ -87,7 +97,7 @@ export function longTermCareCsv(report: LongTermCareReport, separator: Separator
   ];
   const line = (id: string, name: string, figures: LongTermCareFigures) => [
     id, name, figures.activeClients,
-    ...['1', '2', '3', '4', '5', '6'].map((group) => figures.groups[group]),
+    ...GROUPS.map((group) => figures.groups[group]),
     figures.neverAssessed, figures.overdue, figures.hours.optimal, figures.hours.minimal, figures.hours.byLivingSituation,
     figures.fte.optimal, figures.fte.minimal, figures.monthlyCost?.optimal, figures.monthlyCost?.minimal,
   ];

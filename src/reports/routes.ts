@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { organizationScope } from '../http/auth.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { CSV_CONTENT_TYPE, wantsCsv } from './csv.js';
@@ -37,9 +36,8 @@ const reportRoutes: Routes = async (app, { config }) => {
     },
     async (request, reply) => {
       const { weeklyHoursPerFte, separator, ...filter } = request.query;
-      const report = await longTermCareReport(request.db, {
+      const report = await longTermCareReport(request.ctx, {
         ...filter,
-        scope: organizationScope(request.credential),
         weeklyHoursPerFte: weeklyHoursPerFte ?? config.WEEKLY_HOURS_PER_FTE,
       });
       if (wantsCsv(request.headers.accept)) {

@@ -1,6 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { CareForm } from '../departments/schemas.js';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
+import { CareForm, CsvSeparator } from '../enums.js';
 import { Uuid } from '../http/common-schemas.js';
+
+/** The dependency groups of the order, 1 (least) to 6. */
+export const GROUPS = ['1', '2', '3', '4', '5', '6'] as const;
 
 export const LongTermCareQuery = Type.Object(
   {
@@ -11,13 +14,13 @@ export const LongTermCareQuery = Type.Object(
     // At least an hour: FTE divides by it, and 5e-324 hours would make them Infinity (null in JSON).
     weeklyHoursPerFte: Type.Optional(Type.Number({ minimum: 1, maximum: 168, description: 'Default: WEEKLY_HOURS_PER_FTE (40).' })),
     hourlyRate: Type.Optional(Type.Number({ minimum: 0, maximum: 100000, description: 'Cost of one care hour, for the monthly cost.' })),
-    separator: Type.Optional(Type.Union([Type.Literal(','), Type.Literal(';')], { description: 'CSV separator; `;` for Russian-locale Excel.' })),
+    separator: Type.Optional(CsvSeparator),
   },
   { additionalProperties: false },
 );
 
 const Groups = Type.Object(
-  Object.fromEntries(['1', '2', '3', '4', '5', '6'].map((group) => [group, Type.Integer()])) as Record<string, ReturnType<typeof Type.Integer>>,
+  Object.fromEntries(GROUPS.map((group) => [group, Type.Integer()])) as Record<(typeof GROUPS)[number], TInteger>,
   { description: 'Active clients per dependency group of their latest final assessment as of the day.' },
 );
 
@@ -54,4 +57,5 @@ export const LongTermCareReportSchema = Type.Object(
 );
 
 export type LongTermCareReport = Static<typeof LongTermCareReportSchema>;
+export type Groups = Static<typeof Groups>;
 export type LongTermCareFigures = LongTermCareReport['total'];

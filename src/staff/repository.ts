@@ -1,68 +1,51 @@
-import type { Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { StaffRow } from '../db/schema.js';
-import { after } from '../http/pagination.js';
 import type { StaffListFilter } from './schemas.js';
 
 type StaffFields = Pick<StaffRow, 'organization_id' | 'department_id' | 'full_name' | 'position' | 'active'>;
 
-export async function insertStaff(db: Db, fields: StaffFields): Promise<StaffRow> {
-  return db.insertInto('staff').values(fields).returningAll().executeTakeFirstOrThrow();
+export async function insertStaff(tx: UnitOfWork, fields: StaffFields): Promise<StaffRow> {
+  return tx.scoped.insertInto('staff', fields).returningAll().executeTakeFirstOrThrow();
 }
 
-/** `scope` confines the lookup to one organization, so another one's staff reads as missing. */
-export async function findStaff(db: Db, id: string, scope?: string): Promise<StaffRow | undefined> {
-  return db
-    .selectFrom('staff')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
-    .executeTakeFirst();
+/** A staff member in the caller's scope: another organization's reads as missing. */
+export async function findStaff(ctx: Context, id: string): Promise<StaffRow | undefined> {
+  return ctx.scoped.selectFrom('staff').selectAll().where('staff.id', '=', id).executeTakeFirst();
 }
 
-export async function listStaff(
-  db: Db,
-  filter: StaffListFilter & { scope?: string; cursor?: string; limit: number },
-): Promise<StaffRow[]> {
-  return db
-    .selectFrom('staff')
-    .selectAll()
-    .$if(filter.scope !== undefined, (query) => query.where('organization_id', '=', filter.scope!))
-    .$if(filter.organizationId !== undefined, (query) => query.where('organization_id', '=', filter.organizationId!))
-    .$if(filter.departmentId !== undefined, (query) => query.where('department_id', '=', filter.departmentId!))
-    .$if(filter.position !== undefined, (query) => query.where('position', '=', filter.position!))
-    .$if(filter.active !== undefined, (query) => query.where('active', '=', filter.active!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('staff', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+/** The staff a list filter selects, for `paginate`. */
+export function staffQuery(ctx: Context, filter: StaffListFilter) {
+  let query = ctx.scoped.selectFrom('staff').selectAll();
+  if (filter.organizationId !== undefined) query = query.where('staff.organization_id', '=', filter.organizationId);
+  if (filter.departmentId !== undefined) query = query.where('staff.department_id', '=', filter.departmentId);
+  if (filter.position !== undefined) query = query.where('staff.position', '=', filter.position);
+  if (filter.active !== undefined) query = query.where('staff.active', '=', filter.active);
+  return query;
 }
 
 export async function updateStaff(
-  db: Db,
+  tx: UnitOfWork,
   id: string,
   expectedVersion: number,
   changes: Partial<Omit<StaffFields, 'organization_id'>>,
-  scope?: string,
 ): Promise<StaffRow | undefined> {
-  return db
+  return tx.scoped
     .updateTable('staff')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
-    .$if(scope !== undefined, (query) => query.where('organization_id', '=', scope!))
     .returningAll()
     .executeTakeFirst();
 }
 
-/** Which of `ids` are staff of the organization, in one query. */
-export async function staffOfOrganization(db: Db, organizationId: string, ids: string[]): Promise<Set<string>> {
+/** Which of `ids` are staff of the organization (and in the caller's scope), in one query. */
+export async function staffOfOrganization(ctx: Context, organizationId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db
+  const rows = await ctx.scoped
     .selectFrom('staff')
-    .select('id')
-    .where('organization_id', '=', organizationId)
-    .where('id', 'in', ids)
+    .select('staff.id')
+    .where('staff.organization_id', '=', organizationId)
+    .where('staff.id', 'in', ids)
     .execute();
   return new Set(rows.map((row) => row.id));
 }

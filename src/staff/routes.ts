@@ -1,14 +1,16 @@
-import { organizationScope } from '../http/auth.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { listStaff } from './repository.js';
+import { StaffDepartmentUnknown, StaffOrganizationNotSocialService } from './problems.js';
+import { staffQuery } from './repository.js';
 import { CreateStaffSchema, StaffListQuery, StaffSchema, UpdateStaffSchema } from './schemas.js';
 import { createStaff, getStaff, toStaffMember, updateStaff } from './service.js';
 
 const tags = ['staff'];
+const readers = { roles: ['admin', 'regional', 'provider'] } as const;
+const writers = { roles: ['admin', 'provider'] } as const;
 
 const staffRoutes: Routes = async (app) => {
   app.post(
@@ -19,12 +21,15 @@ const staffRoutes: Routes = async (app) => {
         operationId: 'createStaffMember',
         summary: 'Add a staff member',
         body: CreateStaffSchema,
-        response: { 201: StaffSchema, ...problemResponses(400, 422) },
+        response: { 201: StaffSchema, ...problemResponses(400, StaffOrganizationNotSocialService, StaffDepartmentUnknown) },
       },
-      config: { access: { roles: ['admin', 'provider'], organization: { body: 'organizationId' } } },
+      config: {
+        access: { ...writers, organization: { body: 'organizationId' } },
+        audit: { action: 'create', resource: 'staff' },
+      },
     },
     async (request, reply) => {
-      const row = await createStaff(request.db, request.body);
+      const row = await request.ctx.write((tx) => createStaff(tx, request.body));
       setEtag(reply, row.version);
       return reply.code(201).header('location', `/v1/staff/${row.id}`).send(toStaffMember(row));
     },
@@ -41,13 +46,11 @@ const staffRoutes: Routes = async (app) => {
         querystring: StaffListQuery,
         response: { 200: Page(StaffSchema, 'StaffPage'), ...problemResponses(400) },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider'] } },
+      config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor, ...filter } = request.query;
-      const scope = organizationScope(request.credential);
-      const rows = await listStaff(request.db, { ...filter, scope, cursor: decodeCursor(cursor), limit });
-      return toPage(request, rows, limit, toStaffMember);
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      return paginate(request, staffQuery(request.ctx, filter), 'staff', (rows) => rows.map(toStaffMember));
     },
   );
 
@@ -61,10 +64,10 @@ const staffRoutes: Routes = async (app) => {
         params: IdParams,
         response: { 200: StaffSchema, ...problemResponses(400, 404) },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider'] } },
+      config: { access: readers },
     },
     async (request, reply) => {
-      const row = await getStaff(request.db, request.params.id, organizationScope(request.credential));
+      const row = await getStaff(request.ctx, request.params.id);
       setEtag(reply, row.version);
       return toStaffMember(row);
     },
@@ -81,13 +84,13 @@ const staffRoutes: Routes = async (app) => {
         params: IdParams,
         headers: IfMatchHeaders,
         body: UpdateStaffSchema,
-        response: { 200: StaffSchema, ...problemResponses(400, 404, 412, 422, 428) },
+        response: { 200: StaffSchema, ...problemResponses(400, 404, 412, StaffDepartmentUnknown, 428) },
       },
-      config: { access: { roles: ['admin', 'provider'] } },
+      config: { access: writers, audit: { action: 'update', resource: 'staff' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      const row = await updateStaff(request.db, request.params.id, readIfMatch(request), request.body, scope);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateStaff(tx, request.params.id, ifMatch, request.body));
       setEtag(reply, row.version);
       return toStaffMember(row);
     },

@@ -1,24 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Position } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-
-export const POSITIONS = [
-  'head_of_department',
-  'doctor',
-  'labor_instructor',
-  'exercise_therapy_instructor',
-  'librarian',
-  'psychologist',
-  'social_work_specialist',
-  'social_worker',
-  'nurse',
-  'care_assistant',
-  'other',
-] as const;
-
-export const PositionSchema = Type.Union(
-  POSITIONS.map((position) => Type.Literal(position)),
-  { description: 'The staff position, as the milieu therapy technology names the team.' },
-);
 
 export const StaffSchema = Type.Object(
   {
@@ -26,7 +8,7 @@ export const StaffSchema = Type.Object(
     organizationId: Uuid,
     departmentId: Type.Union([Uuid, Type.Null()]),
     fullName: Type.String({ examples: ['Смирнова Анна Петровна'] }),
-    position: PositionSchema,
+    position: Position,
     active: Type.Boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -39,7 +21,7 @@ export const CreateStaffSchema = Type.Object(
     organizationId: Uuid,
     departmentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     fullName: Text(300, { examples: ['Смирнова Анна Петровна'] }),
-    position: PositionSchema,
+    position: Position,
     active: Type.Optional(Type.Boolean({ default: true })),
   },
   {
@@ -59,7 +41,7 @@ export const UpdateStaffSchema = Type.Object(
   {
     departmentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     fullName: Type.Optional(Text(300)),
-    position: Type.Optional(PositionSchema),
+    position: Type.Optional(Position),
     active: Type.Optional(Type.Boolean({ description: 'false when the staff member leaves.' })),
   },
   { additionalProperties: false, minProperties: 1, title: 'UpdateStaffMember', examples: [{ active: false }] },
@@ -69,7 +51,7 @@ export const StaffListQuery = Type.Object(
   {
     organizationId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
-    position: Type.Optional(PositionSchema),
+    position: Type.Optional(Position),
     active: Type.Optional(Type.Boolean()),
     ...PageQuery,
   },

@@ -1,10 +1,11 @@
-import type { Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { StaffRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
-import { NotFound, invalidFields } from '../http/errors.js';
+import { NotFound, withFields } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
+import { StaffDepartmentUnknown, StaffOrganizationNotSocialService } from './problems.js';
 import * as repository from './repository.js';
 import type { CreateStaff, StaffMember, UpdateStaff } from './schemas.js';
 
@@ -14,29 +15,27 @@ export function toStaffMember(row: StaffRow): StaffMember {
     organizationId: row.organization_id,
     departmentId: row.department_id,
     fullName: row.full_name,
-    position: row.position as StaffMember['position'],
+    position: row.position,
     active: row.active,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
-async function checkDepartment(db: Db, organizationId: string, departmentId: string | null | undefined): Promise<void> {
-  if (!departmentId || (await findDepartment(db, organizationId, departmentId))) return;
-  throw invalidFields('The department is not one of the organization’s departments.', [
-    { pointer: '/departmentId', message: 'is not a department of this organization' },
-  ]);
+async function checkDepartment(ctx: Context, organizationId: string, departmentId: string | null | undefined): Promise<void> {
+  if (!departmentId || (await findDepartment(ctx, organizationId, departmentId))) return;
+  throw withFields(new StaffDepartmentUnknown(), [{ pointer: '/departmentId', message: 'is not a department of this organization' }]);
 }
 
-export async function createStaff(db: Db, input: CreateStaff): Promise<StaffRow> {
-  const organization = await findOrganization(db, input.organizationId);
+export async function createStaff(tx: UnitOfWork, input: CreateStaff): Promise<StaffRow> {
+  const organization = await findOrganization(tx, input.organizationId);
   if (organization?.kind !== 'social_service') {
-    throw invalidFields('Staff belong to a registered social-service organization.', [
+    throw withFields(new StaffOrganizationNotSocialService(), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }
-  await checkDepartment(db, input.organizationId, input.departmentId);
-  return repository.insertStaff(db, {
+  await checkDepartment(tx, input.organizationId, input.departmentId);
+  return repository.insertStaff(tx, {
     organization_id: input.organizationId,
     department_id: input.departmentId ?? null,
     full_name: input.fullName,
@@ -45,22 +44,22 @@ export async function createStaff(db: Db, input: CreateStaff): Promise<StaffRow>
   });
 }
 
-export async function getStaff(db: Db, id: string, scope?: string): Promise<StaffRow> {
-  const row = await repository.findStaff(db, id, scope);
+export async function getStaff(ctx: Context, id: string): Promise<StaffRow> {
+  const row = await repository.findStaff(ctx, id);
   if (!row) throw new NotFound('Staff member', id);
   return row;
 }
 
-export async function updateStaff(db: Db, id: string, ifMatch: IfMatch, input: UpdateStaff, scope?: string): Promise<StaffRow> {
-  const current = await getStaff(db, id, scope);
-  await checkDepartment(db, current.organization_id, input.departmentId);
+export async function updateStaff(tx: UnitOfWork, id: string, ifMatch: IfMatch, input: UpdateStaff): Promise<StaffRow> {
+  const current = await getStaff(tx, id);
+  await checkDepartment(tx, current.organization_id, input.departmentId);
   const changes = {
     department_id: input.departmentId,
     full_name: input.fullName,
     position: input.position,
     active: input.active,
   };
-  const updated = await repository.updateStaff(db, id, expectedVersion(ifMatch, current), changes, scope);
+  const updated = await repository.updateStaff(tx, id, expectedVersion(ifMatch, current), changes);
   if (updated) return updated;
-  throw failedUpdate(await repository.findStaff(db, id, scope), ifMatch, () => new NotFound('Staff member', id));
+  throw failedUpdate(await repository.findStaff(tx, id), ifMatch, () => new NotFound('Staff member', id));
 }

@@ -1,40 +1,34 @@
 import type { Insertable, Updateable } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { SupportProgramRow, SupportProgramTable } from '../db/schema.js';
-import { after } from '../http/pagination.js';
 
-export async function insertProgram(db: Db, row: Insertable<SupportProgramTable>): Promise<SupportProgramRow> {
-  return db.insertInto('support_programs').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertProgram(tx: UnitOfWork, row: Insertable<SupportProgramTable>): Promise<SupportProgramRow> {
+  return tx.scoped.insertInto('support_programs', row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findProgram(db: Db, clientId: string, id: string): Promise<SupportProgramRow | undefined> {
-  return db.selectFrom('support_programs').selectAll().where('client_id', '=', clientId).where('id', '=', id).executeTakeFirst();
-}
-
-export async function listPrograms(
-  db: Db,
-  clientId: string,
-  filter: { status?: SupportProgramRow['status']; cursor?: string; limit: number },
-): Promise<SupportProgramRow[]> {
-  return db
+export async function findProgram(ctx: Context, clientId: string, id: string): Promise<SupportProgramRow | undefined> {
+  return ctx.scoped
     .selectFrom('support_programs')
     .selectAll()
-    .where('client_id', '=', clientId)
-    .$if(filter.status !== undefined, (query) => query.where('status', '=', filter.status!))
-    .$if(filter.cursor !== undefined, (query) => query.where(after('support_programs', filter.cursor!)))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(filter.limit + 1)
-    .execute();
+    .where('support_programs.client_id', '=', clientId)
+    .where('support_programs.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A client's programs a list filter selects, for `paginate`. */
+export function programsQuery(ctx: Context, clientId: string, filter: { status?: SupportProgramRow['status'] }) {
+  let query = ctx.scoped.selectFrom('support_programs').selectAll().where('support_programs.client_id', '=', clientId);
+  if (filter.status !== undefined) query = query.where('support_programs.status', '=', filter.status);
+  return query;
 }
 
 export async function updateProgram(
-  db: Db,
+  tx: UnitOfWork,
   id: string,
   expectedVersion: number,
   changes: Updateable<SupportProgramTable>,
 ): Promise<SupportProgramRow | undefined> {
-  return db
+  return tx.scoped
     .updateTable('support_programs')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
     .where('id', '=', id)
@@ -43,9 +37,9 @@ export async function updateProgram(
     .executeTakeFirst();
 }
 
-/** Sessions of each activity type a client attended between two instants. */
-export async function attendedByType(db: Db, clientId: string, from: Date, to: Date): Promise<Map<string, number>> {
-  const rows = await db
+/** Sessions of each activity type, not cancelled, a client attended between two instants. */
+export async function attendedByType(ctx: Context, clientId: string, from: Date, to: Date): Promise<Map<string, number>> {
+  const rows = await ctx.scoped
     .selectFrom('activity_participants')
     .innerJoin('activities', 'activities.id', 'activity_participants.activity_id')
     .select(['activities.activity_type_id', (eb) => eb.fn.countAll<number>().as('attended')])

@@ -1,12 +1,11 @@
-import { getClient } from '../clients/service.js';
-import { organizationScope } from '../http/auth.js';
+import { ActivityTypeRetired } from '../activity-types/problems.js';
 import { Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { ClientParams } from '../assessments/schemas.js';
-import { listPrograms } from './repository.js';
+import { ClientNotServed, ProgramAlreadyActive, ProgramRuleViolated, ProgramTransitionForbidden } from './problems.js';
 import {
   CreateSupportProgramSchema,
   FulfilmentQuery,
@@ -16,7 +15,7 @@ import {
   SupportProgramSchema,
   UpdateSupportProgramSchema,
 } from './schemas.js';
-import { createProgram, getProgram, programFulfilment, toProgram, updateProgram } from './service.js';
+import { createProgram, getProgram, listPrograms, programFulfilment, toProgram, toPrograms, updateProgram } from './service.js';
 
 const tags = ['support-programs'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
@@ -35,18 +34,20 @@ const supportProgramRoutes: Routes = async (app) => {
           'warns about planned activities that do not suit it. One active program per client (409).',
         params: ClientParams,
         body: CreateSupportProgramSchema,
-        response: { 201: SupportProgramSchema, ...problemResponses(400, 404, 409, 422) },
+        response: {
+          201: SupportProgramSchema,
+          ...problemResponses(400, 404, ProgramAlreadyActive, ClientNotServed, ProgramRuleViolated, ActivityTypeRetired),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'support_program', client: 'params.clientId' } },
     },
     async (request, reply) => {
-      const scope = organizationScope(request.credential);
-      const { row, client } = await createProgram(request.db, request.params.clientId, request.body, scope);
-      setEtag(reply, row.version);
+      const program = await request.ctx.write((tx) => createProgram(tx, request.params.clientId, request.body));
+      setEtag(reply, program.version);
       return reply
         .code(201)
-        .header('location', `/v1/clients/${row.client_id}/support-programs/${row.id}`)
-        .send(await toProgram(request.db, row, client));
+        .header('location', `/v1/clients/${program.client_id}/support-programs/${program.id}`)
+        .send(await toProgram(request.ctx, program));
     },
   );
 
@@ -64,11 +65,8 @@ const supportProgramRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const client = await getClient(request.ctx, request.params.clientId);
-      const { limit, cursor, status } = request.query;
-      const rows = await listPrograms(request.db, client.id, { status, cursor: decodeCursor(cursor), limit });
-      const page = toPage(request, rows, limit, (row) => row);
-      return { items: await Promise.all(page.items.map((row) => toProgram(request.db, row, client))), next: page.next };
+      const { client, query } = await listPrograms(request.ctx, request.params.clientId, { status: request.query.status });
+      return paginate(request, query, 'support_programs', (rows) => toPrograms(request.ctx, rows, client));
     },
   );
 
@@ -85,10 +83,9 @@ const supportProgramRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request, reply) => {
-      const { clientId, id } = request.params;
-      const { row, client } = await getProgram(request.db, clientId, id, organizationScope(request.credential));
-      setEtag(reply, row.version);
-      return toProgram(request.db, row, client);
+      const program = await getProgram(request.ctx, request.params.clientId, request.params.id);
+      setEtag(reply, program.version);
+      return toProgram(request.ctx, program);
     },
   );
 
@@ -103,16 +100,19 @@ const supportProgramRoutes: Routes = async (app) => {
         params: ProgramParams,
         headers: IfMatchHeaders,
         body: UpdateSupportProgramSchema,
-        response: { 200: SupportProgramSchema, ...problemResponses(400, 404, 409, 412, 422, 428) },
+        response: {
+          200: SupportProgramSchema,
+          ...problemResponses(400, 404, ProgramAlreadyActive, 412, ProgramTransitionForbidden, ProgramRuleViolated, ActivityTypeRetired, 428),
+        },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'support_program', client: 'params.clientId' } },
     },
     async (request, reply) => {
       const { clientId, id } = request.params;
-      const scope = organizationScope(request.credential);
-      const { row, client } = await updateProgram(request.db, clientId, id, readIfMatch(request), request.body, scope);
-      setEtag(reply, row.version);
-      return toProgram(request.db, row, client);
+      const ifMatch = readIfMatch(request);
+      const program = await request.ctx.write((tx) => updateProgram(tx, clientId, id, ifMatch, request.body));
+      setEtag(reply, program.version);
+      return toProgram(request.ctx, program);
     },
   );
 
@@ -131,7 +131,7 @@ const supportProgramRoutes: Routes = async (app) => {
     },
     async (request) => {
       const { clientId, id } = request.params;
-      return programFulfilment(request.db, clientId, id, request.query.month, organizationScope(request.credential));
+      return programFulfilment(request.ctx, clientId, id, request.query.month);
     },
   );
 };

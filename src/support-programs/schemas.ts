@@ -1,12 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CalendarDate } from '../clients/schemas.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { SelfCareReductionSchema } from '../instruments/schemas.js';
-
-export const ProgramStatus = Type.Union(
-  [Type.Literal('draft'), Type.Literal('active'), Type.Literal('completed'), Type.Literal('cancelled')],
-  { description: 'One active program per client at a time.' },
-);
+import { ProgramStatus, SelfCareReduction, WarningCode } from '../enums.js';
 
 const Goals = Type.Object(
   {
@@ -33,7 +28,7 @@ const PlannedActivity = Type.Object(
 );
 
 export const WarningSchema = Type.Object({
-  code: Type.Union([Type.Literal('unsuited_group'), Type.Literal('no_assessment')]),
+  code: WarningCode,
   activityTypeId: Type.Union([Uuid, Type.Null()]),
   message: Type.String(),
 });
@@ -52,7 +47,7 @@ export const SupportProgramSchema = Type.Object(
     client: Type.Object(
       {
         group: Type.Union([Type.Integer(), Type.Null()]),
-        selfCareReduction: Type.Union([SelfCareReductionSchema, Type.Null()]),
+        selfCareReduction: Type.Union([SelfCareReduction, Type.Null()]),
       },
       { description: 'The client’s current functional state, from the latest final assessment.' },
     ),
@@ -70,7 +65,13 @@ export const CreateSupportProgramSchema = Type.Object(
     goals: Goals,
     activities: Type.Array(PlannedActivity, { maxItems: 50 }),
     draftedBy: Type.Array(Uuid, { minItems: 1, maxItems: 10, uniqueItems: true }),
-    status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('active')])),
+    status: Type.Optional(
+      Type.Unsafe<Extract<ProgramStatus, 'draft' | 'active'>>({
+        type: 'string',
+        enum: ['draft', 'active'],
+        description: 'draft (the default), or active at once; one active program per client at a time.',
+      }),
+    ),
   },
   {
     additionalProperties: false,

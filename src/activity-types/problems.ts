@@ -1,0 +1,23 @@
+import { defineProblem } from '../http/problems.js';
+
+export const SharedCatalogReadOnly = defineProblem(
+  'shared-catalog-read-only',
+  403,
+  'Shared catalog read-only',
+  'The shared catalog is maintained by administrators; add an activity type of your own instead.',
+  'An entry of the shared catalog changes only with an administrator’s key; an organization changes its own entries.',
+);
+export const ActivityTypeOrganizationInvalid = defineProblem(
+  'activity-type-organization-invalid',
+  422,
+  'Not a social-service organization',
+  'Activities belong to a social-service organization.',
+  'An organization’s own activity types belong to a registered social-service organization; `errors` names `/organizationId`.',
+);
+export const ActivityTypeRetired = defineProblem<[string]>(
+  'activity-type-retired',
+  422,
+  'Activity type retired',
+  'Activity type %s is retired: it is planned no more.',
+  'A retired activity type stays on past sessions and programs but takes no new one; `errors` names where it was sent.',
+);

@@ -1,0 +1,23 @@
+import { defineProblem } from '../http/problems.js';
+
+export const OrganizationInnTaken = defineProblem<[string, string]>(
+  'organization-inn-taken',
+  409,
+  'INN already registered',
+  'An organization with INN %s already exists%s.',
+  'An organization with this INN is already registered; the detail names it.',
+);
+export const InnCheckDigits = defineProblem(
+  'inn-check-digits',
+  422,
+  'INN check digits wrong',
+  'The INN check digits do not match.',
+  'The INN’s check digits do not agree with its other digits; `errors` names `/inn`.',
+);
+export const TimeZoneUnknown = defineProblem(
+  'time-zone-unknown',
+  422,
+  'Unknown time zone',
+  'Unknown time zone.',
+  'The time zone is not an IANA time zone such as Europe/Moscow; `errors` names `/timeZone`.',
+);

@@ -1,0 +1,16 @@
+import { defineProblem } from '../http/problems.js';
+
+export const StaffOrganizationNotSocialService = defineProblem(
+  'staff-organization-not-social-service',
+  422,
+  'Not a social-service organization',
+  'Staff belong to a registered social-service organization.',
+  'Staff belong to a registered social-service organization; `errors` names `/organizationId`.',
+);
+export const StaffDepartmentUnknown = defineProblem(
+  'staff-department-unknown',
+  422,
+  'Department of another organization',
+  'The department is not one of the organization’s departments.',
+  'The department is not one of the staff member’s organization’s departments; `errors` names `/departmentId`.',
+);
