@@ -3,9 +3,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { recordAuditEvent } from '../audit/repository.js';
 import type { LineResult } from '../bulk/schemas.js';
 import { IMPORT_KINDS, importRecords, type ImportKind } from '../bulk/service.js';
+import { systemContext } from '../context/request-context.js';
 import { InstrumentCatalog } from '../instruments/catalog.js';
 import { withDatabase } from './database.js';
 
@@ -15,6 +15,8 @@ function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
+
+const isImportKind = (value: string): value is ImportKind => (IMPORT_KINDS as readonly string[]).includes(value);
 
 /** Assessment lines name their client by clientExternalId; client lines do not. */
 async function kindOf(file: string): Promise<ImportKind> {
@@ -66,35 +68,26 @@ const { values: flags, positionals } = parseCommandLine();
 const file = positionals[0];
 if (!flags.org) fail('--org is required');
 if (!file || positionals.length > 1) fail('name one NDJSON file');
-if (flags.type !== undefined && !IMPORT_KINDS.includes(flags.type as ImportKind)) fail(`--type must be one of ${IMPORT_KINDS.join(', ')}`);
+if (flags.type !== undefined && !isImportKind(flags.type)) fail(`--type must be one of ${IMPORT_KINDS.join(', ')}`);
 const organizationId = flags.org;
 const size = (await stat(file).catch(() => fail(`cannot read ${file}`))).size;
-const kind = (flags.type as ImportKind | undefined) ?? (await kindOf(file));
+const kind = flags.type ?? (await kindOf(file));
 
 await withDatabase(async ({ db, config }) => {
   const source = createReadStream(file);
   const draw = progressBar(size);
   const catalog = new InstrumentCatalog(db);
   try {
-    const result = await db.transaction().execute(async (trx) => {
-      const outcome = await importRecords(
-        { db: trx, catalog, reassessmentMonths: config.REASSESSMENT_MONTHS },
+    // The import's one audit event, as POST /v1/bulk/... records it, in the import's unit of work.
+    const audit = { action: 'create', resource: kind === 'clients' ? 'client' : 'assessment', id: null } as const;
+    const ctx = systemContext(db, `cli-import:${file}`.slice(0, 200), audit);
+    const result = await ctx.write((tx) =>
+      importRecords(
+        tx,
+        { catalog, reassessmentMonths: config.REASSESSMENT_MONTHS },
         { kind, organizationId, atomic: flags.atomic, source, onProgress: (lines) => draw(source.bytesRead, lines) },
-      );
-      await recordAuditEvent(trx, {
-        credential_id: null,
-        role: 'admin',
-        organization_id: null,
-        action: 'create',
-        resource_type: kind === 'clients' ? 'client' : 'assessment',
-        resource_id: null,
-        client_id: null,
-        request_id: `cli-import:${file}`.slice(0, 200),
-        outcome: 'allowed',
-        source_ip: null,
-      });
-      return outcome;
-    });
+      ),
+    );
     if (process.stderr.isTTY) process.stderr.write('\n');
     result.results.filter((line) => line.outcome === 'failed').forEach(report);
     const { lines, created, updated, unchanged, failed } = result.totals;

@@ -1,17 +1,36 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely';
+import { FileMigrationProvider, Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 
-/** `migrations/` at the project root, both from `src/db` and from the compiled `dist/src/db`. */
-const MIGRATION_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+/**
+ * Schema migrations in `migrations/`, data migrations (seeded catalogues, backfills) apart in
+ * `migrations/data/`, beside the data files they load; at the project root, both from `src/db`
+ * and from the compiled `dist/src/db`. One timeline: applied in the order of their names, the
+ * sortable timestamp each starts with. Migrations written before the split (data and schema
+ * together) stay where they are: applied migrations are frozen.
+ */
+const MIGRATION_FOLDERS = ['../../migrations', '../../migrations/data'].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
+
+class MigrationFolders implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const folders = await Promise.all(
+      MIGRATION_FOLDERS.map((migrationFolder) => new FileMigrationProvider({ fs, path, migrationFolder }).getMigrations()),
+    );
+    const migrations: Record<string, Migration> = {};
+    for (const folder of folders) {
+      for (const [name, migration] of Object.entries(folder)) {
+        if (name in migrations) throw new Error(`Migration ${name} is in both migration folders`);
+        migrations[name] = migration;
+      }
+    }
+    return migrations;
+  }
+}
 
 export function createMigrator(db: Db): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATION_FOLDER }),
-  });
+  return new Migrator({ db, provider: new MigrationFolders() });
 }
 
 /**

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
+import { PlanRuleViolated } from './problems.js';
 import {
   CreateDocumentSchema,
   CreatePlanSchema,
@@ -17,7 +18,7 @@ import {
   TaskSchema,
   UpdateTaskSchema,
 } from './schemas.js';
-import { addDocument, addTask, createPlan, getPlan, listOverdue, listPlans, toPlans, toTask, updateTask } from './service.js';
+import { addDocument, addTask, createPlan, getPlan, listOverdue, listPlans, toDocument, toPlan, toPlans, toTask, updateTask } from './service.js';
 
 const tags = ['implementation-plans'];
 const own = { params: 'id' } as const;
@@ -35,14 +36,16 @@ const implementationPlanRoutes: Routes = async (app) => {
         summary: 'Draw up the plan-schedule of introducing milieu therapy (stages I-III)',
         params: IdParams,
         body: CreatePlanSchema,
-        response: { 201: PlanSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: PlanSchema, ...problemResponses(400, 404, PlanRuleViolated) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'implementation_plan' } },
     },
     async (request, reply) => {
-      const plan = await createPlan(request.db, request.params.id, request.body);
-      const [body] = await toPlans(request.db, [plan]);
-      return reply.code(201).header('location', `/v1/organizations/${plan.organization_id}/implementation-plans/${plan.id}`).send(body!);
+      const plan = await request.ctx.write((tx) => createPlan(tx, request.params.id, request.body));
+      return reply
+        .code(201)
+        .header('location', `/v1/organizations/${plan.organization_id}/implementation-plans/${plan.id}`)
+        .send(await toPlan(request.ctx, plan));
     },
   );
 
@@ -60,10 +63,8 @@ const implementationPlanRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
-      const rows = await listPlans(request.db, request.params.id, { cursor: decodeCursor(cursor), limit });
-      const page = toPage(request, rows, limit, (row) => row);
-      return { items: await toPlans(request.db, page.items), next: page.next };
+      const query = await listPlans(request.ctx, request.params.id);
+      return paginate(request, query, 'implementation_plans', (rows) => toPlans(request.ctx, rows));
     },
   );
 
@@ -80,8 +81,7 @@ const implementationPlanRoutes: Routes = async (app) => {
       config: { access: readers },
     },
     async (request) => {
-      const [plan] = await toPlans(request.db, [await getPlan(request.db, request.params.id, request.params.planId)]);
-      return plan!;
+      return toPlan(request.ctx, await getPlan(request.ctx, request.params.id, request.params.planId));
     },
   );
 
@@ -94,12 +94,12 @@ const implementationPlanRoutes: Routes = async (app) => {
         summary: 'Add a task to a plan',
         params: PlanParams,
         body: CreateTaskSchema,
-        response: { 201: TaskSchema, ...problemResponses(400, 404, 422) },
+        response: { 201: TaskSchema, ...problemResponses(400, 404, PlanRuleViolated) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'task' } },
     },
     async (request, reply) => {
-      const row = await addTask(request.db, request.params.id, request.params.planId, request.body);
+      const row = await request.ctx.write((tx) => addTask(tx, request.params.id, request.params.planId, request.body));
       setEtag(reply, row.version);
       return reply.code(201).send(toTask(row));
     },
@@ -116,13 +116,14 @@ const implementationPlanRoutes: Routes = async (app) => {
         params: TaskParams,
         headers: IfMatchHeaders,
         body: UpdateTaskSchema,
-        response: { 200: TaskSchema, ...problemResponses(400, 404, 412, 422, 428) },
+        response: { 200: TaskSchema, ...problemResponses(400, 404, 412, PlanRuleViolated, 428) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'update', resource: 'task' } },
     },
     async (request, reply) => {
       const { id, planId, taskId } = request.params;
-      const row = await updateTask(request.db, id, planId, taskId, readIfMatch(request), request.body);
+      const ifMatch = readIfMatch(request);
+      const row = await request.ctx.write((tx) => updateTask(tx, id, planId, taskId, ifMatch, request.body));
       setEtag(reply, row.version);
       return toTask(row);
     },
@@ -139,11 +140,11 @@ const implementationPlanRoutes: Routes = async (app) => {
         body: CreateDocumentSchema,
         response: { 201: DocumentSchema, ...problemResponses(400, 404) },
       },
-      config: { access: writers },
+      config: { access: writers, audit: { action: 'create', resource: 'document' } },
     },
     async (request, reply) => {
-      const row = await addDocument(request.db, request.params.id, request.params.planId, request.body);
-      return reply.code(201).send({ id: row.id, kind: row.kind, title: row.title, datedOn: row.dated_on, link: row.link });
+      const row = await request.ctx.write((tx) => addDocument(tx, request.params.id, request.params.planId, request.body));
+      return reply.code(201).send(toDocument(row));
     },
   );
 
@@ -159,7 +160,7 @@ const implementationPlanRoutes: Routes = async (app) => {
       },
       config: { access: readers },
     },
-    async (request) => ({ items: await listOverdue(request.db, request.params.id), next: null }),
+    async (request) => ({ items: await listOverdue(request.ctx, request.params.id), next: null }),
   );
 };
 

@@ -1,15 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CalendarDate } from '../clients/schemas.js';
+import { PlanDocumentKind, Stage, TaskStatus } from '../enums.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-
-export const Stage = Type.Union([Type.Literal('I'), Type.Literal('II'), Type.Literal('III')], {
-  description: 'I: analysis of conditions and documentation; II: directions of work; III: monitoring.',
-});
-export const TaskStatus = Type.Union([Type.Literal('planned'), Type.Literal('in_progress'), Type.Literal('done')]);
-export const DocumentKind = Type.Union(
-  [Type.Literal('plan_schedule'), Type.Literal('equipment_plan'), Type.Literal('job_description'), Type.Literal('other')],
-  { description: 'plan_schedule: план-график; equipment_plan: план материально-технического оснащения; job_description: должностная инструкция.' },
-);
 
 const taskFields = {
   stage: Stage,
@@ -27,7 +19,7 @@ export const TaskSchema = Type.Object(
 export const DocumentSchema = Type.Object(
   {
     id: Uuid,
-    kind: DocumentKind,
+    kind: PlanDocumentKind,
     title: Type.String(),
     datedOn: CalendarDate,
     link: Type.Union([Type.String(), Type.Null()]),
@@ -66,7 +58,7 @@ export const CreateTaskSchema = Type.Object(
 
 export const CreateDocumentSchema = Type.Object(
   {
-    kind: DocumentKind,
+    kind: PlanDocumentKind,
     title: Text(500),
     datedOn: CalendarDate,
     link: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),

@@ -1,17 +1,21 @@
 import { daysBetween, today } from '../calendar/dates.js';
-import { inTransaction, type Db } from '../db/database.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { ImplementationPlanRow, PlanDocumentRow, PlanTaskRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
-import { NotFound, invalidFields } from '../http/errors.js';
+import { NotFound, withFields } from '../http/problems.js';
 import type { FieldError } from '../http/problem.js';
 import { getOrganization } from '../organizations/service.js';
 import { staffOfOrganization } from '../staff/repository.js';
+import { PlanRuleViolated } from './problems.js';
 import * as repository from './repository.js';
 import type { CreateDocument, CreatePlan, CreateTask, Plan, UpdateTask } from './schemas.js';
 
 type Pointer = Omit<FieldError, 'in'>;
+
+/** The overdue list is one page: the most overdue tasks first, at most this many. */
+const MAX_OVERDUE = 500;
 
 export function toTask(row: PlanTaskRow, now = today()) {
   return {
@@ -25,13 +29,12 @@ export function toTask(row: PlanTaskRow, now = today()) {
   };
 }
 
-const toDocument = (row: PlanDocumentRow) => ({ id: row.id, kind: row.kind, title: row.title, datedOn: row.dated_on, link: row.link });
+export const toDocument = (row: PlanDocumentRow) => ({ id: row.id, kind: row.kind, title: row.title, datedOn: row.dated_on, link: row.link });
 
-/** Plans with their tasks and documents, read in a bounded number of queries. */
-export async function toPlans(db: Db, rows: ImplementationPlanRow[]): Promise<Plan[]> {
-  const { tasks, documents } = await repository.contentsOf(db, rows.map((row) => row.id));
-  const now = today();
-  return rows.map((row) => ({
+type Contents = Awaited<ReturnType<typeof repository.contentsOf>>;
+
+function mapPlan(row: ImplementationPlanRow, { tasks, documents }: Contents, now: string): Plan {
+  return {
     id: row.id,
     organizationId: row.organization_id,
     departmentId: row.department_id,
@@ -40,12 +43,23 @@ export async function toPlans(db: Db, rows: ImplementationPlanRow[]): Promise<Pl
     documents: documents.filter((document) => document.plan_id === row.id).map(toDocument),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-  }));
+  };
 }
 
-async function checkStaff(db: Db, organizationId: string, tasks: Array<{ responsibleStaffId?: string | null }>, at: (i: number) => string) {
+/** Plans with their tasks and documents, read in a bounded number of queries. */
+export async function toPlans(ctx: Context, rows: ImplementationPlanRow[]): Promise<Plan[]> {
+  const contents = await repository.contentsOf(ctx, rows.map((row) => row.id));
+  const now = today();
+  return rows.map((row) => mapPlan(row, contents, now));
+}
+
+export async function toPlan(ctx: Context, row: ImplementationPlanRow): Promise<Plan> {
+  return mapPlan(row, await repository.contentsOf(ctx, [row.id]), today());
+}
+
+async function checkStaff(ctx: Context, organizationId: string, tasks: Array<{ responsibleStaffId?: string | null }>, at: (i: number) => string) {
   const ids = tasks.flatMap((task) => (task.responsibleStaffId ? [task.responsibleStaffId] : []));
-  const known = await staffOfOrganization(db, organizationId, ids);
+  const known = await staffOfOrganization(ctx, organizationId, ids);
   return tasks.flatMap((task, index): Pointer[] =>
     task.responsibleStaffId && !known.has(task.responsibleStaffId)
       ? [{ pointer: at(index), message: 'is not a staff member of the organization' }]
@@ -70,55 +84,52 @@ const documentRow = (planId: string, document: CreateDocument) => ({
   link: document.link ?? null,
 });
 
-export async function createPlan(db: Db, organizationId: string, input: CreatePlan): Promise<ImplementationPlanRow> {
-  await getOrganization(db, organizationId);
+/** The plan with all its tasks and documents: one unit of work. */
+export async function createPlan(tx: UnitOfWork, organizationId: string, input: CreatePlan): Promise<ImplementationPlanRow> {
+  await getOrganization(tx, organizationId);
   const tasks = input.tasks ?? [];
-  const errors = await checkStaff(db, organizationId, tasks, (index) => `/tasks/${index}/responsibleStaffId`);
-  if (input.departmentId && !(await findDepartment(db, organizationId, input.departmentId))) {
+  const errors = await checkStaff(tx, organizationId, tasks, (index) => `/tasks/${index}/responsibleStaffId`);
+  if (input.departmentId && !(await findDepartment(tx, organizationId, input.departmentId))) {
     errors.push({ pointer: '/departmentId', message: 'is not a department of the organization' });
   }
-  if (errors.length) throw invalidFields('The plan breaks a rule.', errors);
-  return inTransaction(db, async (trx) => {
-    const plan = await repository.insertPlan(trx, { organization_id: organizationId, department_id: input.departmentId ?? null, title: input.title });
-    await repository.insertTasks(trx, tasks.map((task) => taskRow(plan.id, task)));
-    await repository.insertDocuments(trx, (input.documents ?? []).map((document) => documentRow(plan.id, document)));
-    return plan;
-  });
+  if (errors.length) throw withFields(new PlanRuleViolated('plan'), errors);
+  const plan = await repository.insertPlan(tx, { organization_id: organizationId, department_id: input.departmentId ?? null, title: input.title });
+  await repository.insertTasks(tx, plan, tasks.map((task) => taskRow(plan.id, task)));
+  await repository.insertDocuments(tx, plan, (input.documents ?? []).map((document) => documentRow(plan.id, document)));
+  return plan;
 }
 
-/** An organization's plans; an organization that does not exist is a 404, as in its other lists. */
-export async function listPlans(db: Db, organizationId: string, filter: { cursor?: string; limit: number }): Promise<ImplementationPlanRow[]> {
-  await getOrganization(db, organizationId);
-  return repository.listPlans(db, organizationId, filter);
+/** An organization's plans, for `paginate`; an organization that does not exist is a 404, as in its other lists. */
+export async function listPlans(ctx: Context, organizationId: string) {
+  await getOrganization(ctx, organizationId);
+  return repository.plansQuery(ctx, organizationId);
 }
 
-export async function getPlan(db: Db, organizationId: string, id: string): Promise<ImplementationPlanRow> {
-  const plan = await repository.findPlan(db, organizationId, id);
+export async function getPlan(ctx: Context, organizationId: string, id: string): Promise<ImplementationPlanRow> {
+  const plan = await repository.findPlan(ctx, organizationId, id);
   if (!plan) throw new NotFound('Implementation plan', id);
   return plan;
 }
 
-export async function addTask(db: Db, organizationId: string, planId: string, task: CreateTask) {
-  const plan = await getPlan(db, organizationId, planId);
-  const errors = await checkStaff(db, organizationId, [task], () => '/responsibleStaffId');
-  if (errors.length) throw invalidFields('The task breaks a rule.', errors);
-  const [row] = await repository.insertTasks(db, [taskRow(plan.id, task)]);
-  return row!;
+export async function addTask(tx: UnitOfWork, organizationId: string, planId: string, task: CreateTask) {
+  const plan = await getPlan(tx, organizationId, planId);
+  const errors = await checkStaff(tx, organizationId, [task], () => '/responsibleStaffId');
+  if (errors.length) throw withFields(new PlanRuleViolated('task'), errors);
+  return repository.insertTask(tx, plan, taskRow(plan.id, task));
 }
 
-export async function addDocument(db: Db, organizationId: string, planId: string, document: CreateDocument) {
-  const plan = await getPlan(db, organizationId, planId);
-  const [row] = await repository.insertDocuments(db, [documentRow(plan.id, document)]);
-  return row!;
+export async function addDocument(tx: UnitOfWork, organizationId: string, planId: string, document: CreateDocument) {
+  const plan = await getPlan(tx, organizationId, planId);
+  return repository.insertDocument(tx, plan, documentRow(plan.id, document));
 }
 
-export async function updateTask(db: Db, organizationId: string, planId: string, taskId: string, ifMatch: IfMatch, input: UpdateTask) {
-  await getPlan(db, organizationId, planId);
-  const current = await repository.findTask(db, planId, taskId);
+export async function updateTask(tx: UnitOfWork, organizationId: string, planId: string, taskId: string, ifMatch: IfMatch, input: UpdateTask) {
+  await getPlan(tx, organizationId, planId);
+  const current = await repository.findTask(tx, planId, taskId);
   if (!current) throw new NotFound('Task', taskId);
-  const errors = await checkStaff(db, organizationId, [input], () => '/responsibleStaffId');
-  if (errors.length) throw invalidFields('The task breaks a rule.', errors);
-  const updated = await repository.updateTask(db, taskId, expectedVersion(ifMatch, current), {
+  const errors = await checkStaff(tx, organizationId, [input], () => '/responsibleStaffId');
+  if (errors.length) throw withFields(new PlanRuleViolated('task'), errors);
+  const updated = await repository.updateTask(tx, taskId, expectedVersion(ifMatch, current), {
     title: input.title,
     responsible_staff_id: input.responsibleStaffId,
     due_on: input.dueOn,
@@ -128,10 +139,10 @@ export async function updateTask(db: Db, organizationId: string, planId: string,
   return updated;
 }
 
-export async function listOverdue(db: Db, organizationId: string) {
-  await getOrganization(db, organizationId);
+export async function listOverdue(ctx: Context, organizationId: string) {
+  await getOrganization(ctx, organizationId);
   const now = today();
-  const rows = await repository.overdueTasks(db, organizationId, now);
+  const rows = await repository.overdueTasks(ctx, organizationId, now, MAX_OVERDUE);
   return rows.map((row) => ({
     planId: row.plan_id,
     planTitle: row.plan_title,
