@@ -50,7 +50,7 @@ export async function datasetExists(db: Db, size: DatasetSize): Promise<boolean>
 /** Answer sets for every reachable score of each form, so clients spread over all six groups. */
 function answerSets(instrument: Instrument): Array<Record<string, string>> {
   const sets: Array<Record<string, string>> = [];
-  for (let points = 0; points <= instrument.maxScore!; points += 0.5) {
+  for (let points = 0; points <= instrument.maxScore; points += 0.5) {
     try {
       sets.push(answersScoring(instrument.items, points));
     } catch {

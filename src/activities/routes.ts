@@ -72,7 +72,7 @@ const activityRoutes: Routes = async (app) => {
       config: {
         access: { ...writers, organization: { body: 'organizationId' } },
         // The resource names are those the audit trail has always recorded for these URLs.
-        audit: { action: 'create', resource: 'activitie' },
+        audit: { action: 'create', resource: 'activity' },
       },
     },
     async (request, reply) => {
@@ -99,7 +99,7 @@ const activityRoutes: Routes = async (app) => {
       },
       config: {
         access: { ...writers, organization: { body: 'organizationId' } },
-        audit: { action: 'create', resource: 'activity_serie' },
+        audit: { action: 'create', resource: 'activity_series' },
       },
     },
     async (request, reply) => {
@@ -163,7 +163,7 @@ const activityRoutes: Routes = async (app) => {
           ...problemResponses(400, 404, StaffOverlap, 412, CancelReasonRequired, CancelReasonUnexpected, SessionRuleViolated, 428),
         },
       },
-      config: { access: writers, audit: { action: 'update', resource: 'activitie' } },
+      config: { access: writers, audit: { action: 'update', resource: 'activity' } },
     },
     async (request, reply) => {
       const ifMatch = readIfMatch(request);

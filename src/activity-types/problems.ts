@@ -8,7 +8,7 @@ export const SharedCatalogReadOnly = defineProblem(
   'An entry of the shared catalog changes only with an administrator’s key; an organization changes its own entries.',
 );
 export const ActivityTypeOrganizationInvalid = defineProblem(
-  'activity-type-organization-invalid',
+  'activity-type-organization-not-social-service',
   422,
   'Not a social-service organization',
   'Activities belong to a social-service organization.',

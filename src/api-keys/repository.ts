@@ -17,12 +17,7 @@ export async function insertKey(tx: UnitOfWork, key: NewApiKey, secret: string):
 // Authentication reads and touches keys before a request has its context (src/http/auth.ts).
 
 export async function findActiveKeyBySecret(db: Db, secretHash: Buffer): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('secret_hash', '=', secretHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  return db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).where('revoked_at', 'is', null).executeTakeFirst();
 }
 
 const TOUCH_INTERVAL_MS = 60_000;

@@ -19,9 +19,11 @@ export const CreateApiKeySchema = Type.Object(
   {
     name: Text(200, { examples: ['Ivanovo complex center, front office'] }),
     role: RoleSchema,
-    organizationId: Type.Optional(Type.Union([Uuid, Type.Null()], {
-      description: 'Required for provider and medical_partner keys, absent for admin and regional keys.',
-    })),
+    organizationId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description: 'Required for provider and medical_partner keys, absent for admin and regional keys.',
+      }),
+    ),
   },
   {
     additionalProperties: false,

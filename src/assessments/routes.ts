@@ -57,7 +57,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
 
   const settings: AssessmentSettings = { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS };
   // A client who takes no assessment: archived or deceased.
-  const notAssessable = [ArchivedClientNotAssessable, DeceasedClientNotAssessable] as const;
+  const clientNotAssessable = [ArchivedClientNotAssessable, DeceasedClientNotAssessable] as const;
 
   app.post(
     '/v1/clients/:clientId/assessments',
@@ -78,7 +78,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
             400,
             404,
             SupersededMeanwhile,
-            ...notAssessable,
+            ...clientNotAssessable,
             UnknownInstrument,
             InstrumentCareFormMismatch,
             AssessmentRuleViolated,
@@ -187,7 +187,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         body: UpdateAssessmentSchema,
         response: {
           200: AssessmentSchema,
-          ...problemResponses(400, 404, AssessmentFinal, 412, ...notAssessable, AssessmentRuleViolated, 428),
+          ...problemResponses(400, 404, AssessmentFinal, 412, ...clientNotAssessable, AssessmentRuleViolated, 428),
         },
       },
       config: { access: writers, audit: { action: 'update', resource: 'assessment', client: 'result.client_id' } },
@@ -211,7 +211,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         headers: IfMatchHeaders,
         response: {
           200: AssessmentSchema,
-          ...problemResponses(400, 404, AssessmentAlreadyFinal, SupersededMeanwhile, 412, ...notAssessable, 428),
+          ...problemResponses(400, 404, AssessmentAlreadyFinal, SupersededMeanwhile, 412, ...clientNotAssessable, 428),
         },
       },
       config: { access: writers, audit: { action: 'finalize', resource: 'assessment', client: 'result.client_id' } },

@@ -8,7 +8,7 @@ export async function appendAuditEvent(ctx: Context, event: NewAuditEvent): Prom
   await ctx.db.insertInto('audit_events').values(event).execute();
 }
 
-/** TRANSITION: for the legacy audit plugin and the import command, which hold a database, not a context. */
+/** TRANSITION: for the legacy audit plugin, which holds a database rather than a context; goes with it. */
 export async function recordAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
   await db.insertInto('audit_events').values(event).execute();
 }

@@ -53,7 +53,10 @@ async function pageById(request: FastifyRequest & { query: PageParameters }, que
     throw invalidParameter('querystring', '/cursor', 'is not a cursor this service issued');
   }
   const keyset = cursor === undefined ? query : query.where('id', '>', Number(cursor));
-  const rows = await keyset.orderBy('id').limit(limit + 1).execute();
+  const rows = await keyset
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
   const items = rows.slice(0, limit).map(toEvent);
   const last = items.at(-1);
   if (rows.length <= limit || !last) return { items, next: null };

@@ -79,7 +79,7 @@ export async function runImport<T>(
   let read = 0;
   for await (const line of lines) {
     read += 1;
-    const parsed = parse(importer as Importer<unknown>, line);
+    const parsed = parse(importer, line);
     if ('outcome' in parsed) results.push(parsed);
     else batch.push(parsed as ParsedLine<T>);
     if (batch.length >= BATCH_SIZE) {

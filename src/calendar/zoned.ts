@@ -29,8 +29,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock time of an instant in a time zone. */
 export function wallTime(instant: Date, timeZone: string): WallTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute! };
+  const parts = new Map(formatter(timeZone).formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+  // The formatter is made with every one of these fields (above), so each part is there.
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.get(type) ?? Number.NaN;
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
 }
 
 /** The instant at which the wall clock of a time zone shows `time` (the earlier one across a DST overlap). */

@@ -9,6 +9,8 @@ await withDatabase(async ({ db }) => {
     console.log('the demo data is already there');
     return;
   }
-  console.log('demo data added: 3 organizations, 3 departments, 18 staff, 10 clients with assessments, three months of activities with attendance, a support program each');
+  console.log(
+    'demo data added: 3 organizations, 3 departments, 18 staff, 10 clients with assessments, three months of activities with attendance, a support program each',
+  );
   console.log(`provider key of the Ivanovo center (shown once): ${summary.providerKey}`);
 });

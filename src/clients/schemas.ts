@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { CareForm } from '../departments/schemas.js';
+import { CareForm } from '../enums.js';
 import { LivingSituation, SelfCareReduction } from '../enums.js';
 import { SNILS_PATTERN } from './snils.js';
 

@@ -1,5 +1,5 @@
 import { today as todayInMoscow } from '../calendar/dates.js';
-import { legacyDb, type Context, type UnitOfWork } from '../context/request-context.js';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import { guardUnique } from '../db/errors.js';
 import type { ClientRow, ClientUpdate, DepartmentRow, NewClientRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
@@ -86,7 +86,7 @@ export async function clientRuleErrors(
 }
 
 async function checkClient(ctx: Context, organizationId: string, fields: ClientFields, current?: ClientRow): Promise<void> {
-  const errors = await clientRuleErrors(fields, (id) => findDepartment(legacyDb(ctx), organizationId, id), current);
+  const errors = await clientRuleErrors(fields, (id) => findDepartment(ctx, organizationId, id), current);
   if (errors.length) throw withFields(new ClientRuleViolated(), errors);
 }
 
@@ -148,7 +148,7 @@ async function conflict(ctx: Context, constraint: string, fields: ClientFields, 
 }
 
 export async function createClient(tx: UnitOfWork, input: CreateClient): Promise<ClientRow> {
-  const organization = await findOrganization(legacyDb(tx), input.organizationId);
+  const organization = await findOrganization(tx, input.organizationId);
   if (organization?.kind !== 'social_service') {
     throw withFields(new NotSocialServiceOrganization(), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },

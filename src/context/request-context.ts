@@ -117,7 +117,7 @@ function locate(sources: Record<string, unknown>, source: IdSource): string | nu
   const dot = source.indexOf('.');
   const from = sources[source.slice(0, dot)] as Record<string, unknown> | undefined;
   const value = from?.[source.slice(dot + 1)];
-  return value === undefined || value === null ? null : String(value);
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
 export interface ContextOptions {

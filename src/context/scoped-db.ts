@@ -19,7 +19,7 @@ import { OtherOrganization } from '../http/problems.js';
 import type { Scope } from './scope.js';
 
 /** Tables whose rows belong to one social-service organization: their `organization_id` says which. */
-const DIRECTLY_OWNED = [
+const _DIRECTLY_OWNED = [
   'departments',
   'staff',
   'clients',
@@ -44,7 +44,7 @@ const CHILDREN = {
   plan_documents: { parent: 'implementation_plans', key: 'plan_id' },
 } as const;
 
-export type DirectlyOwnedTable = (typeof DIRECTLY_OWNED)[number];
+export type DirectlyOwnedTable = (typeof _DIRECTLY_OWNED)[number];
 export type ChildTable = keyof typeof CHILDREN;
 export type OwnedTable = DirectlyOwnedTable | ChildTable;
 
@@ -80,19 +80,19 @@ export class ScopedDb {
   ) {}
 
   selectFrom<T extends OwnedTable>(table: T): SelectQueryBuilder<Database, T, object> {
-    const query = this.db.selectFrom(table as OwnedTable) as unknown as SelectQueryBuilder<Database, T, object>;
+    const query = this.db.selectFrom(table) as unknown as SelectQueryBuilder<Database, T, object>;
     const condition = this.condition(table, 'read');
     return condition ? query.where(condition) : query;
   }
 
   updateTable<T extends OwnedTable>(table: T): UpdateQueryBuilder<Database, T, T, UpdateResult> {
-    const query = this.db.updateTable(table as OwnedTable) as unknown as UpdateQueryBuilder<Database, T, T, UpdateResult>;
+    const query = this.db.updateTable(table) as unknown as UpdateQueryBuilder<Database, T, T, UpdateResult>;
     const condition = this.condition(table, 'write');
     return condition ? query.where(condition) : query;
   }
 
   deleteFrom<T extends OwnedTable>(table: T): DeleteQueryBuilder<Database, T, DeleteResult> {
-    const query = this.db.deleteFrom(table as OwnedTable) as unknown as DeleteQueryBuilder<Database, T, DeleteResult>;
+    const query = this.db.deleteFrom(table) as unknown as DeleteQueryBuilder<Database, T, DeleteResult>;
     const condition = this.condition(table, 'write');
     return condition ? query.where(condition) : query;
   }
@@ -104,9 +104,7 @@ export class ScopedDb {
   ): InsertQueryBuilder<Database, T, InsertResult> {
     const list = (Array.isArray(rows) ? rows : [rows]) as ReadonlyArray<{ organization_id?: string | null }>;
     for (const row of list) this.assertWritable(row.organization_id ?? null);
-    return (this.db.insertInto(table as DirectlyOwnedTable) as unknown as InsertQueryBuilder<Database, T, InsertResult>).values(
-      rows as never,
-    );
+    return (this.db.insertInto(table)).values(rows);
   }
 
   /** Inserts rows that belong to `owner`, a row the caller read in its scope. */
@@ -116,7 +114,7 @@ export class ScopedDb {
     rows: Insertable<Database[T]> | ReadonlyArray<Insertable<Database[T]>>,
   ): InsertQueryBuilder<Database, T, InsertResult> {
     this.assertWritable(owner.organization_id);
-    return (this.db.insertInto(table as ChildTable) as unknown as InsertQueryBuilder<Database, T, InsertResult>).values(rows as never);
+    return (this.db.insertInto(table)).values(rows);
   }
 
   /**

@@ -18,5 +18,5 @@ export async function connectDatabaseServer(config: Config, logger: Logger): Pro
     dataDir: config.DATA_DIR,
     log: (message) => logger.debug({ postgres: message.trim() }, 'embedded postgres'),
   });
-  return { url: server.url, embedded: true, stop: server.stop };
+  return { url: server.url, embedded: true, stop: () => server.stop() };
 }

@@ -46,6 +46,6 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 function throwOnFailure(error: unknown, results: MigrationResultSet['results']): void {
   if (!error) return;
   const failed = results?.find((result) => result.status === 'Error');
-  const cause = error instanceof Error ? error : new Error(String(error));
+  const cause = error instanceof Error ? error : new Error(JSON.stringify(error));
   throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause.message}`, { cause });
 }

@@ -5,7 +5,7 @@ import { addMonths, today } from '../calendar/dates.js';
 import { instantOf } from '../calendar/zoned.js';
 import { createClient } from '../clients/service.js';
 import { snilsCheckNumber } from '../clients/snils.js';
-import { legacyDb, systemContext, type UnitOfWork } from '../context/request-context.js';
+import { systemContext, type UnitOfWork } from '../context/request-context.js';
 import type { Db } from '../db/database.js';
 import { createDepartment } from '../departments/service.js';
 import type { CareForm, LivingSituation, Position, Sex } from '../enums.js';
@@ -85,16 +85,126 @@ const CLIENTS: Array<{
   /** [months ago, points], oldest first */
   scores: Array<[number, number]>;
 }> = [
-  { name: ['Александрова', 'Нина', 'Ивановна'], sex: 'female', birthDate: '1939-02-14', careForm: 'home', livingSituation: 'lonely', socialSupport: 3, scores: [[14, 1.5], [7, 2.5], [2, 3]] },
-  { name: ['Борисов', 'Виктор', 'Павлович'], sex: 'male', birthDate: '1944-07-30', careForm: 'home', livingSituation: 'lives_alone', socialSupport: 2, scores: [[13, 3.25], [5, 4.5]] },
-  { name: ['Васильева', 'Зинаида', 'Фёдоровна'], sex: 'female', birthDate: '1936-12-01', careForm: 'home', livingSituation: 'lonely_family', socialSupport: 2, scores: [[12, 4], [6, 5.5], [1, 6]] },
-  { name: ['Григорьева', 'Клавдия', 'Петровна'], sex: 'female', birthDate: '1933-05-19', careForm: 'home', livingSituation: 'family_lives_alone', socialSupport: 1, scores: [[10, 5], [4, 8.25]] },
-  { name: ['Дмитриев', 'Николай', 'Сергеевич'], sex: 'male', birthDate: '1941-09-09', careForm: 'home', livingSituation: 'lives_with_family', socialSupport: 1, scores: [[9, 6.5], [8, 10.75]] },
-  { name: ['Ершова', 'Антонина', 'Васильевна'], sex: 'female', birthDate: '1930-03-03', careForm: 'home', livingSituation: 'lonely', socialSupport: 4, scores: [[15, 7], [8, 11], [1, 13.5]] },
-  { name: ['Жукова', 'Мария', 'Алексеевна'], sex: 'female', birthDate: '1928-10-25', careForm: 'home', livingSituation: 'lives_alone', socialSupport: 3, scores: [[11, 12], [3, 16]] },
-  { name: ['Зайцев', 'Иван', 'Григорьевич'], sex: 'male', birthDate: '1947-01-17', careForm: 'home', livingSituation: 'lives_with_family', socialSupport: 2, scores: [] },
-  { name: ['Исаева', 'Евдокия', 'Никитична'], sex: 'female', birthDate: '1931-06-06', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 4, scores: [[12, 5], [5, 7.5]] },
-  { name: ['Калинин', 'Степан', 'Ильич'], sex: 'male', birthDate: '1935-08-12', careForm: 'inpatient', livingSituation: 'lonely', socialSupport: 3, scores: [[8, 6.5], [2, 9]] },
+  {
+    name: ['Александрова', 'Нина', 'Ивановна'],
+    sex: 'female',
+    birthDate: '1939-02-14',
+    careForm: 'home',
+    livingSituation: 'lonely',
+    socialSupport: 3,
+    scores: [
+      [14, 1.5],
+      [7, 2.5],
+      [2, 3],
+    ],
+  },
+  {
+    name: ['Борисов', 'Виктор', 'Павлович'],
+    sex: 'male',
+    birthDate: '1944-07-30',
+    careForm: 'home',
+    livingSituation: 'lives_alone',
+    socialSupport: 2,
+    scores: [
+      [13, 3.25],
+      [5, 4.5],
+    ],
+  },
+  {
+    name: ['Васильева', 'Зинаида', 'Фёдоровна'],
+    sex: 'female',
+    birthDate: '1936-12-01',
+    careForm: 'home',
+    livingSituation: 'lonely_family',
+    socialSupport: 2,
+    scores: [
+      [12, 4],
+      [6, 5.5],
+      [1, 6],
+    ],
+  },
+  {
+    name: ['Григорьева', 'Клавдия', 'Петровна'],
+    sex: 'female',
+    birthDate: '1933-05-19',
+    careForm: 'home',
+    livingSituation: 'family_lives_alone',
+    socialSupport: 1,
+    scores: [
+      [10, 5],
+      [4, 8.25],
+    ],
+  },
+  {
+    name: ['Дмитриев', 'Николай', 'Сергеевич'],
+    sex: 'male',
+    birthDate: '1941-09-09',
+    careForm: 'home',
+    livingSituation: 'lives_with_family',
+    socialSupport: 1,
+    scores: [
+      [9, 6.5],
+      [8, 10.75],
+    ],
+  },
+  {
+    name: ['Ершова', 'Антонина', 'Васильевна'],
+    sex: 'female',
+    birthDate: '1930-03-03',
+    careForm: 'home',
+    livingSituation: 'lonely',
+    socialSupport: 4,
+    scores: [
+      [15, 7],
+      [8, 11],
+      [1, 13.5],
+    ],
+  },
+  {
+    name: ['Жукова', 'Мария', 'Алексеевна'],
+    sex: 'female',
+    birthDate: '1928-10-25',
+    careForm: 'home',
+    livingSituation: 'lives_alone',
+    socialSupport: 3,
+    scores: [
+      [11, 12],
+      [3, 16],
+    ],
+  },
+  {
+    name: ['Зайцев', 'Иван', 'Григорьевич'],
+    sex: 'male',
+    birthDate: '1947-01-17',
+    careForm: 'home',
+    livingSituation: 'lives_with_family',
+    socialSupport: 2,
+    scores: [],
+  },
+  {
+    name: ['Исаева', 'Евдокия', 'Никитична'],
+    sex: 'female',
+    birthDate: '1931-06-06',
+    careForm: 'inpatient',
+    livingSituation: 'lonely',
+    socialSupport: 4,
+    scores: [
+      [12, 5],
+      [5, 7.5],
+    ],
+  },
+  {
+    name: ['Калинин', 'Степан', 'Ильич'],
+    sex: 'male',
+    birthDate: '1935-08-12',
+    careForm: 'inpatient',
+    livingSituation: 'lonely',
+    socialSupport: 3,
+    scores: [
+      [8, 6.5],
+      [2, 9],
+    ],
+  },
 ];
 
 /** Valid SNILS numbers of the demo clients (fictitious, with correct check numbers). */
@@ -202,8 +312,16 @@ const SERIES: Array<[string, string, number, Position]> = [
 async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients: string[]): Promise<void> {
   const staff = await tx.scoped.selectFrom('staff').select(['id', 'position']).where('organization_id', '=', organizationId).execute();
   const types = await tx.scoped.selectFrom('activity_types').select(['id', 'code']).where('organization_id', 'is', null).execute();
-  const typeOf = (code: string) => found(types.find((type) => type.code === code), `activity type ${code}`).id;
-  const staffOf = (position: Position) => found(staff.find((member) => member.position === position), position).id;
+  const typeOf = (code: string) =>
+    found(
+      types.find((type) => type.code === code),
+      `activity type ${code}`,
+    ).id;
+  const staffOf = (position: Position) =>
+    found(
+      staff.find((member) => member.position === position),
+      position,
+    ).id;
   const now = today();
   const from = addMonths(now, -3);
   const until = `${now.replaceAll('-', '')}T000000Z`;
@@ -231,11 +349,15 @@ async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients
           engagement: (clientIndex + sessionIndex) % 4,
         })),
       });
-      await tx.scoped.updateTable('activities').set((eb) => ({ status: 'held', version: eb('version', '+', 1) })).where('id', '=', session.id).execute();
+      await tx.scoped
+        .updateTable('activities')
+        .set((eb) => ({ status: 'held', version: eb('version', '+', 1) }))
+        .where('id', '=', session.id)
+        .execute();
     }
   }
   for (const clientId of clients) {
-    await createProgram(legacyDb(tx), clientId, {
+    await createProgram(tx, clientId, {
       periodFrom: from,
       periodTo: addMonths(now, 3),
       goals: {

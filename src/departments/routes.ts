@@ -4,13 +4,7 @@ import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { DepartmentNameTaken, DepartmentsOnlyInSocialService } from './problems.js';
-import {
-  CreateDepartmentSchema,
-  DepartmentListQuery,
-  DepartmentParams,
-  DepartmentSchema,
-  UpdateDepartmentSchema,
-} from './schemas.js';
+import { CreateDepartmentSchema, DepartmentListQuery, DepartmentParams, DepartmentSchema, UpdateDepartmentSchema } from './schemas.js';
 import { createDepartment, departmentsQuery, getDepartment, toDepartment, updateDepartment } from './service.js';
 
 const tags = ['departments'];
@@ -35,10 +29,7 @@ const departmentRoutes: Routes = async (app) => {
     async (request, reply) => {
       const row = await request.ctx.write((tx) => createDepartment(tx, request.params.id, request.body));
       setEtag(reply, row.version);
-      return reply
-        .code(201)
-        .header('location', `/v1/organizations/${row.organization_id}/departments/${row.id}`)
-        .send(toDepartment(row));
+      return reply.code(201).header('location', `/v1/organizations/${row.organization_id}/departments/${row.id}`).send(toDepartment(row));
     },
   );
 

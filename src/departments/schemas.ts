@@ -30,15 +30,9 @@ export const UpdateDepartmentSchema = Type.Partial(CreateDepartmentSchema, {
   examples: [{ name: 'Отделение «Милосердие» (корпус 2)' }],
 });
 
-export const DepartmentParams = Type.Object(
-  { id: Uuid, departmentId: Uuid },
-  { additionalProperties: false },
-);
+export const DepartmentParams = Type.Object({ id: Uuid, departmentId: Uuid }, { additionalProperties: false });
 
-export const DepartmentListQuery = Type.Object(
-  { careForm: Type.Optional(CareForm), ...PageQuery },
-  { additionalProperties: false },
-);
+export const DepartmentListQuery = Type.Object({ careForm: Type.Optional(CareForm), ...PageQuery }, { additionalProperties: false });
 
 export type Department = Static<typeof DepartmentSchema>;
 export type CreateDepartment = Static<typeof CreateDepartmentSchema>;

@@ -62,7 +62,9 @@ export async function updateDepartment(
   const current = await getDepartment(tx, organizationId, id);
   const name = input.name === undefined ? undefined : departmentName(input.name);
   const version = expectedVersion(ifMatch, current);
-  const updated = await guardName(tx, name, () => repository.updateDepartment(tx, organizationId, id, version, { name, care_form: input.careForm }));
+  const updated = await guardName(tx, name, () =>
+    repository.updateDepartment(tx, organizationId, id, version, { name, care_form: input.careForm }),
+  );
   if (updated) return updated;
   throw failedUpdate(await repository.findDepartment(tx, organizationId, id), ifMatch, () => new NotFound('Department', id));
 }

@@ -103,11 +103,16 @@ export function capabilityStatement() {
       {
         mode: 'server',
         security: {
-          description: 'Authorization: Bearer <medical partner API key>. Patient data only under an active agreement and the client’s consent; every access is audited.',
+          description:
+            'Authorization: Bearer <medical partner API key>. Patient data only under an active agreement and the client’s consent; every access is audited.',
         },
         resource: [
           { type: 'Questionnaire', interaction: read },
-          { type: 'QuestionnaireResponse', interaction: [...read, { code: 'search-type' }], searchParam: [{ name: 'subject', type: 'reference' }] },
+          {
+            type: 'QuestionnaireResponse',
+            interaction: [...read, { code: 'search-type' }],
+            searchParam: [{ name: 'subject', type: 'reference' }],
+          },
           { type: 'Patient', interaction: read },
         ],
       },
@@ -115,7 +120,14 @@ export function capabilityStatement() {
   };
 }
 
-const ISSUE_CODES: Record<number, string> = { 400: 'invalid', 401: 'login', 403: 'forbidden', 404: 'not-found', 422: 'processing', 429: 'throttled' };
+const ISSUE_CODES: Record<number, string> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  422: 'processing',
+  429: 'throttled',
+};
 
 export function operationOutcome(status: number, detail: string) {
   return {

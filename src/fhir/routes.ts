@@ -20,7 +20,15 @@ const send = (reply: FastifyReply, resource: object) => reply.type(`${FHIR_CONTE
 const fhirRoutes: Routes = async (app, { instruments }) => {
   app.get(
     '/fhir/r4/metadata',
-    { schema: { tags, operationId: 'getFhirCapabilityStatement', summary: 'FHIR R4 CapabilityStatement', security: [], response: { 200: Resource } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getFhirCapabilityStatement',
+        summary: 'FHIR R4 CapabilityStatement',
+        security: [],
+        response: { 200: Resource },
+      },
+    },
     async (_request, reply) => send(reply, capabilityStatement()),
   );
 
@@ -31,7 +39,10 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
         tags,
         operationId: 'getFhirQuestionnaire',
         summary: 'A functional diagnostic form as a FHIR Questionnaire',
-        params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9-]{1,64}$', examples: ['bfd-home-2019'] }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { id: Type.String({ pattern: '^[a-z0-9-]{1,64}$', examples: ['bfd-home-2019'] }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Resource, ...outcomeResponses(400, 404) },
       },
       config: { access: { roles: ['admin', 'regional', 'provider', 'medical_partner'] } },

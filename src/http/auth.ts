@@ -96,7 +96,7 @@ export default fp(
     app.addHook('onRoute', (route: RouteOptions) => {
       const access = route.config?.access;
       if (!isProtectedRoute(route.url)) return;
-      if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare its access`);
+      if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
 
       route.onRequest = [
         ...toArray(route.onRequest),

@@ -160,7 +160,7 @@ export function fieldErrors(where: string, issues: ValidationIssue[]): FieldErro
 }
 
 function fieldError(where: string, issue: ValidationIssue): FieldError {
-  const params = issue.params as Record<string, unknown>;
+  const { params } = issue;
   const path = issue.instancePath ?? '';
   if (issue.keyword === 'required') {
     return { in: where, pointer: `${path}/${String(params.missingProperty)}`, message: 'is required' };

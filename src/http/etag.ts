@@ -53,8 +53,10 @@ export function readIfMatch(request: FastifyRequest): IfMatch {
   while (rest.trim() !== '') {
     const element = LIST_ELEMENT.exec(rest);
     if (!element) return { version: [], header };
-    if (OUR_TAG.test(element[1]!)) versions.push(Number(element[1]));
+    const tag = element[1] ?? '';
+    if (OUR_TAG.test(tag)) versions.push(Number(tag));
     rest = rest.slice(element[0].length);
   }
-  return { version: versions.length === 1 ? versions[0]! : versions, header };
+  const [only, ...others] = versions;
+  return { version: only !== undefined && others.length === 0 ? only : versions, header };
 }

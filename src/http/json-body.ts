@@ -4,6 +4,7 @@ import { invalidParameter } from './errors.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** A surrogate half without its pair, or U+0000: neither is text PostgreSQL can store. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this looks for
 const NOT_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
 
 /** Far deeper than any body of the API; deeper ones would overflow the stack of whatever walks them next. */
@@ -53,7 +54,7 @@ export default fp(
         done(invalidParameter('body', '/', 'is not UTF-8'), undefined);
         return;
       }
-      parseJson(request, text, (error, value) => {
+      void parseJson(request, text, (error, value) => {
         if (error) return done(error, undefined);
         const unusable = firstUnusable(value);
         if (unusable) return done(invalidParameter('body', unusable.pointer, unusable.message), undefined);

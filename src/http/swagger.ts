@@ -75,7 +75,7 @@ export default fp(
       },
       transformObject: (document) => withProblemCatalogue('openapiObject' in document ? document.openapiObject : {}),
       // Shared schemas (Problem) become named components instead of `def-0`.
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     });
     await app.register(swaggerUi, {
       routePrefix: '/docs',

@@ -20,19 +20,20 @@ function compiler(options: Options): Ajv {
  * A JSON body means what it says: `"regionCode": 37` is a wrong type, not the string "37".
  * Paths, query strings and headers are text by nature, so their values are converted.
  */
+const bodies = compiler({ coerceTypes: false });
 const byPart: Record<string, Ajv> = {
-  body: compiler({ coerceTypes: false }),
+  body: bodies,
   params: compiler({ coerceTypes: 'array' }),
   querystring: compiler({ coerceTypes: 'array' }),
   headers: compiler({ coerceTypes: 'array' }),
 };
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
-  const ajv = byPart[httpPart ?? 'body'] ?? byPart.body!;
+  const ajv = byPart[httpPart ?? 'body'] ?? bodies;
   return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
 };
 
 /** A validator for JSON documents outside a request's body, such as the lines of a bulk import. */
 export function compileDocumentValidator(schema: object) {
-  return byPart.body!.compile(schema);
+  return bodies.compile(schema);
 }

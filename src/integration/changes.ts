@@ -56,7 +56,16 @@ function decode(cursor: string | undefined): Position {
 function readChanges(ctx: Context, since: Position, limit: number) {
   return ctx.scoped
     .selectFrom('changes')
-    .select(['changes.seq', sql<string>`changes.xid::text`.as('xid'), 'changes.entity_type', 'changes.entity_id', 'changes.operation', 'changes.version', 'changes.organization_id', 'changes.at'])
+    .select([
+      'changes.seq',
+      sql<string>`changes.xid::text`.as('xid'),
+      'changes.entity_type',
+      'changes.entity_id',
+      'changes.operation',
+      'changes.version',
+      'changes.organization_id',
+      'changes.at',
+    ])
     .where(sql<boolean>`(changes.xid, changes.seq) > (${since.xid}::xid8, ${since.seq}::bigint)`)
     .where(sql<boolean>`changes.xid < pg_snapshot_xmin(pg_current_snapshot())`)
     .orderBy('changes.xid')
@@ -101,7 +110,9 @@ const changeRoutes: Routes = async (app) => {
           'repeated, also while writes go on. A provider sees its own organization’s changes.',
         querystring: Type.Object(
           {
-            since: Type.Optional(Type.String({ maxLength: 100, description: 'The cursor of the previous answer; absent: from the start.' })),
+            since: Type.Optional(
+              Type.String({ maxLength: 100, description: 'The cursor of the previous answer; absent: from the start.' }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           },
           { additionalProperties: false },

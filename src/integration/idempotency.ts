@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { invalidParameter } from '../http/errors.js';
+import { problemResponses } from '../http/problem.js';
 import { IdempotencyKeyReused, IdempotencyKeyRunning, withProblem } from '../http/problems.js';
 
 /** Set on a replayed answer, so clients (and the audit trail) can tell it from a first one. */
@@ -34,6 +35,25 @@ function requestHash(request: FastifyRequest): string {
     .digest('base64url');
 }
 
+/** The conditions of a claim, as each create's responses name them. */
+const CLAIM_RESPONSES: Record<string, { description?: string }> = problemResponses(IdempotencyKeyRunning, IdempotencyKeyReused);
+
+/**
+ * A create's responses with the claim's conditions added: a status the route answers already
+ * (a 409 or 422 of its own) gets their lines appended to its description. New objects, since
+ * routes may share their response entries.
+ */
+function withClaimProblems(responses: Record<string, { description?: string }>): Record<string, { description?: string }> {
+  const merged = { ...responses };
+  for (const [status, claim] of Object.entries(CLAIM_RESPONSES)) {
+    const own = responses[status];
+    // The first line of a problem response describes its status; the lines after it name its types.
+    const lines = (claim.description ?? '').split('\n').slice(1).join('\n');
+    merged[status] = own ? { ...own, description: `${own.description ?? ''}\n${lines}` } : claim;
+  }
+  return merged;
+}
+
 /**
  * `Idempotency-Key` on every create (POST): the first request with a key runs and its answer is
  * kept for 24 hours per credential; a retry with the same body gets that answer again (status,
@@ -42,10 +62,14 @@ function requestHash(request: FastifyRequest): string {
  */
 export const idempotencyClaim = fp(
   async function idempotencyClaim(app: FastifyInstance, { db }: { db: Db }) {
-    // Every create documents the header, so Swagger UI and generated clients offer it.
+    // Every create documents the header and the claim's conditions, so Swagger UI and generated clients offer them.
     app.addHook('onRoute', (route: RouteOptions) => {
       if (route.method !== 'POST' || !route.url.startsWith('/v1/') || route.config?.idempotencyKey === false) return;
-      const schema = (route.schema ??= {}) as { headers?: { type?: string; properties?: Record<string, unknown> } };
+      const schema = (route.schema ??= {}) as {
+        headers?: { type?: string; properties?: Record<string, unknown> };
+        response?: Record<string, { description?: string }>;
+      };
+      schema.response = withClaimProblems(schema.response ?? {});
       schema.headers = {
         ...schema.headers,
         type: 'object',
@@ -75,7 +99,12 @@ export const idempotencyClaim = fp(
         .deleteFrom('idempotency_keys')
         .where('credential', '=', credential)
         .where('key', '=', key)
-        .where((eb) => eb.or([eb(sql`created_at`, '<', sql`now() - ${TTL}`), eb.and([eb('status_code', 'is', null), eb(sql`created_at`, '<', sql`now() - ${ABANDONED}`)])]))
+        .where((eb) =>
+          eb.or([
+            eb(sql`created_at`, '<', sql`now() - ${TTL}`),
+            eb.and([eb('status_code', 'is', null), eb(sql`created_at`, '<', sql`now() - ${ABANDONED}`)]),
+          ]),
+        )
         .execute();
       const claimed = await db
         .insertInto('idempotency_keys')
@@ -87,7 +116,12 @@ export const idempotencyClaim = fp(
         request.idempotencyClaim = { credential, key };
         return;
       }
-      const stored = await db.selectFrom('idempotency_keys').selectAll().where('credential', '=', credential).where('key', '=', key).executeTakeFirstOrThrow();
+      const stored = await db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('credential', '=', credential)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
       if (stored.request_hash !== hash) {
         throw withProblem(new IdempotencyKeyReused(), {
           errors: [{ in: 'headers', pointer: '/idempotency-key', message: 'was used with another request' }],

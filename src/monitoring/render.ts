@@ -3,14 +3,14 @@
  * page with server-rendered SVG charts: no script, no external asset.
  */
 import type { CsvSeparator, Direction } from '../enums.js';
-import { toCsv } from '../reports/csv.js';
+import { toCsv, type Cell } from '../reports/csv.js';
 import { INDICATOR_NAMES, type Indicator } from './indicators.js';
 import type { MonitoringReport } from './report-schemas.js';
 
 /** Flattens the report into section;figure;value rows. */
 export function reportCsv(report: MonitoringReport, separator: CsvSeparator): string {
   const { content } = report;
-  const rows: unknown[][] = [
+  const rows: Cell[][] = [
     ['report', 'organization_id', report.organizationId],
     ['report', 'department_id', report.departmentId],
     ['report', 'month', report.month],

@@ -13,7 +13,7 @@ import { INDICATORS, INDICATOR_NAMES, trend } from './indicators.js';
 import * as data from './report-repository.js';
 import type { ReportContent } from './report-schemas.js';
 
-/** The programs the month's fulfilment counts: running, or completed since. */
+/** The programs the month's fulfilment counts: active ones, and those completed since whose period overlapped it. */
 const RUNNING_PROGRAMS: readonly ProgramStatus[] = ['active', 'completed'];
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part * 1000) / whole) / 10);
 const round2 = (value: number) => Math.round((value + Number.EPSILON) * 100) / 100;

@@ -5,12 +5,7 @@ import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { InnCheckDigits, OrganizationInnTaken, TimeZoneUnknown } from './problems.js';
 import { organizationsQuery } from './repository.js';
-import {
-  CreateOrganizationSchema,
-  OrganizationListQuery,
-  OrganizationSchema,
-  UpdateOrganizationSchema,
-} from './schemas.js';
+import { CreateOrganizationSchema, OrganizationListQuery, OrganizationSchema, UpdateOrganizationSchema } from './schemas.js';
 import { createOrganization, getOrganization, toOrganization, updateOrganization } from './service.js';
 
 const tags = ['organizations'];

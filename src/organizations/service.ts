@@ -70,7 +70,12 @@ export async function getOrganization(ctx: Context, id: string): Promise<Organiz
   return row;
 }
 
-export async function updateOrganization(tx: UnitOfWork, id: string, ifMatch: IfMatch, input: UpdateOrganization): Promise<OrganizationRow> {
+export async function updateOrganization(
+  tx: UnitOfWork,
+  id: string,
+  ifMatch: IfMatch,
+  input: UpdateOrganization,
+): Promise<OrganizationRow> {
   check(input);
   const current = await getOrganization(tx, id);
   const updated = await guardInn(tx, input.inn, () =>

@@ -13,7 +13,9 @@ function selectAgreements(ctx: Context) {
     .selectFrom('agreements')
     .selectAll('agreements')
     .select(
-      sql<string[]>`coalesce((SELECT array_agg(organization_id ORDER BY organization_id) FROM agreement_organizations WHERE agreement_id = agreements.id), '{}')`.as(
+      sql<
+        string[]
+      >`coalesce((SELECT array_agg(organization_id ORDER BY organization_id) FROM agreement_organizations WHERE agreement_id = agreements.id), '{}')`.as(
         'organization_ids',
       ),
     );
@@ -40,7 +42,8 @@ export async function findAgreement(ctx: Context, id: string): Promise<Agreement
 /** The agreements a list filter selects, for `paginate`. */
 export function agreementsQuery(ctx: Context, filter: { medicalOrganizationId?: string; status?: AgreementStatus }) {
   let query = selectAgreements(ctx);
-  if (filter.medicalOrganizationId !== undefined) query = query.where('agreements.medical_organization_id', '=', filter.medicalOrganizationId);
+  if (filter.medicalOrganizationId !== undefined)
+    query = query.where('agreements.medical_organization_id', '=', filter.medicalOrganizationId);
   if (filter.status !== undefined) query = query.where('agreements.status', '=', filter.status);
   return query;
 }
@@ -87,7 +90,9 @@ export async function refusedClientId(ctx: Context, lookup: PartnerLookup): Prom
       ? sql<{ id: string }>`SELECT id FROM clients WHERE id = ${lookup.clientId}`
       : 'snils' in lookup
         ? sql<{ id: string }>`SELECT id FROM clients WHERE snils = ${lookup.snils}`
-        : sql<{ id: string }>`SELECT client_id AS id FROM assessments WHERE id = ${lookup.assessmentId} AND status = 'final' AND superseded_by IS NULL`;
+        : sql<{
+            id: string;
+          }>`SELECT client_id AS id FROM assessments WHERE id = ${lookup.assessmentId} AND status = 'final' AND superseded_by IS NULL`;
   const { rows } = await query.execute(ctx.db);
   return rows[0]?.id ?? null;
 }

@@ -105,7 +105,10 @@ export const PartnerClientSchema = Type.Object(
     organizationId: Uuid,
     group: Type.Union([Type.Integer(), Type.Null()]),
     selfCareReduction: Type.Union([SelfCareReduction, Type.Null()]),
-    hours: Type.Union([Type.Object({ optimal: Type.Integer(), minimal: Type.Integer(), byLivingSituation: Type.Union([Type.Integer(), Type.Null()]) }), Type.Null()]),
+    hours: Type.Union([
+      Type.Object({ optimal: Type.Integer(), minimal: Type.Integer(), byLivingSituation: Type.Union([Type.Integer(), Type.Null()]) }),
+      Type.Null(),
+    ]),
     nextCheckOn: Type.Union([CalendarDate, Type.Null()]),
   },
   { title: 'PartnerClient', description: 'What a medical partner sees: no address, notes or free text.' },

@@ -105,7 +105,13 @@ export async function updateAgreement(tx: UnitOfWork, id: string, ifMatch: IfMat
 export async function addConsent(tx: UnitOfWork, clientId: string, input: CreateConsent): Promise<ConsentRow> {
   const client = await getClient(tx, clientId);
   if (input.date > today()) throw withFields(new ConsentDateFuture(), [{ pointer: '/date', message: 'is in the future' }]);
-  return repository.insertConsent(tx, client, { client_id: client.id, kind: input.kind, status: input.status, given_on: input.date, document: input.document });
+  return repository.insertConsent(tx, client, {
+    client_id: client.id,
+    kind: input.kind,
+    status: input.status,
+    given_on: input.date,
+    document: input.document,
+  });
 }
 
 /** A client's consent records, oldest first. */

@@ -5,7 +5,10 @@ import type { CsvSeparator } from '../enums.js';
 /** What a spreadsheet takes for the start of a formula when a text cell begins with it. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function cell(value: unknown, separator: CsvSeparator): string {
+/** A cell's value; null and undefined leave it empty. */
+export type Cell = string | number | null | undefined;
+
+function cell(value: Cell, separator: CsvSeparator): string {
   if (value === null || value === undefined) return '';
   // Russian-locale Excel reads ';'-separated files and a decimal comma.
   const number = typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
@@ -15,7 +18,7 @@ function cell(value: unknown, separator: CsvSeparator): string {
   return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function toCsv(header: string[], rows: unknown[][], separator: CsvSeparator = ','): string {
+export function toCsv(header: string[], rows: Cell[][], separator: CsvSeparator = ','): string {
   const lines = [header, ...rows].map((row) => row.map((value) => cell(value, separator)).join(separator));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -264,7 +264,13 @@ t.test('authentication', async (t) => {
     t.equal(response.statusCode, 401);
     t.equal(response.headers['www-authenticate'], 'Bearer');
     t.equal(response.headers['content-type'], PROBLEM);
-    t.match(response.json(), { type: String, title: 'Unauthorized', status: 401, detail: String, requestId: String });
+    t.match(response.json(), {
+      type: '/problems/api-key-missing',
+      title: 'API key missing',
+      status: 401,
+      detail: String,
+      requestId: String,
+    });
   });
 
   t.test('a malformed Authorization header (Basic) is a 401 problem', async (t) => {

@@ -29,7 +29,7 @@ async function sourceFiles(folder: string): Promise<string[]> {
 t.test('every problem type the service can answer is listed in the contract', async (t) => {
   const { app } = await buildTestApp(t);
   await app.ready();
-  const document = app.swagger() as {
+  const document = app.swagger() as unknown as {
     paths: Record<string, Record<string, { operationId?: string; responses?: Responses }>>;
     components: { schemas: { Problem: { properties: { type: { enum: string[] } } } } };
   };
@@ -48,6 +48,11 @@ t.test('every problem type the service can answer is listed in the contract', as
     }
     t.same(defined.filter((type) => !types.includes(type)), [], 'defined but not loaded by the app');
     t.equal(new Set(defined).size, defined.length, 'each slug defined once');
+  });
+
+  t.test('the README lists every problem type', async (t) => {
+    const readme = await readFile('README.md', 'utf8');
+    t.same(types.filter((type) => !readme.includes(`\`${type}\``)), []);
   });
 
   t.test('each operation names the problem types it answers, each with its status', async (t) => {

@@ -13,7 +13,11 @@ t.test('GET /v1/changes', async (t) => {
   const read = async (since?: string, limit = 2, key = ADMIN_KEY) => {
     const response = await call(key, { method: 'GET', url: `/v1/changes?limit=${limit}${since ? `&since=${since}` : ''}` });
     t.equal(response.statusCode, 200);
-    return response.json() as { items: Array<{ type: string; id: string; operation: string; version: number }>; cursor: string; next: string | null };
+    return response.json<{
+      items: Array<{ type: string; id: string; operation: string; version: number }>;
+      cursor: string;
+      next: string | null;
+    }>();
   };
   const drain = async (since?: string) => {
     const seen: Array<{ type: string; id: string; operation: string; version: number }> = [];
@@ -61,7 +65,10 @@ t.test('GET /v1/changes', async (t) => {
     await insertedYet;
     const fast = await makeClient(testApp, organizationId);
     const during = await drain(start);
-    t.notOk(during.seen.some((change) => change.id === fast.id), 'a later commit waits behind the running transaction');
+    t.notOk(
+      during.seen.some((change) => change.id === fast.id),
+      'a later commit waits behind the running transaction',
+    );
     release();
     await slow;
     const after = await drain(during.cursor);

@@ -65,7 +65,10 @@ t.test('Idempotency-Key on creates', async (t) => {
     const payload = body();
     const responses = await Promise.all([1, 2, 3, 4, 5, 6].map(() => create('key-race', payload)));
     const statuses = responses.map((response) => response.statusCode);
-    t.ok(statuses.every((status) => status === 201 || status === 409), statuses.join(','));
+    t.ok(
+      statuses.every((status) => status === 201 || status === 409),
+      statuses.join(','),
+    );
     t.ok(statuses.includes(201));
     const created = await database.db.selectFrom('clients').select('id').where('snils', '=', payload.snils.replace(/\D/g, '')).execute();
     t.equal(created.length, 1);
@@ -74,7 +77,9 @@ t.test('Idempotency-Key on creates', async (t) => {
   t.test('a claim left without an answer (the database went away mid-request) is free again after two minutes', async (t) => {
     const payload = body();
     // The claim the lost request made: the hash of the same request, no answer recorded.
-    const hash = createHash('sha256').update(`POST /v1/clients\n${JSON.stringify(payload)}`).digest('base64url');
+    const hash = createHash('sha256')
+      .update(`POST /v1/clients\n${JSON.stringify(payload)}`)
+      .digest('base64url');
     const claim = (key: string, minutesAgo: number) =>
       sql`INSERT INTO idempotency_keys (credential, key, request_hash, route, created_at)
           VALUES ('env:admin', ${key}, ${hash}, '/v1/clients', now() - make_interval(mins => ${minutesAgo}))`.execute(database.db);

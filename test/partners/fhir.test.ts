@@ -33,35 +33,62 @@ t.test('FHIR R4 views', async (t) => {
     t.match(metadata.headers['content-type'], /^application\/fhir\+json/);
     t.equal(metadata.json().fhirVersion, '4.0.1');
     // The packaged schema predates R4's technical correction 4.0.1 and knows only 4.0.0.
-    valid({ ...(metadata.json() as object), fhirVersion: '4.0.0' }, 'CapabilityStatement');
+    valid({ ...metadata.json<object>(), fhirVersion: '4.0.0' }, 'CapabilityStatement');
     for (const id of ['bfd-home-2019', 'bfd-inpatient-2019']) {
       const response = await fhir(`/fhir/r4/Questionnaire/${id}`);
       t.equal(response.statusCode, 200);
       const resource = response.json();
       valid(resource, id);
       const item8 = resource.item.find((item: { linkId: string }) => item.linkId === (id === 'bfd-home-2019' ? '8' : '4'));
-      t.same(item8.answerOption.map((option: { valueCoding: { extension: Array<{ valueDecimal: number }> } }) => option.valueCoding.extension[0]!.valueDecimal), [0, 0.5, 1, 1.5, 2], 'points as ordinalValue');
+      t.same(
+        item8.answerOption.map(
+          (option: { valueCoding: { extension: Array<{ valueDecimal: number }> } }) => option.valueCoding.extension[0]!.valueDecimal,
+        ),
+        [0, 0.5, 1, 1.5, 2],
+        'points as ordinalValue',
+      );
     }
   });
 
   t.test('without agreement and consent: the same OperationOutcome 404, audited', async (t) => {
-    for (const url of [`/fhir/r4/Patient/${client.id}`, `/fhir/r4/QuestionnaireResponse?subject=Patient/${client.id}`, `/fhir/r4/QuestionnaireResponse/${assessment.id}`]) {
+    for (const url of [
+      `/fhir/r4/Patient/${client.id}`,
+      `/fhir/r4/QuestionnaireResponse?subject=Patient/${client.id}`,
+      `/fhir/r4/QuestionnaireResponse/${assessment.id}`,
+    ]) {
       const response = await fhir(url);
       t.equal(response.statusCode, 404, url);
       t.match(response.headers['content-type'], /^application\/fhir\+json/);
       t.match(response.json(), { resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
       valid(response.json(), 'OperationOutcome');
     }
-    const denied = await database.db.selectFrom('audit_events').select('id').where('outcome', '=', 'denied').where('client_id', '=', client.id).execute();
+    const denied = await database.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('outcome', '=', 'denied')
+      .where('client_id', '=', client.id)
+      .execute();
     t.equal(denied.length, 3);
   });
 
   t.test('with them: Patient and QuestionnaireResponses', async (t) => {
-    await call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${client.id}/consents`, payload: { kind: 'medical_data_sharing', status: 'granted', date: '2025-01-20', document: 'Заявление' } });
+    await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${client.id}/consents`,
+      payload: { kind: 'medical_data_sharing', status: 'granted', date: '2025-01-20', document: 'Заявление' },
+    });
     await call(ADMIN_KEY, {
       method: 'POST',
       url: '/v1/agreements',
-      payload: { medicalOrganizationId: hospital, organizationIds: [center], number: '№ 7', signedOn: '2025-01-01', validFrom: '2025-01-01', validTo: '2099-12-31', scope: ['assessments'] },
+      payload: {
+        medicalOrganizationId: hospital,
+        organizationIds: [center],
+        number: '№ 7',
+        signedOn: '2025-01-01',
+        validFrom: '2025-01-01',
+        validTo: '2099-12-31',
+        scope: ['assessments'],
+      },
     });
     const patient = (await fhir(`/fhir/r4/Patient/${client.id}`)).json();
     valid(patient, 'Patient');
@@ -71,8 +98,14 @@ t.test('FHIR R4 views', async (t) => {
     t.equal(bundle.total, 1);
     const response = (await fhir(`/fhir/r4/QuestionnaireResponse/${assessment.id}`)).json();
     valid(response, 'QuestionnaireResponse');
-    t.match(response.item.find((item: { linkId: string }) => item.linkId === 'score'), { answer: [{ valueDecimal: 7.25 }] });
-    t.match(response.item.find((item: { linkId: string }) => item.linkId === 'group'), { answer: [{ valueInteger: 4 }] });
+    t.match(
+      response.item.find((item: { linkId: string }) => item.linkId === 'score'),
+      { answer: [{ valueDecimal: 7.25 }] },
+    );
+    t.match(
+      response.item.find((item: { linkId: string }) => item.linkId === 'group'),
+      { answer: [{ valueInteger: 4 }] },
+    );
   });
 
   t.test('errors are OperationOutcomes too', async (t) => {

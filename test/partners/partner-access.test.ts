@@ -27,7 +27,11 @@ t.test('medical partners read only under an agreement and the client’s consent
     },
   });
   const consent = (status: string, date: string) =>
-    call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${client.id}/consents`, payload: { kind: 'medical_data_sharing', status, date, document: 'Заявление' } });
+    call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${client.id}/consents`,
+      payload: { kind: 'medical_data_sharing', status, date, document: 'Заявление' },
+    });
   const agreementBody = {
     medicalOrganizationId: hospital,
     organizationIds: [center],
@@ -162,10 +166,24 @@ t.test('every write records its audit event in its own transaction', async (t) =
     client_id: client.id,
   });
 
-  const before = (await database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-  const refused = await call(ADMIN_KEY, { method: 'POST', url: '/v1/organizations', payload: { name: 'x', kind: 'social_service', regionCode: '37', inn: '7707083894' } });
+  const before = (
+    await database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
+  const refused = await call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/organizations',
+    payload: { name: 'x', kind: 'social_service', regionCode: '37', inn: '7707083894' },
+  });
   t.equal(refused.statusCode, 422);
-  const after = (await database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const after = (
+    await database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
   t.equal(Number(after), Number(before), 'a refused write leaves neither data nor an event');
 
   const report = await call(ADMIN_KEY, { method: 'GET', url: '/v1/reports/long-term-care' });
