@@ -28,7 +28,7 @@ import requestContext from './context/plugin.js';
 import auditRoutes from './audit/routes.js';
 import auth from './http/auth.js';
 import errorHandler, { sendFrameworkError } from './http/error-handler.js';
-import { TooManyRequests } from './http/errors.js';
+import { RateLimited } from './http/problems.js';
 import jsonBody from './http/json-body.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
@@ -94,7 +94,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
       const authorization = request.headers.authorization;
       return authorization ? hashSecret(authorization).toString('base64url') : request.ip;
     },
-    errorResponseBuilder: (_request, context) => new TooManyRequests(context.max, context.after),
+    errorResponseBuilder: (_request, context) => new RateLimited(context.max, context.after),
   });
   await app.register(errorHandler);
   await app.register(jsonBody);

@@ -7,7 +7,7 @@ import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { getClient } from '../clients/service.js';
 import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
-import { invalidParameter } from '../http/errors.js';
+import { invalidParameter } from '../http/problems.js';
 import { NotFound, withFields, withProblem } from '../http/problems.js';
 import type { FieldError } from '../http/problem.js';
 import { getOrganization } from '../organizations/service.js';

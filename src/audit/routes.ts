@@ -4,7 +4,7 @@ import { getClient } from '../clients/service.js';
 import type { AuditEventRow } from '../db/schema.js';
 import { AuditAction, AuditOutcome } from '../enums.js';
 import { Page, PageQuery, Uuid } from '../http/common-schemas.js';
-import { invalidParameter } from '../http/errors.js';
+import { invalidParameter } from '../http/problems.js';
 import type { PageParameters } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';

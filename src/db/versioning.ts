@@ -1,5 +1,5 @@
 import type { IfMatch } from '../http/etag.js';
-import { PreconditionFailed } from '../http/errors.js';
+import { StaleVersion } from '../http/problems.js';
 
 /**
  * The version an update is made against: the current one, read by the service, when If-Match
@@ -10,7 +10,7 @@ import { PreconditionFailed } from '../http/errors.js';
 export function expectedVersion(ifMatch: IfMatch, current: { version: number }): number {
   const { version } = ifMatch;
   const accepted = version === '*' || (typeof version === 'number' ? version === current.version : version.includes(current.version));
-  if (!accepted) throw new PreconditionFailed(ifMatch.header);
+  if (!accepted) throw new StaleVersion(ifMatch.header);
   return current.version;
 }
 
@@ -19,5 +19,5 @@ export function expectedVersion(ifMatch: IfMatch, current: { version: number }):
  * (or not visible to the caller) or someone else changed it first.
  */
 export function failedUpdate(current: { version: number } | undefined, ifMatch: IfMatch, notFound: () => Error): Error {
-  return current ? new PreconditionFailed(ifMatch.header) : notFound();
+  return current ? new StaleVersion(ifMatch.header) : notFound();
 }

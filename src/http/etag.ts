@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { PreconditionRequired } from './errors.js';
+import { IfMatchRequired } from './problems.js';
 
 /** Every versioned resource's ETag is its version counter. */
 export function etagOf(version: number): string {
@@ -46,7 +46,7 @@ const OUR_TAG = /^\d{1,9}$/;
  */
 export function readIfMatch(request: FastifyRequest): IfMatch {
   const header = request.headers['if-match'];
-  if (!header) throw new PreconditionRequired();
+  if (!header) throw new IfMatchRequired();
   if (header.trim() === '*') return { version: '*', header };
   const versions: number[] = [];
   let rest = header;

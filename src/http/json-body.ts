@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { invalidParameter } from './errors.js';
+import { invalidParameter } from './problems.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** A surrogate half without its pair, or U+0000: neither is text PostgreSQL can store. */

@@ -68,6 +68,11 @@ export function withProblem<E extends Error>(error: E, extensions: ProblemExtens
   return Object.assign(error, { problem: extensions });
 }
 
+/** A 400 naming one offending field; for rules a JSON schema cannot express (an opaque cursor). */
+export function invalidParameter(where: FieldError['in'], pointer: string, message: string): Error {
+  return withProblem(new InvalidRequest(message), { errors: [{ in: where, pointer, message }] });
+}
+
 /** A 422 catalogue error naming the offending fields of the body. */
 export function withFields<E extends Error>(error: E, errors: Array<Omit<FieldError, 'in'>>): E {
   return withProblem(error, { errors: errors.map((field) => ({ in: 'body', ...field })) });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Context } from '../context/request-context.js';
 import { ChangeEntity, ChangeOperation } from '../enums.js';
 import { Uuid } from '../http/common-schemas.js';
-import { invalidParameter } from '../http/errors.js';
+import { invalidParameter } from '../http/problems.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { invalidParameter } from '../http/errors.js';
+import { invalidParameter } from '../http/problems.js';
 import { problemResponses } from '../http/problem.js';
 import { IdempotencyKeyReused, IdempotencyKeyRunning, withProblem } from '../http/problems.js';
 

@@ -1,4 +1,4 @@
-import { legacyContext } from '../../src/context/request-context.js';
+import { systemContext } from '../../src/context/request-context.js';
 import t from 'tap';
 import { sql } from 'kysely';
 import { refreshCurrentAssessment } from '../../src/clients/repository.js';
@@ -75,7 +75,7 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
             social_support, next_check_on, conducted_by, finalized_at
           FROM assessments WHERE id = ${march}
         `.execute(trx);
-        await refreshCurrentAssessment(legacyContext(trx), client);
+        await refreshCurrentAssessment(systemContext(trx, 'test'), client);
         const { rows } = await sql<{ updated: number; hot: number }>`
           SELECT pg_stat_get_xact_tuples_updated('clients'::regclass)::int AS updated,
                  pg_stat_get_xact_tuples_hot_updated('clients'::regclass)::int AS hot

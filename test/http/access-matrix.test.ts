@@ -7,7 +7,8 @@ import Fastify, { type InjectOptions } from 'fastify';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { answersScoring } from '../../src/demo/answers.js';
 import type { Db } from '../../src/db/database.js';
-import auth, { organizationScope } from '../../src/http/auth.js';
+import { scopeOf } from '../../src/context/scope.js';
+import auth from '../../src/http/auth.js';
 import { activityTypeBody, clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff, programBody } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
@@ -576,14 +577,15 @@ t.test('access matrix', async (t) => {
   }
 });
 
-t.test('organizationScope fails closed', async (t) => {
-  t.equal(organizationScope({ id: null, role: 'admin', organizationId: null }), undefined, 'admin: every organization');
-  t.equal(organizationScope({ id: 'k', role: 'regional', organizationId: null }), undefined, 'regional: every organization');
-  t.equal(organizationScope({ id: 'k', role: 'provider', organizationId: 'o' }), 'o', 'a provider: its own');
+t.test('the scope of a credential fails closed', async (t) => {
+  t.same(scopeOf({ id: null, role: 'admin', organizationId: null }), { kind: 'all' }, 'admin: every organization');
+  t.same(scopeOf({ id: 'k', role: 'regional', organizationId: null }), { kind: 'all' }, 'regional: every organization');
+  t.same(scopeOf({ id: 'k', role: 'provider', organizationId: 'o' }), { kind: 'organization', organizationId: 'o' }, 'a provider: its own');
+  t.same(scopeOf({ id: 'k', role: 'medical_partner', organizationId: 'm' }), { kind: 'partner', medicalOrganizationId: 'm' }, 'a partner: its grant');
   for (const role of ['provider', 'medical_partner'] as const) {
     const refusal = (() => {
       try {
-        return organizationScope({ id: 'k', role, organizationId: null });
+        return scopeOf({ id: 'k', role, organizationId: null });
       } catch (error) {
         return error;
       }
