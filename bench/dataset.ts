@@ -63,7 +63,11 @@ function answerSets(instrument: Instrument): Array<Record<string, string>> {
 export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: DatasetSize, log: (line: string) => void): Promise<void> {
   const instruments = new Map((await catalog.all()).map((instrument) => [instrument.careForm, instrument]));
   const answers = new Map([...instruments].map(([form, instrument]) => [form, answerSets(instrument)]));
-  const types = await db.selectFrom('activity_types').select(['id', 'default_duration_minutes']).where('organization_id', 'is', null).execute();
+  const types = await db
+    .selectFrom('activity_types')
+    .select(['id', 'default_duration_minutes'])
+    .where('organization_id', 'is', null)
+    .execute();
   const perOrganization = Math.ceil(size.clients / size.organizations);
   let clientNumber = 0;
 
@@ -83,7 +87,15 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
       .execute();
     const staff = await db
       .insertInto('staff')
-      .values(Array.from({ length: STAFF_PER_ORGANIZATION }, (_, s) => ({ organization_id: organization.id, full_name: `Специалист ${o + 1}-${s + 1}`, position: 'social_worker', department_id: null, active: true })))
+      .values(
+        Array.from({ length: STAFF_PER_ORGANIZATION }, (_, s) => ({
+          organization_id: organization.id,
+          full_name: `Специалист ${o + 1}-${s + 1}`,
+          position: 'social_worker',
+          department_id: null,
+          active: true,
+        })),
+      )
       .returning('id')
       .execute();
 
@@ -131,10 +143,21 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
       });
     });
     await insertInBatches(assessments, 1000, (batch) => db.insertInto('assessments').values(batch).execute());
-    await refreshCurrentAssessment(systemContext(db, 'bench'), clients.map((client) => client.id));
+    await refreshCurrentAssessment(
+      systemContext(db, 'bench'),
+      clients.map((client) => client.id),
+    );
 
     // Six months of activities, three on each weekday, each attended by ten clients.
-    const activities: Array<{ id: string; organization_id: string; activity_type_id: string; starts_at: Date; duration_minutes: number; responsible_staff: string[]; status: 'held' }> = [];
+    const activities: Array<{
+      id: string;
+      organization_id: string;
+      activity_type_id: string;
+      starts_at: Date;
+      duration_minutes: number;
+      responsible_staff: string[];
+      status: 'held';
+    }> = [];
     for (let day = 0; day < 182; day++) {
       const date = new Date(Date.UTC(2026, 4, 1) + day * 86_400_000);
       if (date.getUTCDay() === 0 || date.getUTCDay() === 6) continue;
@@ -161,7 +184,13 @@ export async function generateDataset(db: Db, catalog: InstrumentCatalog, size: 
         note: null,
       })),
     );
-    await insertInBatches(participants, 5000, (batch) => db.insertInto('activity_participants').values(batch).onConflict((conflict) => conflict.doNothing()).execute());
+    await insertInBatches(participants, 5000, (batch) =>
+      db
+        .insertInto('activity_participants')
+        .values(batch)
+        .onConflict((conflict) => conflict.doNothing())
+        .execute(),
+    );
     log(`organization ${o + 1}/${size.organizations}: ${clientNumber} clients so far`);
   }
   await sql`ANALYZE`.execute(db);

@@ -7,9 +7,12 @@ export function percentile(sorted: number[], share: number): number {
 }
 
 /** One autocannon run; `onResponse` sees every response, for percentiles autocannon does not give (p95) and windows. */
-export function load(options: autocannon.Options, onResponse?: (statusCode: number, responseTime: number) => void): Promise<autocannon.Result> {
+export function load(
+  options: autocannon.Options,
+  onResponse?: (statusCode: number, responseTime: number) => void,
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon(options, (error: Error | null, result) => (error ? reject(error) : resolve(result)));
     if (onResponse) instance.on('response', (_client, statusCode, _bytes, responseTime) => onResponse(statusCode, responseTime));
   });
 }

@@ -41,7 +41,11 @@ const { values: flags } = parseArgs({
   },
 });
 const only = new Set(flags.only.split(','));
-const size: DatasetSize = { clients: Number(flags.clients), organizations: Number(flags.organizations), assessmentsPerClient: Number(flags.assessments) };
+const size: DatasetSize = {
+  clients: Number(flags.clients),
+  organizations: Number(flags.organizations),
+  assessmentsPerClient: Number(flags.assessments),
+};
 const duration = Number(flags.duration);
 const connections = Number(flags.connections);
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -79,10 +83,24 @@ const db = createDatabase({ connectionString: runUrl, poolSize: 4 });
 const catalog = new InstrumentCatalog(db);
 const organizations = await db.selectFrom('organizations').select('id').where('name', 'like', `${NAME_PREFIX}%`).orderBy('name').execute();
 const staffByOrganization = new Map<string, string>();
-for (const row of await db.selectFrom('staff').select(['organization_id', 'id']).where('organization_id', 'in', organizations.map((o) => o.id)).execute()) {
+for (const row of await db
+  .selectFrom('staff')
+  .select(['organization_id', 'id'])
+  .where(
+    'organization_id',
+    'in',
+    organizations.map((o) => o.id),
+  )
+  .execute()) {
   staffByOrganization.set(row.organization_id, row.id);
 }
-const sample = await db.selectFrom('clients').select(['id', 'organization_id', 'care_form']).where('status', '=', 'active').orderBy(({ fn }) => fn('random')).limit(5000).execute();
+const sample = await db
+  .selectFrom('clients')
+  .select(['id', 'organization_id', 'care_form'])
+  .where('status', '=', 'active')
+  .orderBy(({ fn }) => fn('random'))
+  .limit(5000)
+  .execute();
 const instruments = new Map((await catalog.all()).map((instrument) => [instrument.careForm, instrument]));
 const answersOf = new Map([...instruments].map(([form, instrument]) => [form, answersScoring(instrument.items, 7)]));
 const keys = systemContext(db, 'bench');
@@ -96,12 +114,30 @@ for (const { id } of organizations) {
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const child: ChildProcess = fork('src/server.ts', [], {
-  execArgv: [...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/.data/profiles'] : []), '--expose-gc', '--import', 'tsx', '--import', './bench/count-queries.ts'],
-  env: { ...process.env, DATABASE_URL: runUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', MIGRATE_ON_START: 'false' },
+  execArgv: [
+    ...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/.data/profiles'] : []),
+    '--expose-gc',
+    '--import',
+    'tsx',
+    '--import',
+    './bench/count-queries.ts',
+  ],
+  env: {
+    ...process.env,
+    DATABASE_URL: runUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    MIGRATE_ON_START: 'false',
+  },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 for (let attempt = 0; ; attempt++) {
-  const ready = await fetch(`${base}/health/ready`).then((response) => response.ok, () => false);
+  const ready = await fetch(`${base}/health/ready`).then(
+    (response) => response.ok,
+    () => false,
+  );
   if (ready) break;
   if (attempt > 100) throw new Error('the service did not become ready');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -126,7 +162,10 @@ export const stats = async () => {
 /** CPU seconds the service and PostgreSQL spent between two readings. */
 const cpuSeconds = (before: ServiceStats, after: ServiceStats) => ({
   service: Number(((after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6).toFixed(2)),
-  postgres: before.postgresCpu === undefined || after.postgresCpu === undefined ? null : Number((after.postgresCpu - before.postgresCpu).toFixed(2)),
+  postgres:
+    before.postgresCpu === undefined || after.postgresCpu === undefined
+      ? null
+      : Number((after.postgresCpu - before.postgresCpu).toFixed(2)),
 });
 
 const pickClient = () => sample[Math.floor(Math.random() * sample.length)]!;
@@ -155,7 +194,9 @@ export interface Scenario {
  */
 async function quiesce(): Promise<void> {
   for (let waited = 0; waited < 120; waited++) {
-    const { rows } = await sql<{ busy: number }>`SELECT count(*)::int AS busy FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`.execute(db);
+    const { rows } = await sql<{
+      busy: number;
+    }>`SELECT count(*)::int AS busy FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`.execute(db);
     if (rows[0]!.busy === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -218,7 +259,12 @@ async function bulkImport(): Promise<Scenario> {
   const assessedOn = '2026-10-01';
   const files: Array<{ organizationId: string; body: string; lines: number }> = [];
   for (const { id } of organizations) {
-    const clients = await db.selectFrom('clients').select(['external_id', 'care_form']).where('organization_id', '=', id).where('status', '!=', 'deceased').execute();
+    const clients = await db
+      .selectFrom('clients')
+      .select(['external_id', 'care_form'])
+      .where('organization_id', '=', id)
+      .where('status', '!=', 'deceased')
+      .execute();
     const lines = clients.map((client) =>
       JSON.stringify({
         clientExternalId: client.external_id,
@@ -270,7 +316,9 @@ async function bulkImport(): Promise<Scenario> {
     target: 'all lines created in under 10 s (rate is lines/s; round trips per line)',
     met: errors === 0 && seconds < 10,
   };
-  console.log(`${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  db round trips/line ${scenario.roundTripsPerRequest}  ${cpuText(scenario)}  ${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`);
+  console.log(
+    `${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  db round trips/line ${scenario.roundTripsPerRequest}  ${cpuText(scenario)}  ${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`,
+  );
   return scenario;
 }
 
@@ -278,71 +326,96 @@ const asOf = today();
 const scenarios: Scenario[] = [];
 try {
   // What this machine gives at all with the load generator on the same cores: no database, no key.
-  if (only.has('floor')) scenarios.push(
-    await measure(
-      'floor: GET /health/live (no database, no key)',
-      { connections, setupRequest: (request) => ({ ...request, path: '/health/live' }) },
-      { p99Ms: Infinity, text: 'none: the baseline the other latencies stand on' },
-    ),
-  );
-  if (only.has('get')) scenarios.push(
-    await measure(
-      'get a client with its latest assessment',
-      { connections, setupRequest: (request) => ({ ...request, path: `/v1/clients/${pickClient().id}`, headers: bearer(regional.secret) }) },
-      { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
-    ),
-  );
-  if (only.has('list')) scenarios.push(
-    await measure(
-      'list clients of an organization by group',
-      {
-        connections,
-        setupRequest: (request) => ({
-          ...request,
-          path: `/v1/clients?organizationId=${pickClient().organization_id}&group=${1 + Math.floor(Math.random() * 6)}&limit=50`,
-          headers: bearer(regional.secret),
-        }),
-      },
-      { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
-    ),
-  );
-  if (only.has('create')) scenarios.push(
-    await measure(
-      'create an assessment',
-      {
-        connections,
-        setupRequest: (request) => {
-          const client = pickClient();
-          return {
-            ...request,
-            method: 'POST',
-            path: `/v1/clients/${client.id}/assessments`,
-            headers: { ...bearer(providers.get(client.organization_id)!.secret), 'content-type': 'application/json' },
-            body: JSON.stringify({
-              instrumentId: instruments.get(client.care_form)!.id,
-              assessedOn: asOf,
-              answers: answersOf.get(client.care_form),
-              conductedBy: [staffByOrganization.get(client.organization_id)],
-            }),
-          };
+  if (only.has('floor'))
+    scenarios.push(
+      await measure(
+        'floor: GET /health/live (no database, no key)',
+        { connections, setupRequest: (request) => ({ ...request, path: '/health/live' }) },
+        { p99Ms: Infinity, text: 'none: the baseline the other latencies stand on' },
+      ),
+    );
+  if (only.has('get'))
+    scenarios.push(
+      await measure(
+        'get a client with its latest assessment',
+        {
+          connections,
+          setupRequest: (request) => ({ ...request, path: `/v1/clients/${pickClient().id}`, headers: bearer(regional.secret) }),
         },
-      },
-      { p99Ms: Infinity, text: 'no errors (writes have no latency target)' },
-    ),
-  );
-  if (only.has('report')) scenarios.push(
-    await measure(
-      'regional long-term care report (all organizations)',
-      { connections: 1, setupRequest: (request) => ({ ...request, path: `/v1/reports/long-term-care?asOf=${asOf}`, headers: bearer(regional.secret) }) },
-      { p99Ms: 300, text: 'p99 < 300 ms, one request at a time, no errors' },
-    ),
-  );
+        { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
+      ),
+    );
+  if (only.has('list'))
+    scenarios.push(
+      await measure(
+        'list clients of an organization by group',
+        {
+          connections,
+          setupRequest: (request) => ({
+            ...request,
+            path: `/v1/clients?organizationId=${pickClient().organization_id}&group=${1 + Math.floor(Math.random() * 6)}&limit=50`,
+            headers: bearer(regional.secret),
+          }),
+        },
+        { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
+      ),
+    );
+  if (only.has('create'))
+    scenarios.push(
+      await measure(
+        'create an assessment',
+        {
+          connections,
+          setupRequest: (request) => {
+            const client = pickClient();
+            return {
+              ...request,
+              method: 'POST',
+              path: `/v1/clients/${client.id}/assessments`,
+              headers: { ...bearer(providers.get(client.organization_id)!.secret), 'content-type': 'application/json' },
+              body: JSON.stringify({
+                instrumentId: instruments.get(client.care_form)!.id,
+                assessedOn: asOf,
+                answers: answersOf.get(client.care_form),
+                conductedBy: [staffByOrganization.get(client.organization_id)],
+              }),
+            };
+          },
+        },
+        { p99Ms: Infinity, text: 'no errors (writes have no latency target)' },
+      ),
+    );
+  if (only.has('report'))
+    scenarios.push(
+      await measure(
+        'regional long-term care report (all organizations)',
+        {
+          connections: 1,
+          setupRequest: (request) => ({ ...request, path: `/v1/reports/long-term-care?asOf=${asOf}`, headers: bearer(regional.secret) }),
+        },
+        { p99Ms: 300, text: 'p99 < 300 ms, one request at a time, no errors' },
+      ),
+    );
   if (only.has('import')) scenarios.push(await bulkImport());
   const soaked = flags.soak
-    ? await soak({ base, seconds: Number(flags.soak), stats, sample, regional: regional.secret, providers, instruments, answersOf, staffByOrganization, log })
+    ? await soak({
+        base,
+        seconds: Number(flags.soak),
+        stats,
+        sample,
+        regional: regional.secret,
+        providers,
+        instruments,
+        answersOf,
+        staffByOrganization,
+        log,
+      })
     : undefined;
 
-  const { count: clientCount } = await db.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const { count: clientCount } = await db
+    .selectFrom('clients')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   const results = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },

@@ -34,7 +34,8 @@ export async function soak(options: SoakOptions) {
   const setupRequest: autocannon.Request['setupRequest'] = (request) => {
     const client = pick();
     const roll = Math.random();
-    if (roll < 0.6) return { ...request, method: 'GET', path: `/v1/clients/${client.id}`, headers: { authorization: `Bearer ${regional}` } };
+    if (roll < 0.6)
+      return { ...request, method: 'GET', path: `/v1/clients/${client.id}`, headers: { authorization: `Bearer ${regional}` } };
     if (roll < 0.9) {
       const path = `/v1/clients?organizationId=${client.organization_id}&group=${1 + Math.floor(Math.random() * 6)}&limit=50`;
       return { ...request, method: 'GET', path, headers: { authorization: `Bearer ${regional}` } };
@@ -62,7 +63,10 @@ export async function soak(options: SoakOptions) {
   const windows: Array<{ times: number[]; errors: number }> = [];
   const result = await run(options.seconds, (statusCode, responseTime) => {
     // Responses arriving after the last full window (the run's tail) count in the last one.
-    const index = Math.min(Math.floor((performance.now() - started) / 1000 / WINDOW_SECONDS), Math.ceil(options.seconds / WINDOW_SECONDS) - 1);
+    const index = Math.min(
+      Math.floor((performance.now() - started) / 1000 / WINDOW_SECONDS),
+      Math.ceil(options.seconds / WINDOW_SECONDS) - 1,
+    );
     const window = (windows[index] ??= { times: [], errors: 0 });
     window.times.push(responseTime);
     if (statusCode >= 400) window.errors += 1;
@@ -72,7 +76,12 @@ export async function soak(options: SoakOptions) {
   const errors = windows.reduce((sum, window) => sum + window.errors, 0) + result.errors + result.timeouts;
   const overTime = windows.map((window, index) => {
     const sorted = [...window.times].sort((a, b) => a - b);
-    return { fromSecond: index * WINDOW_SECONDS, requestsPerSecond: Math.round(window.times.length / WINDOW_SECONDS), p99Ms: percentile(sorted, 99), errors: window.errors };
+    return {
+      fromSecond: index * WINDOW_SECONDS,
+      requestsPerSecond: Math.round(window.times.length / WINDOW_SECONDS),
+      p99Ms: percentile(sorted, 99),
+      errors: window.errors,
+    };
   });
   const growth = (key: 'rss' | 'heapUsed') => Number(((end.memory[key] - start.memory[key]) / start.memory[key]).toFixed(3));
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -94,7 +103,10 @@ export async function soak(options: SoakOptions) {
     met: false,
   };
   summary.met = errors === 0 && summary.memoryMiB.growth.rss <= MAX_MEMORY_GROWTH && summary.memoryMiB.growth.heapUsed <= MAX_MEMORY_GROWTH;
-  for (const window of overTime) console.log(`soak ${String(window.fromSecond).padStart(4)} s  ${window.requestsPerSecond} req/s  p99 ${window.p99Ms.toFixed(1)} ms  errors ${window.errors}`);
+  for (const window of overTime)
+    console.log(
+      `soak ${String(window.fromSecond).padStart(4)} s  ${window.requestsPerSecond} req/s  p99 ${window.p99Ms.toFixed(1)} ms  errors ${window.errors}`,
+    );
   console.log(
     `soak: ${requests} requests, ${errors} errors, memory rss ${summary.memoryMiB.start.rss} -> ${summary.memoryMiB.end.rss} MiB, ` +
       `heap ${summary.memoryMiB.start.heapUsed} -> ${summary.memoryMiB.end.heapUsed} MiB  ${summary.met ? 'meets' : 'MISSES'} ${summary.target}`,

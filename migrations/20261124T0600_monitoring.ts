@@ -8,14 +8,39 @@ import { sql, type Kysely } from 'kysely';
 const TEMPLATE = {
   id: 'milieu-questionnaire-2025',
   title: { ru: 'Анкета получателя социальных услуг (милиотерапия)', en: 'Client questionnaire (milieu therapy)' },
-  scale: { min: 1, max: 5, labels: { ru: ['очень плохо', 'плохо', 'удовлетворительно', 'хорошо', 'отлично'], en: ['very poor', 'poor', 'fair', 'good', 'excellent'] } },
+  scale: {
+    min: 1,
+    max: 5,
+    labels: {
+      ru: ['очень плохо', 'плохо', 'удовлетворительно', 'хорошо', 'отлично'],
+      en: ['very poor', 'poor', 'fair', 'good', 'excellent'],
+    },
+  },
   questions: [
     { code: 'physical', text: { ru: 'Как Вы оцениваете своё физическое самочувствие?', en: 'How do you rate your physical well-being?' } },
-    { code: 'psychological', text: { ru: 'Как Вы оцениваете своё настроение и душевное состояние?', en: 'How do you rate your mood and state of mind?' } },
-    { code: 'social', text: { ru: 'Довольны ли Вы общением и участием в жизни отделения?', en: 'Are you satisfied with your contacts and part in the life of the department?' } },
-    { code: 'spiritual', text: { ru: 'Насколько Ваша жизнь наполнена интересами и смыслом?', en: 'How full of interests and meaning is your life?' } },
-    { code: 'satisfactionProcess', text: { ru: 'Удовлетворены ли Вы тем, как проводятся занятия?', en: 'Are you satisfied with how the activities are run?' } },
-    { code: 'satisfactionResults', text: { ru: 'Удовлетворены ли Вы результатами занятий?', en: 'Are you satisfied with the results of the activities?' } },
+    {
+      code: 'psychological',
+      text: { ru: 'Как Вы оцениваете своё настроение и душевное состояние?', en: 'How do you rate your mood and state of mind?' },
+    },
+    {
+      code: 'social',
+      text: {
+        ru: 'Довольны ли Вы общением и участием в жизни отделения?',
+        en: 'Are you satisfied with your contacts and part in the life of the department?',
+      },
+    },
+    {
+      code: 'spiritual',
+      text: { ru: 'Насколько Ваша жизнь наполнена интересами и смыслом?', en: 'How full of interests and meaning is your life?' },
+    },
+    {
+      code: 'satisfactionProcess',
+      text: { ru: 'Удовлетворены ли Вы тем, как проводятся занятия?', en: 'Are you satisfied with how the activities are run?' },
+    },
+    {
+      code: 'satisfactionResults',
+      text: { ru: 'Удовлетворены ли Вы результатами занятий?', en: 'Are you satisfied with the results of the activities?' },
+    },
   ],
 };
 

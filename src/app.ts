@@ -23,7 +23,6 @@ import { idempotencyClaim, idempotencyRecord } from './integration/idempotency.j
 import implementationPlanRoutes from './implementation-plans/routes.js';
 import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
-import audit from './audit/plugin.js';
 import requestContext from './context/plugin.js';
 import auditRoutes from './audit/routes.js';
 import auth from './http/auth.js';
@@ -102,7 +101,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
   await app.register(requestContext);
   await app.register(idempotencyClaim, { db });
-  await app.register(audit, { db });
   await app.register(idempotencyRecord, { db });
 
   const instruments = new InstrumentCatalog(db);

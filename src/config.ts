@@ -1,9 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
-const LogLevel = Type.Union(
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-);
+const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)));
 
 /** The environment the service reads, validated once at start-up. */
 export const ConfigSchema = Type.Object({
@@ -40,9 +38,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(ConfigSchema.properties);
   // An empty variable counts as unset, as in most shells' `VAR= npm start`.
-  const raw = Object.fromEntries(
-    known.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]),
-  );
+  const raw = Object.fromEntries(known.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]));
   const candidate = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
     (error) => `${error.path.slice(1)}: ${error.message} (got ${JSON.stringify(raw[error.path.slice(1)])})`,

@@ -262,5 +262,8 @@ export const LineOutcome = enumeration(
 );
 export type LineOutcome = Static<typeof LineOutcome>;
 
-export const CsvSeparator = enumeration({ ',': 'comma', ';': 'semicolon, with decimal commas, for Russian-locale Excel' }, 'CSV separator.');
+export const CsvSeparator = enumeration(
+  { ',': 'comma', ';': 'semicolon, with decimal commas, for Russian-locale Excel' },
+  'CSV separator.',
+);
 export type CsvSeparator = Static<typeof CsvSeparator>;

@@ -80,7 +80,7 @@ function runTap(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 const server = await chooseServer();
-let exitCode = 1;
+let exitCode: number;
 try {
   const redacted = server.url.replace(/\/\/[^@/]*@/, '//***@');
   console.log(`# test database server: ${server.kind} (${redacted})`);

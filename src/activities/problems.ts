@@ -14,7 +14,12 @@ export const RecurrenceRuleInvalid = defineProblem(
   'The recurrence rule cannot be used.',
   'The rule is not one RFC 5545 RRULE, has no UNTIL or COUNT, makes too many sessions or cannot be expanded in time; `errors` names `/rule`.',
 );
-export const RecurrenceRuleEmpty = defineProblem('recurrence-rule-empty', 422, 'Recurrence rule makes no session', 'The rule makes no session.');
+export const RecurrenceRuleEmpty = defineProblem(
+  'recurrence-rule-empty',
+  422,
+  'Recurrence rule makes no session',
+  'The rule makes no session.',
+);
 export const StaffOverlap = defineProblem<[string, string]>(
   'staff-overlap',
   409,

@@ -47,7 +47,8 @@ export function expandRule(rule: string, firstStartsAt: Date, timeZone: string):
   const { until, count, interval } = parsed.origOptions;
   if (!until && !count) throw new RecurrenceError('needs UNTIL or COUNT: a series must end');
   // RFC 5545 §3.3.10: a positive integer. rrule loops for ever on a negative one.
-  if (interval !== undefined && !(Number.isInteger(interval) && interval >= 1)) throw new RecurrenceError('INTERVAL must be a positive integer');
+  if (interval !== undefined && !(Number.isInteger(interval) && interval >= 1))
+    throw new RecurrenceError('INTERVAL must be a positive integer');
   const bounded = new RRule({
     ...parsed.origOptions,
     dtstart: floating(wallTime(firstStartsAt, timeZone)),

@@ -3,7 +3,10 @@ import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { ActivityRow, ActivityTable, Attendance, NewActivityRow, ParticipantRow } from '../db/schema.js';
 import type { ActivityListFilter } from './schemas.js';
 
-export async function insertSeries(tx: UnitOfWork, row: { organization_id: string; rule: string; first_starts_at: Date; time_zone: string }) {
+export async function insertSeries(
+  tx: UnitOfWork,
+  row: { organization_id: string; rule: string; first_starts_at: Date; time_zone: string },
+) {
   return tx.scoped.insertInto('activity_series', row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -136,7 +139,10 @@ export async function schedule(ctx: Context, who: { clientId: string } | { staff
   const sessions =
     'clientId' in who
       ? query.where('activities.id', 'in', (eb) =>
-          eb.selectFrom('activity_participants').select('activity_participants.activity_id').where('activity_participants.client_id', '=', who.clientId),
+          eb
+            .selectFrom('activity_participants')
+            .select('activity_participants.activity_id')
+            .where('activity_participants.client_id', '=', who.clientId),
         )
       : query.where(sql<boolean>`activities.responsible_staff @> ARRAY[${who.staffId}]::uuid[]`);
   return sessions.orderBy('activities.starts_at').execute();

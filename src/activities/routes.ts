@@ -77,7 +77,10 @@ const activityRoutes: Routes = async (app) => {
     },
     async (request, reply) => {
       const row = await request.ctx.write((tx) => createActivity(tx, request.body));
-      return reply.code(201).header('location', `/v1/activities/${row.id}`).send(await respond(request.ctx, reply, row));
+      return reply
+        .code(201)
+        .header('location', `/v1/activities/${row.id}`)
+        .send(await respond(request.ctx, reply, row));
     },
   );
 

@@ -70,7 +70,10 @@ function mapActivity(row: ActivityRow, timeZone: string, participants: Participa
 
 /** Maps sessions to API objects, with all their participants read in one query and each organization's time zone once. */
 export async function toActivities(ctx: Context, rows: ActivityRow[]): Promise<Activity[]> {
-  const participants = await repository.participantsOf(ctx, rows.map((row) => row.id));
+  const participants = await repository.participantsOf(
+    ctx,
+    rows.map((row) => row.id),
+  );
   const zones = new Map<string, string>();
   const activities: Activity[] = [];
   for (const row of rows) {
@@ -92,7 +95,9 @@ export async function toActivity(ctx: Context, row: ActivityRow): Promise<Activi
 type SessionInput = Omit<CreateActivity, 'status'>;
 
 const notStaff = (ids: string[], known: Set<string>): Pointer[] =>
-  ids.flatMap((id, index) => (known.has(id) ? [] : [{ pointer: `/responsibleStaff/${index}`, message: 'is not a staff member of the organization' }]));
+  ids.flatMap((id, index) =>
+    known.has(id) ? [] : [{ pointer: `/responsibleStaff/${index}`, message: 'is not a staff member of the organization' }],
+  );
 
 /** Checks what every session of `input` shares: department, type, staff of the organization. */
 async function checkSession(ctx: Context, input: SessionInput): Promise<{ durationMinutes: number; timeZone: string }> {
@@ -156,7 +161,11 @@ export async function createSeries(tx: UnitOfWork, input: CreateSeries) {
   }
   if (starts.length === 0) throw withFields(new RecurrenceRuleEmpty(), [{ pointer: '/rule', message: 'makes no session' }]);
   if (!input.allowOverlap) {
-    await checkStaffFree(tx, input.responsibleStaff, starts.map((startsAt) => ({ startsAt, durationMinutes })));
+    await checkStaffFree(
+      tx,
+      input.responsibleStaff,
+      starts.map((startsAt) => ({ startsAt, durationMinutes })),
+    );
   }
   const series = await repository.insertSeries(tx, {
     organization_id: input.organizationId,

@@ -7,13 +7,6 @@ export const SharedCatalogReadOnly = defineProblem(
   'The shared catalog is maintained by administrators; add an activity type of your own instead.',
   'An entry of the shared catalog changes only with an administrator’s key; an organization changes its own entries.',
 );
-export const ActivityTypeOrganizationInvalid = defineProblem(
-  'activity-type-organization-not-social-service',
-  422,
-  'Not a social-service organization',
-  'Activities belong to a social-service organization.',
-  'An organization’s own activity types belong to a registered social-service organization; `errors` names `/organizationId`.',
-);
 export const ActivityTypeRetired = defineProblem<[string]>(
   'activity-type-retired',
   422,

@@ -1,9 +1,10 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { ActivityTypeOrganizationInvalid, SharedCatalogReadOnly } from './problems.js';
+import { SharedCatalogReadOnly } from './problems.js';
 import { activityTypesQuery } from './repository.js';
 import { ActivityTypeListQuery, ActivityTypeSchema, CreateActivityTypeSchema, UpdateActivityTypeSchema } from './schemas.js';
 import { createActivityType, getActivityType, retireActivityType, toActivityType, updateActivityType } from './service.js';
@@ -22,7 +23,7 @@ const activityTypeRoutes: Routes = async (app) => {
         summary: 'Add an activity type to the catalog',
         description: 'An admin may add to the shared catalog (no organizationId); a provider adds its organization’s own.',
         body: CreateActivityTypeSchema,
-        response: { 201: ActivityTypeSchema, ...problemResponses(400, ActivityTypeOrganizationInvalid) },
+        response: { 201: ActivityTypeSchema, ...problemResponses(400, NotSocialServiceOrganization) },
       },
       config: {
         access: { ...writers, organization: { body: 'organizationId' } },

@@ -1,10 +1,11 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { ActivityTypeRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, withFields } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
-import { ActivityTypeOrganizationInvalid, SharedCatalogReadOnly } from './problems.js';
+import { SharedCatalogReadOnly } from './problems.js';
 import * as repository from './repository.js';
 import type { ActivityType, CreateActivityType, UpdateActivityType } from './schemas.js';
 
@@ -30,7 +31,7 @@ export function toActivityType(row: ActivityTypeRow): ActivityType {
 /** Without an organization the type joins the shared catalog, which only the scope of every organization writes. */
 export async function createActivityType(tx: UnitOfWork, input: CreateActivityType): Promise<ActivityTypeRow> {
   if (input.organizationId && (await findOrganization(tx, input.organizationId))?.kind !== 'social_service') {
-    throw withFields(new ActivityTypeOrganizationInvalid(), [
+    throw withFields(new NotSocialServiceOrganization('Activity types of an organization'), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }

@@ -55,7 +55,12 @@ export async function finalHistory(ctx: Context, clientId: string): Promise<Asse
     .execute();
 }
 
-export async function updateDraft(ctx: Context, id: string, expectedVersion: number, changes: AssessmentUpdate): Promise<AssessmentRow | undefined> {
+export async function updateDraft(
+  ctx: Context,
+  id: string,
+  expectedVersion: number,
+  changes: AssessmentUpdate,
+): Promise<AssessmentRow | undefined> {
   return ctx.scoped
     .updateTable('assessments')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))
@@ -105,9 +110,7 @@ export function dueQuery(ctx: Context, filter: DueFilter) {
     ])
     .where('clients.status', '=', 'active')
     .where('clients.archived_at', 'is', null)
-    .where((eb) =>
-      eb.or([eb('clients.current_assessment_id', 'is', null), eb('clients.current_next_check_on', '<=', filter.dueBefore)]),
-    );
+    .where((eb) => eb.or([eb('clients.current_assessment_id', 'is', null), eb('clients.current_next_check_on', '<=', filter.dueBefore)]));
   if (filter.organizationId !== undefined) query = query.where('clients.organization_id', '=', filter.organizationId);
   if (filter.departmentId !== undefined) query = query.where('clients.department_id', '=', filter.departmentId);
   return query;

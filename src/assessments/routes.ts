@@ -99,7 +99,10 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
     },
     async (request, reply) => {
       const row = await request.ctx.write((tx) => createAssessment(tx, settings, request.params.clientId, request.body));
-      return reply.code(201).header('location', `/v1/assessments/${row.id}`).send(await respond(reply, row));
+      return reply
+        .code(201)
+        .header('location', `/v1/assessments/${row.id}`)
+        .send(await respond(reply, row));
     },
   );
 

@@ -8,7 +8,21 @@ import { AssessmentStatus, CareForm, LivingSituation, SelfCareReduction } from '
 const Answers = Type.Record(Type.String({ pattern: '^[0-9]{1,3}$' }), Type.String({ pattern: '^[0-9]{1,3}\\.[0-9]{1,3}$' }), {
   additionalProperties: false,
   description: 'Item code -> the chosen option code, one for every item of the instrument.',
-  examples: [{ '1': '1.4', '2': '2.3', '3': '3.2', '4': '4.2', '5': '5.3', '6': '6.3', '7': '7.2', '8': '8.3', '9': '9.2', '10': '10.2', '11': '11.1' }],
+  examples: [
+    {
+      '1': '1.4',
+      '2': '2.3',
+      '3': '3.2',
+      '4': '4.2',
+      '5': '5.3',
+      '6': '6.3',
+      '7': '7.2',
+      '8': '8.3',
+      '9': '9.2',
+      '10': '10.2',
+      '11': '11.1',
+    },
+  ],
 });
 
 const ConductedBy = Type.Array(Uuid, {
@@ -77,7 +91,9 @@ export const CreateAssessmentSchema = Type.Object(
     assessedOn: CalendarDate,
     answers: Answers,
     conductedBy: ConductedBy,
-    interviewNo: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, description: 'Default: the next number for this client and form.' })),
+    interviewNo: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 999, description: 'Default: the next number for this client and form.' }),
+    ),
     livingSituation: Type.Optional(LivingSituation),
     socialSupport: Type.Optional(SocialSupport),
     nextCheckOn: Type.Optional(
@@ -95,7 +111,19 @@ export const CreateAssessmentSchema = Type.Object(
       {
         instrumentId: 'bfd-home-2019',
         assessedOn: '2026-11-20',
-        answers: { '1': '1.4', '2': '2.3', '3': '3.2', '4': '4.2', '5': '5.3', '6': '6.3', '7': '7.2', '8': '8.3', '9': '9.2', '10': '10.2', '11': '11.1' },
+        answers: {
+          '1': '1.4',
+          '2': '2.3',
+          '3': '3.2',
+          '4': '4.2',
+          '5': '5.3',
+          '6': '6.3',
+          '7': '7.2',
+          '8': '8.3',
+          '9': '9.2',
+          '10': '10.2',
+          '11': '11.1',
+        },
         conductedBy: ['0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1'],
       },
     ],

@@ -10,7 +10,16 @@ import type { FieldError } from '../http/problem.js';
 import { NotFound, withFields, type Problem } from '../http/problems.js';
 import type { InstrumentCatalog } from '../instruments/catalog.js';
 import type { Instrument, InstrumentGroup } from '../instruments/schemas.js';
-import { careHours, classify, fromQuarters, scoreAnswers, type AnswerError, type Answers, type CareHours, type ItemScore } from '../instruments/scoring.js';
+import {
+  careHours,
+  classify,
+  fromQuarters,
+  scoreAnswers,
+  type AnswerError,
+  type Answers,
+  type CareHours,
+  type ItemScore,
+} from '../instruments/scoring.js';
 import { staffOfOrganization } from '../staff/repository.js';
 import { dynamics, type ScoredAssessment } from './dynamics.js';
 import {

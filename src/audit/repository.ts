@@ -1,16 +1,10 @@
 import type { Context } from '../context/request-context.js';
-import type { Db } from '../db/database.js';
 import type { NewAuditEvent } from '../db/schema.js';
 import type { AuditAction } from '../enums.js';
 
 /** Appends an event the request records itself: a medical partner's read, allowed or denied. */
 export async function appendAuditEvent(ctx: Context, event: NewAuditEvent): Promise<void> {
   await ctx.db.insertInto('audit_events').values(event).execute();
-}
-
-/** TRANSITION: for the legacy audit plugin, which holds a database rather than a context; goes with it. */
-export async function recordAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
-  await db.insertInto('audit_events').values(event).execute();
 }
 
 export interface AuditFilter {

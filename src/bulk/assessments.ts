@@ -80,10 +80,14 @@ export async function assessmentImporter(
     }
     seen.set(key, line);
     const client = clients.get(record.clientExternalId);
-    if (!client) return failedLine(line, 422, 'Unknown client.', [{ pointer: '/clientExternalId', message: 'is not a client of the organization' }]);
+    if (!client)
+      return failedLine(line, 422, 'Unknown client.', [{ pointer: '/clientExternalId', message: 'is not a client of the organization' }]);
     const refusal = notAssessable(client);
     if (refusal) {
-      return refusedLine(line, withFields(refusal, [{ pointer: '/clientExternalId', message: 'names a client who takes no new assessment' }]));
+      return refusedLine(
+        line,
+        withFields(refusal, [{ pointer: '/clientExternalId', message: 'names a client who takes no new assessment' }]),
+      );
     }
     const instrument = formFor(instruments.get(record.instrumentId), client);
     if (instrument instanceof Error) return refusedLine(line, instrument);
@@ -94,7 +98,9 @@ export async function assessmentImporter(
   }
 
   async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
-    const clients = await repository.assessedClientsByExternalId(tx, organizationId, [...new Set(batch.map(({ record }) => record.clientExternalId))]);
+    const clients = await repository.assessedClientsByExternalId(tx, organizationId, [
+      ...new Set(batch.map(({ record }) => record.clientExternalId)),
+    ]);
     const results: LineResult[] = [];
     const valid: Checked[] = [];
     for (const parsed of batch) {
@@ -104,7 +110,11 @@ export async function assessmentImporter(
     }
 
     const stored = new Map<string, AssessmentRow>();
-    const keys = valid.map(({ record, client }) => ({ clientId: client.id, instrumentId: record.instrumentId, assessedOn: record.assessedOn }));
+    const keys = valid.map(({ record, client }) => ({
+      clientId: client.id,
+      instrumentId: record.instrumentId,
+      assessedOn: record.assessedOn,
+    }));
     const externalIds = new Map(valid.map(({ client }) => [client.id, client.external_id]));
     for (const row of await repository.assessmentsMatching(tx, keys)) {
       stored.set(`${externalIds.get(row.client_id)}\n${row.instrument_id}\n${row.assessed_on}`, row);
@@ -124,7 +134,10 @@ export async function assessmentImporter(
         numbers.set(numberKey, Math.max(interviewNo, numbers.get(numberKey) ?? 0));
         const livingSituation = record.livingSituation ?? client.living_situation;
         const id = randomUUID();
-        inserts.push({ ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths), id });
+        inserts.push({
+          ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths),
+          id,
+        });
         results.push({ line: entry.line, outcome: 'created', id });
       }
     }

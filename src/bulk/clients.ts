@@ -30,8 +30,16 @@ export async function clientImporter(tx: UnitOfWork, organizationId: string): Pr
   const seenSnils = new Map<string, number>();
 
   async function apply(batch: Array<ParsedLine<BulkClientLine>>): Promise<LineResult[]> {
-    const existing = await repository.clientsByExternalId(tx, organizationId, batch.map(({ record }) => record.externalId));
-    const holders = await repository.snilsHolders(tx, organizationId, batch.map(({ record }) => canonicalSnils(record.snils)));
+    const existing = await repository.clientsByExternalId(
+      tx,
+      organizationId,
+      batch.map(({ record }) => record.externalId),
+    );
+    const holders = await repository.snilsHolders(
+      tx,
+      organizationId,
+      batch.map(({ record }) => canonicalSnils(record.snils)),
+    );
     const results: LineResult[] = [];
     const inserts: Array<{ line: number; row: ReturnType<typeof newClientRow> & { id: string } }> = [];
     const updates: Array<{ line: number; current: ClientRow; changes: ClientUpdate }> = [];
@@ -41,7 +49,11 @@ export async function clientImporter(tx: UnitOfWork, organizationId: string): Pr
       const duplicate = seenExternalIds.get(record.externalId) ?? seenSnils.get(snils);
       if (duplicate !== undefined) {
         const pointer = seenExternalIds.has(record.externalId) ? '/externalId' : '/snils';
-        results.push(failedLine(line, 422, `Line ${duplicate} of this file already names this client.`, [{ pointer, message: `repeats line ${duplicate}` }]));
+        results.push(
+          failedLine(line, 422, `Line ${duplicate} of this file already names this client.`, [
+            { pointer, message: `repeats line ${duplicate}` },
+          ]),
+        );
         continue;
       }
       seenExternalIds.set(record.externalId, line);
@@ -72,7 +84,10 @@ export async function clientImporter(tx: UnitOfWork, organizationId: string): Pr
       else updates.push({ line, current, changes });
     }
 
-    const landed = await repository.insertClientsSkippingConflicts(tx, inserts.map(({ row }) => row));
+    const landed = await repository.insertClientsSkippingConflicts(
+      tx,
+      inserts.map(({ row }) => row),
+    );
     for (const { line, row } of inserts) {
       results.push(
         landed.has(row.id)

@@ -1,5 +1,5 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import type { ValidateFunction } from 'ajv';
-import { NotSocialServiceOrganization } from '../clients/problems.js';
 import type { Context } from '../context/request-context.js';
 import { fieldErrors } from '../http/error-handler.js';
 import type { FieldError } from '../http/problem.js';
@@ -29,7 +29,11 @@ export interface Importer<T> {
 export const BATCH_SIZE = 1000;
 
 export function failedLine(line: number, status: number, detail: string, errors?: Array<Omit<FieldError, 'in'>>): LineResult {
-  return { line, outcome: 'failed', problem: { status, detail, ...(errors ? { errors: errors.map((error) => ({ in: 'line', ...error })) } : {}) } };
+  return {
+    line,
+    outcome: 'failed',
+    problem: { status, detail, ...(errors ? { errors: errors.map((error) => ({ in: 'line', ...error })) } : {}) },
+  };
 }
 
 /**
@@ -39,7 +43,12 @@ export function failedLine(line: number, status: number, detail: string, errors?
 export function refusedLine(line: number, error: unknown): LineResult {
   const known = error as { statusCode?: number; message?: string; problem?: { errors?: FieldError[] } };
   if (!known.statusCode || known.statusCode >= 500) throw error;
-  return failedLine(line, known.statusCode, known.message ?? 'rejected', known.problem?.errors?.map(({ pointer, message }) => ({ pointer, message })));
+  return failedLine(
+    line,
+    known.statusCode,
+    known.message ?? 'rejected',
+    known.problem?.errors?.map(({ pointer, message }) => ({ pointer, message })),
+  );
 }
 
 function parse(importer: Importer<unknown>, ndjson: NdjsonLine): ParsedLine<unknown> | LineResult {
@@ -107,7 +116,7 @@ export function atomicFailure({ totals, results }: ImportOutcome): Error {
 export async function checkImportOrganization(ctx: Context, organizationId: string): Promise<void> {
   const organization = await findOrganization(ctx, organizationId);
   if (organization?.kind !== 'social_service') {
-    throw withProblem(new NotSocialServiceOrganization(), {
+    throw withProblem(new NotSocialServiceOrganization('Clients'), {
       errors: [{ in: 'querystring', pointer: '/organizationId', message: 'is not a social-service organization of this register' }],
     });
   }

@@ -136,5 +136,7 @@ export async function insertAssessments(tx: UnitOfWork, rows: Array<NewAssessmen
   // The answers come as JSON text already (the column's insert form); spliced in, not parsed back.
   const records = `[${rows.map(({ answers, ...row }) => `${JSON.stringify(row).slice(0, -1)},"answers":${answers}}`).join(',')}]`;
   const list = sql.join(columns.map((column) => sql.id(column)));
-  await sql`INSERT INTO assessments (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::assessments, ${records}::jsonb)`.execute(tx.db);
+  await sql`INSERT INTO assessments (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::assessments, ${records}::jsonb)`.execute(
+    tx.db,
+  );
 }

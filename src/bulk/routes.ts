@@ -1,8 +1,8 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import type { Readable } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifySchema } from 'fastify';
 import type { AssessmentSettings } from '../assessments/service.js';
-import { NotSocialServiceOrganization } from '../clients/problems.js';
 import { problemResponses } from '../http/problem.js';
 import { PayloadTooLarge } from '../http/problems.js';
 import type { Routes } from '../http/typebox.js';

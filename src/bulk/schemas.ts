@@ -23,7 +23,12 @@ const { supersedes: _supersedes, reason: _reason, ...assessmentFields } = Create
 
 export const BulkAssessmentLineSchema = Type.Object(
   {
-    clientExternalId: Type.String({ minLength: 1, maxLength: 100, description: 'The client’s externalId in the organization.', examples: ['IVS-000123'] }),
+    clientExternalId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'The client’s externalId in the organization.',
+      examples: ['IVS-000123'],
+    }),
     ...assessmentFields,
   },
   {
@@ -43,7 +48,12 @@ export const BulkQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const LineOutcome = Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged'), Type.Literal('failed')]);
+export const LineOutcome = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('updated'),
+  Type.Literal('unchanged'),
+  Type.Literal('failed'),
+]);
 
 export const LineResultSchema = Type.Object(
   {

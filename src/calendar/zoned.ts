@@ -29,7 +29,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock time of an instant in a time zone. */
 export function wallTime(instant: Date, timeZone: string): WallTime {
-  const parts = new Map(formatter(timeZone).formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+  const parts = new Map(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((part) => [part.type, Number(part.value)]),
+  );
   // The formatter is made with every one of these fields (above), so each part is there.
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.get(type) ?? Number.NaN;
   return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };

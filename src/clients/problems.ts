@@ -28,9 +28,3 @@ export const ClientRuleViolated = defineProblem(
   'The client breaks a rule of the register.',
   'A field breaks a rule of the register a schema cannot express (SNILS check number, birth date, the department’s care form); `errors` names each.',
 );
-export const NotSocialServiceOrganization = defineProblem(
-  'not-social-service-organization',
-  422,
-  'Not a social-service organization',
-  'Clients belong to a registered social-service organization.',
-);

@@ -5,13 +5,7 @@ import type { ClientListFilter } from './schemas.js';
 
 /** Lower case, ё as е, single spaces: how names are matched whatever the database's locale. */
 export function searchName(...parts: Array<string | null | undefined>): string {
-  return parts
-    .filter(Boolean)
-    .join(' ')
-    .toLocaleLowerCase('ru')
-    .replaceAll('ё', 'е')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return parts.filter(Boolean).join(' ').toLocaleLowerCase('ru').replaceAll('ё', 'е').replace(/\s+/g, ' ').trim();
 }
 
 function likePrefix(text: string): string {
@@ -29,9 +23,10 @@ export async function findClient(ctx: Context, id: string): Promise<ClientRow | 
 /** The client holding a SNILS, or an organization's external id: in the caller's scope, or `undefined`. */
 export async function findClientBy(ctx: Context, key: { snils: string } | { organizationId: string; externalId: string }) {
   const query = ctx.scoped.selectFrom('clients').select(['clients.id', 'clients.organization_id']);
-  return ('snils' in key
-    ? query.where('clients.snils', '=', key.snils)
-    : query.where('clients.organization_id', '=', key.organizationId).where('clients.external_id', '=', key.externalId)
+  return (
+    'snils' in key
+      ? query.where('clients.snils', '=', key.snils)
+      : query.where('clients.organization_id', '=', key.organizationId).where('clients.external_id', '=', key.externalId)
   ).executeTakeFirst();
 }
 
@@ -52,7 +47,12 @@ export function clientsQuery(ctx: Context, filter: ClientListFilter & { today: s
   return query;
 }
 
-export async function updateClient(ctx: Context, id: string, expectedVersion: number, changes: ClientUpdate): Promise<ClientRow | undefined> {
+export async function updateClient(
+  ctx: Context,
+  id: string,
+  expectedVersion: number,
+  changes: ClientUpdate,
+): Promise<ClientRow | undefined> {
   return ctx.scoped
     .updateTable('clients')
     .set((eb) => ({ ...changes, updated_at: new Date(), version: eb('version', '+', 1) }))

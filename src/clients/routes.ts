@@ -1,10 +1,11 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import { today } from '../calendar/dates.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { ClientArchived, ClientRuleViolated, ExternalIdTaken, NotSocialServiceOrganization, SnilsTaken } from './problems.js';
+import { ClientArchived, ClientRuleViolated, ExternalIdTaken, SnilsTaken } from './problems.js';
 import { clientsQuery } from './repository.js';
 import { ClientListQuery, ClientSchema, CreateClientSchema, UpdateClientSchema } from './schemas.js';
 import { archiveClient, createClient, getClient, toClient, updateClient } from './service.js';

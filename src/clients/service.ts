@@ -1,3 +1,4 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import { today as todayInMoscow } from '../calendar/dates.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import { guardUnique } from '../db/errors.js';
@@ -9,22 +10,33 @@ import { NotFound, withFields, withProblem } from '../http/problems.js';
 import type { FieldError } from '../http/problem.js';
 import { fromQuarters } from '../instruments/scoring.js';
 import { findOrganization } from '../organizations/repository.js';
-import { ClientArchived, ClientRuleViolated, ExternalIdTaken, NotSocialServiceOrganization, SnilsTaken } from './problems.js';
+import { ClientArchived, ClientRuleViolated, ExternalIdTaken, SnilsTaken } from './problems.js';
 import * as repository from './repository.js';
 import type { AssessmentSummary, Client, CreateClient, UpdateClient } from './schemas.js';
 import { canonicalSnils, isValidSnils } from './snils.js';
 
+/** The client's current assessment, from the figures kept on its row (all set together, or none). */
 export function toAssessmentSummary(row: ClientRow, today: string): AssessmentSummary | null {
-  if (!row.current_assessment_id || row.current_score_quarters === null) return null;
+  const {
+    current_assessment_id: id,
+    current_instrument_id: instrumentId,
+    current_assessed_on: assessedOn,
+    current_score_quarters: quarters,
+    current_group: group,
+    current_self_care_reduction: selfCareReduction,
+    current_next_check_on: nextCheckOn,
+  } = row;
+  if (id === null || instrumentId === null || assessedOn === null || quarters === null || group === null) return null;
+  if (selfCareReduction === null || nextCheckOn === null) return null;
   return {
-    id: row.current_assessment_id,
-    instrumentId: row.current_instrument_id!,
-    assessedOn: row.current_assessed_on!,
-    score: fromQuarters(row.current_score_quarters),
-    group: row.current_group!,
-    selfCareReduction: row.current_self_care_reduction as AssessmentSummary['selfCareReduction'],
-    nextCheckOn: row.current_next_check_on!,
-    reassessmentOverdue: row.current_next_check_on! < today,
+    id,
+    instrumentId,
+    assessedOn,
+    score: fromQuarters(quarters),
+    group,
+    selfCareReduction,
+    nextCheckOn,
+    reassessmentOverdue: nextCheckOn < today,
   };
 }
 
@@ -142,7 +154,10 @@ async function conflict(ctx: Context, constraint: string, fields: ClientFields, 
   }
   if (constraint === 'clients_external_id_key' && typeof fields.externalId === 'string') {
     const existing = await repository.findClientBy(ctx, { organizationId, externalId: fields.externalId });
-    return withProblem(new ExternalIdTaken(fields.externalId, existing ? ` (${existing.id})` : ''), existing ? { existingId: existing.id } : {});
+    return withProblem(
+      new ExternalIdTaken(fields.externalId, existing ? ` (${existing.id})` : ''),
+      existing ? { existingId: existing.id } : {},
+    );
   }
   return undefined;
 }
@@ -150,7 +165,7 @@ async function conflict(ctx: Context, constraint: string, fields: ClientFields, 
 export async function createClient(tx: UnitOfWork, input: CreateClient): Promise<ClientRow> {
   const organization = await findOrganization(tx, input.organizationId);
   if (organization?.kind !== 'social_service') {
-    throw withFields(new NotSocialServiceOrganization(), [
+    throw withFields(new NotSocialServiceOrganization('Clients'), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }

@@ -17,9 +17,6 @@ declare module 'fastify' {
 
 export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-// TRANSITION: on once every write route declares its audit (the legacy audit plugin goes then).
-const ENFORCE_AUDIT_DECLARATIONS = false;
-
 const methodsOf = (route: RouteOptions) => (Array.isArray(route.method) ? route.method : [route.method]);
 
 /**
@@ -32,7 +29,6 @@ export default fp(
     app.decorateRequest('ctx', null as unknown as RequestContext);
 
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (!ENFORCE_AUDIT_DECLARATIONS) return;
       if (!isProtectedRoute(route.url) || !methodsOf(route).some((method) => WRITE_METHODS.has(method))) return;
       if (!route.config?.audit) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its audit`);
     });

@@ -80,7 +80,9 @@ export class RequestContext implements Context {
 
   async write<T>(work: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     const result = await this.database.transaction().execute(async (trx) => {
-      const tx: UnitOfWork = Object.assign(new RequestContext(trx, this.credential, this.scope, this.requestId), { inUnitOfWork: true as const });
+      const tx: UnitOfWork = Object.assign(new RequestContext(trx, this.credential, this.scope, this.requestId), {
+        inUnitOfWork: true as const,
+      });
       const answer = await work(tx);
       if (this.audit) await trx.insertInto('audit_events').values(this.event(this.audit, answer)).execute();
       return answer;
@@ -136,19 +138,4 @@ export function systemContext(db: Db, requestId: string, audit?: AuditDeclaratio
   const credential: Credential = { id: null, role: 'admin', organizationId: null };
   const source = audit ? { declaration: audit, request: { params: {}, body: {}, query: {} }, sourceIp: null } : undefined;
   return new RequestContext(db, credential, EVERY_ORGANIZATION, requestId, source);
-}
-
-/**
- * TRANSITION: a context for code that still passes a database and an optional scope string;
- * goes once every area takes a context.
- */
-export function legacyContext(db: Db, scope?: string): RequestContext & UnitOfWork {
-  const credential: Credential = scope === undefined ? { id: null, role: 'admin', organizationId: null } : { id: null, role: 'provider', organizationId: scope };
-  const ctx = new RequestContext(db, credential, scope === undefined ? EVERY_ORGANIZATION : { kind: 'organization', organizationId: scope }, 'legacy');
-  return Object.assign(ctx, { inUnitOfWork: true as const });
-}
-
-/** TRANSITION: the whole database for a function not yet taking a context; goes with legacyContext. */
-export function legacyDb(ctx: Context): Db {
-  return ctx.db as unknown as Db;
 }

@@ -104,7 +104,7 @@ export class ScopedDb {
   ): InsertQueryBuilder<Database, T, InsertResult> {
     const list = (Array.isArray(rows) ? rows : [rows]) as ReadonlyArray<{ organization_id?: string | null }>;
     for (const row of list) this.assertWritable(row.organization_id ?? null);
-    return (this.db.insertInto(table)).values(rows);
+    return this.db.insertInto(table).values(rows);
   }
 
   /** Inserts rows that belong to `owner`, a row the caller read in its scope. */
@@ -114,7 +114,7 @@ export class ScopedDb {
     rows: Insertable<Database[T]> | ReadonlyArray<Insertable<Database[T]>>,
   ): InsertQueryBuilder<Database, T, InsertResult> {
     this.assertWritable(owner.organization_id);
-    return (this.db.insertInto(table)).values(rows);
+    return this.db.insertInto(table).values(rows);
   }
 
   /**
@@ -129,7 +129,10 @@ export class ScopedDb {
     const { scope } = this;
     if (scope.kind === 'all') return;
     if (scope.kind === 'partner' || organizationId !== scope.organizationId) {
-      throw new OtherOrganization(scope.kind === 'partner' ? 'medical_partner' : 'provider', scope.kind === 'partner' ? scope.medicalOrganizationId : scope.organizationId);
+      throw new OtherOrganization(
+        scope.kind === 'partner' ? 'medical_partner' : 'provider',
+        scope.kind === 'partner' ? scope.medicalOrganizationId : scope.organizationId,
+      );
     }
   }
 

@@ -33,8 +33,3 @@ export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOpti
   pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
-
-/** Runs `work` in a transaction: the caller's, when it already is one, so writes compose. */
-export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
-}

@@ -46,8 +46,7 @@ export async function startEmbeddedPostgres({
   if (asRoot) await chmod(root, 0o755);
   const clusterDir = join(root, 'postgres');
   const password = await readOrCreateSecret(join(root, 'postgres-password'));
-  const url = (listening: number) =>
-    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listening}/${database}`;
+  const url = (listening: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listening}/${database}`;
   // Already running for another process on this DATA_DIR (`npm start` while `npm run seed:demo`):
   // share it instead of starting a second server on the same files, and leave stopping to its owner.
   const running = await runningServer(clusterDir);
@@ -65,8 +64,10 @@ export async function startEmbeddedPostgres({
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-locale'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=`,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=`,
       ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: log,

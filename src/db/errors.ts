@@ -29,7 +29,11 @@ export async function inSavepoint<T>(db: Db, work: () => Promise<T>): Promise<T>
 }
 
 /** Runs `write` so that a unique violation can be answered with `conflict`'s error. */
-export async function guardUnique<T>(db: Db, write: () => Promise<T>, conflict: (constraint: string) => Promise<Error | undefined>): Promise<T> {
+export async function guardUnique<T>(
+  db: Db,
+  write: () => Promise<T>,
+  conflict: (constraint: string) => Promise<Error | undefined>,
+): Promise<T> {
   try {
     return await inSavepoint(db, write);
   } catch (error) {
@@ -40,6 +44,11 @@ export async function guardUnique<T>(db: Db, write: () => Promise<T>, conflict: 
 }
 
 /** `guardUnique` for one named constraint. */
-export function onUniqueViolation<T>(db: Db, write: () => Promise<T>, constraint: string, conflict: () => Error | Promise<Error>): Promise<T> {
+export function onUniqueViolation<T>(
+  db: Db,
+  write: () => Promise<T>,
+  constraint: string,
+  conflict: () => Error | Promise<Error>,
+): Promise<T> {
   return guardUnique(db, write, async (violated) => (violated === constraint ? conflict() : undefined));
 }

@@ -159,7 +159,6 @@ export interface AssessmentTable {
   version: Version;
 }
 
-
 export interface ActivityTypeTable {
   id: Generated<string>;
   organization_id: string | null;
@@ -204,7 +203,6 @@ export interface ActivityTable {
   updated_at: UpdatedAt;
   version: Version;
 }
-
 
 export interface ActivityParticipantTable {
   activity_id: string;
@@ -351,7 +349,6 @@ export interface ConsentTable {
   document: string;
   created_at: CreatedAt;
 }
-
 
 export interface AuditEventTable {
   id: Generated<number>;

@@ -7,9 +7,3 @@ export const DepartmentNameTaken = defineProblem<[string]>(
   'The organization already has a department named "%s".',
   'The organization already has a department of this name (compared without surrounding or repeated spaces).',
 );
-export const DepartmentsOnlyInSocialService = defineProblem(
-  'departments-only-in-social-service',
-  422,
-  'Not a social-service organization',
-  'Only social-service organizations have care departments.',
-);

@@ -1,9 +1,10 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { DepartmentNameTaken, DepartmentsOnlyInSocialService } from './problems.js';
+import { DepartmentNameTaken } from './problems.js';
 import { CreateDepartmentSchema, DepartmentListQuery, DepartmentParams, DepartmentSchema, UpdateDepartmentSchema } from './schemas.js';
 import { createDepartment, departmentsQuery, getDepartment, toDepartment, updateDepartment } from './service.js';
 
@@ -22,7 +23,7 @@ const departmentRoutes: Routes = async (app) => {
         summary: 'Add a department to an organization',
         params: IdParams,
         body: CreateDepartmentSchema,
-        response: { 201: DepartmentSchema, ...problemResponses(400, 404, DepartmentNameTaken, DepartmentsOnlyInSocialService) },
+        response: { 201: DepartmentSchema, ...problemResponses(400, 404, DepartmentNameTaken, NotSocialServiceOrganization) },
       },
       config: { access: writers, audit: { action: 'create', resource: 'department' } },
     },

@@ -1,3 +1,4 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import { onUniqueViolation } from '../db/errors.js';
 import type { DepartmentRow } from '../db/schema.js';
@@ -5,7 +6,7 @@ import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound } from '../http/problems.js';
 import { getOrganization } from '../organizations/service.js';
-import { DepartmentNameTaken, DepartmentsOnlyInSocialService } from './problems.js';
+import { DepartmentNameTaken } from './problems.js';
 import * as repository from './repository.js';
 import type { CreateDepartment, Department, DepartmentListFilter, UpdateDepartment } from './schemas.js';
 
@@ -35,7 +36,7 @@ function guardName<T>(tx: UnitOfWork, name: string | undefined, write: () => Pro
 
 export async function createDepartment(tx: UnitOfWork, organizationId: string, input: CreateDepartment): Promise<DepartmentRow> {
   const organization = await getOrganization(tx, organizationId);
-  if (organization.kind !== 'social_service') throw new DepartmentsOnlyInSocialService();
+  if (organization.kind !== 'social_service') throw new NotSocialServiceOrganization('Care departments');
   const name = departmentName(input.name);
   return guardName(tx, name, () => repository.insertDepartment(tx, organizationId, { name, care_form: input.careForm }));
 }

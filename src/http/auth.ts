@@ -7,7 +7,6 @@ import type { Db } from '../db/database.js';
 import { createContext } from '../context/request-context.js';
 import { scopeOf, type Credential } from '../context/scope.js';
 import type { Role } from '../enums.js';
-import { Forbidden } from './errors.js';
 import { isFhirPath, outcomeResponses, problemResponses } from './problem.js';
 import { ApiKeyInvalid, ApiKeyMissing, NotFound, OtherOrganization, RoleForbidden } from './problems.js';
 
@@ -45,18 +44,6 @@ export const isProtectedRoute = (url: string) => PROTECTED_PREFIXES.some((prefix
 
 /** Roles that see every organization; the others are held to their own. */
 const ALL_ORGANIZATIONS: ReadonlySet<Role> = new Set(['admin', 'regional']);
-
-/**
- * TRANSITION: callers move to `request.ctx.scope`; goes once none is left.
- * The organization a caller is confined to, or undefined when it sees them all. Fails closed: an
- * organization-bound key without its organization (which the api_keys CHECK constraint already
- * forbids) is refused rather than read as "every organization".
- */
-export function organizationScope(credential: Credential): string | undefined {
-  if (ALL_ORGANIZATIONS.has(credential.role)) return undefined;
-  if (!credential.organizationId) throw new Forbidden(`A ${credential.role} key without an organization may not act.`);
-  return credential.organizationId;
-}
 
 export interface AuthOptions {
   db: Db;
@@ -115,10 +102,7 @@ export default fp(
       ];
       if (access.organization) {
         const where = access.organization;
-        route.preHandler = [
-          ...toArray(route.preHandler),
-          async (request: FastifyRequest) => checkOrganization(request, where),
-        ];
+        route.preHandler = [...toArray(route.preHandler), async (request: FastifyRequest) => checkOrganization(request, where)];
       }
       documentAccess(route, access);
     });
@@ -134,7 +118,10 @@ function checkOrganization(request: FastifyRequest, where: NonNullable<Access['o
     const id = (request.params as Record<string, string>)[where.params];
     if (id !== own) throw new NotFound('Organization', String(id));
   } else {
-    const named = 'body' in where ? (request.body as Record<string, unknown> | undefined)?.[where.body] : (request.query as Record<string, unknown>)[where.query];
+    const named =
+      'body' in where
+        ? (request.body as Record<string, unknown> | undefined)?.[where.body]
+        : (request.query as Record<string, unknown>)[where.query];
     if (named !== own) throw new OtherOrganization(credential.role, own);
   }
 }

@@ -8,9 +8,7 @@ export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false 
 /** `limit` and `cursor`, shared by every list. */
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Items per page.' }),
-  cursor: Type.Optional(
-    Type.String({ maxLength: 200, description: 'The opaque cursor from the `next` link of the previous page.' }),
-  ),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The opaque cursor from the `next` link of the previous page.' })),
 };
 
 /** The shape of every list: a page of items and the URL of the next page, null on the last. */

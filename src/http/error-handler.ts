@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
@@ -38,8 +37,6 @@ export default fp(
       }
       const defined = definitionOf(error);
       if (defined) return sendProblem(request, reply, defined, error.message, error.problem ?? {});
-      const legacy = legacyCategory(error);
-      if (legacy) return sendProblem(request, reply, legacy, error.message, error.problem ?? {});
       const database = DATABASE_ERRORS[(error as { code?: string }).code ?? ''];
       if (database) {
         // Constraint violations a repository did not translate are still the client's; PostgreSQL's own text never reaches it.
@@ -88,13 +85,6 @@ function frameworkProblem(error: FastifyError): ProblemDefinition | undefined {
   return error.statusCode ? FRAMEWORK_STATUSES[error.statusCode] : undefined;
 }
 
-/** TRANSITION: the generic categories of src/http/errors.ts, until every throw site names its condition. */
-function legacyCategory(error: FastifyError): ProblemDefinition | undefined {
-  if (!error.code?.startsWith('LTC_') || !error.statusCode) return undefined;
-  const slug = error.code.replace(/^LTC_/, '').toLowerCase().replace(/_/g, '-');
-  return { slug, type: `/problems/${slug}`, title: STATUS_CODES[error.statusCode] ?? 'Error', status: error.statusCode, description: '' };
-}
-
 /**
  * The `frameworkErrors` server option: errors the router raises before any route or hook runs are
  * problems too. A path segment that is not valid percent-encoding, or longer than the router takes
@@ -134,9 +124,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
   if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
-    error.message,
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message);
 }
 
 /**
@@ -153,9 +141,11 @@ export function fieldErrors(where: string, issues: ValidationIssue[]): FieldErro
     const allowed = group.filter((issue) => issue.keyword === 'const').map((issue) => issue.params.allowedValue);
     if (allowed.length > 1) return [{ in: where, pointer, message: `must be one of: ${allowed.join(', ')}` }];
     const specific = group.filter((issue) => issue.keyword !== 'anyOf' && issue.message !== 'must be null');
-    return [...new Set((specific.length ? specific : group).map((issue) => fieldError(where, issue).message))].map(
-      (message) => ({ in: where, pointer, message }),
-    );
+    return [...new Set((specific.length ? specific : group).map((issue) => fieldError(where, issue).message))].map((message) => ({
+      in: where,
+      pointer,
+      message,
+    }));
   });
 }
 

@@ -113,9 +113,17 @@ export const FHIR_CONTENT_TYPE = 'application/fhir+json';
 
 /** The `response` entries of FHIR routes: their errors are OperationOutcome resources. */
 export function outcomeResponses(...statuses: number[]): Record<number, TSchema> {
-  const schema = { type: 'object', description: 'A FHIR R4 OperationOutcome.', additionalProperties: true, properties: { resourceType: { const: 'OperationOutcome' } } };
+  const schema = {
+    type: 'object',
+    description: 'A FHIR R4 OperationOutcome.',
+    additionalProperties: true,
+    properties: { resourceType: { const: 'OperationOutcome' } },
+  };
   return Object.fromEntries(
-    statuses.map((status) => [status, Type.Unsafe({ description: DESCRIPTIONS[status] ?? STATUS_CODES[status], content: { [FHIR_CONTENT_TYPE]: { schema } } })]),
+    statuses.map((status) => [
+      status,
+      Type.Unsafe({ description: DESCRIPTIONS[status] ?? STATUS_CODES[status], content: { [FHIR_CONTENT_TYPE]: { schema } } }),
+    ]),
   );
 }
 

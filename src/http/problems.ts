@@ -95,12 +95,7 @@ export const InvalidValue = defineProblem(
   'Invalid value',
   'A value is outside what the register can store (a date, a number or a text out of range).',
 );
-export const ApiKeyMissing = defineProblem(
-  'api-key-missing',
-  401,
-  'API key missing',
-  'Send an API key as "Authorization: Bearer <key>".',
-);
+export const ApiKeyMissing = defineProblem('api-key-missing', 401, 'API key missing', 'Send an API key as "Authorization: Bearer <key>".');
 export const ApiKeyInvalid = defineProblem('api-key-invalid', 401, 'API key invalid', 'The API key is unknown or revoked.');
 export const RoleForbidden = defineProblem<[string, string]>(
   'role-forbidden',
@@ -123,7 +118,13 @@ export const NotFound = defineProblem<[string, string]>(
   '%s %s not found',
   'No such resource, or it belongs to another organization.',
 );
-export const RouteNotFound = defineProblem<[string]>('route-not-found', 404, 'No such operation', 'Route %s not found');
+export const RouteNotFound = defineProblem<[string]>(
+  'route-not-found',
+  404,
+  'No such operation',
+  'Route %s not found',
+  'No operation has this method and path.',
+);
 export const UnexpectedDuplicate = defineProblem(
   'duplicate-record',
   409,
@@ -143,7 +144,13 @@ export const StaleVersion = defineProblem<[string]>(
   'If-Match %s does not match the current version: the resource changed since it was read. Read it again and retry.',
   'If-Match does not match the current ETag: the resource changed since it was read.',
 );
-export const PayloadTooLarge = defineProblem<[string]>('payload-too-large', 413, 'Payload too large', '%s', 'The body is larger than the limit.');
+export const PayloadTooLarge = defineProblem<[string]>(
+  'payload-too-large',
+  413,
+  'Payload too large',
+  '%s',
+  'The body is larger than the limit.',
+);
 export const UnsupportedMediaType = defineProblem<[string]>(
   'unsupported-media-type',
   415,

@@ -18,7 +18,11 @@ export async function insertDocuments(tx: UnitOfWork, plan: ImplementationPlanRo
   if (rows.length > 0) await tx.scoped.insertChildren('plan_documents', plan, rows).execute();
 }
 
-export async function insertDocument(tx: UnitOfWork, plan: ImplementationPlanRow, row: Insertable<PlanDocumentTable>): Promise<PlanDocumentRow> {
+export async function insertDocument(
+  tx: UnitOfWork,
+  plan: ImplementationPlanRow,
+  row: Insertable<PlanDocumentTable>,
+): Promise<PlanDocumentRow> {
   return tx.scoped.insertChildren('plan_documents', plan, row).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -60,7 +64,12 @@ export async function contentsOf(ctx: Context, planIds: string[]) {
 }
 
 export async function findTask(ctx: Context, planId: string, id: string): Promise<PlanTaskRow | undefined> {
-  return ctx.scoped.selectFrom('plan_tasks').selectAll().where('plan_tasks.plan_id', '=', planId).where('plan_tasks.id', '=', id).executeTakeFirst();
+  return ctx.scoped
+    .selectFrom('plan_tasks')
+    .selectAll()
+    .where('plan_tasks.plan_id', '=', planId)
+    .where('plan_tasks.id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function updateTask(tx: UnitOfWork, id: string, expectedVersion: number, changes: Updateable<PlanTaskTable>) {

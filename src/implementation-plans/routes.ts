@@ -18,7 +18,19 @@ import {
   TaskSchema,
   UpdateTaskSchema,
 } from './schemas.js';
-import { addDocument, addTask, createPlan, getPlan, listOverdue, listPlans, toDocument, toPlan, toPlans, toTask, updateTask } from './service.js';
+import {
+  addDocument,
+  addTask,
+  createPlan,
+  getPlan,
+  listOverdue,
+  listPlans,
+  toDocument,
+  toPlan,
+  toPlans,
+  toTask,
+  updateTask,
+} from './service.js';
 
 const tags = ['implementation-plans'];
 const own = { params: 'id' } as const;

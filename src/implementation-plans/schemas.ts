@@ -108,7 +108,13 @@ export const TaskParams = Type.Object({ id: Uuid, planId: Uuid, taskId: Uuid }, 
 export const PlanListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
 export const OverdueTaskSchema = Type.Object(
-  { planId: Uuid, planTitle: Type.String(), departmentId: Type.Union([Uuid, Type.Null()]), ...TaskSchema.properties, daysOverdue: Type.Integer() },
+  {
+    planId: Uuid,
+    planTitle: Type.String(),
+    departmentId: Type.Union([Uuid, Type.Null()]),
+    ...TaskSchema.properties,
+    daysOverdue: Type.Integer(),
+  },
   { title: 'OverdueTask' },
 );
 

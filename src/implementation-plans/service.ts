@@ -29,7 +29,13 @@ export function toTask(row: PlanTaskRow, now = today()) {
   };
 }
 
-export const toDocument = (row: PlanDocumentRow) => ({ id: row.id, kind: row.kind, title: row.title, datedOn: row.dated_on, link: row.link });
+export const toDocument = (row: PlanDocumentRow) => ({
+  id: row.id,
+  kind: row.kind,
+  title: row.title,
+  datedOn: row.dated_on,
+  link: row.link,
+});
 
 type Contents = Awaited<ReturnType<typeof repository.contentsOf>>;
 
@@ -48,7 +54,10 @@ function mapPlan(row: ImplementationPlanRow, { tasks, documents }: Contents, now
 
 /** Plans with their tasks and documents, read in a bounded number of queries. */
 export async function toPlans(ctx: Context, rows: ImplementationPlanRow[]): Promise<Plan[]> {
-  const contents = await repository.contentsOf(ctx, rows.map((row) => row.id));
+  const contents = await repository.contentsOf(
+    ctx,
+    rows.map((row) => row.id),
+  );
   const now = today();
   return rows.map((row) => mapPlan(row, contents, now));
 }
@@ -57,7 +66,12 @@ export async function toPlan(ctx: Context, row: ImplementationPlanRow): Promise<
   return mapPlan(row, await repository.contentsOf(ctx, [row.id]), today());
 }
 
-async function checkStaff(ctx: Context, organizationId: string, tasks: Array<{ responsibleStaffId?: string | null }>, at: (i: number) => string) {
+async function checkStaff(
+  ctx: Context,
+  organizationId: string,
+  tasks: Array<{ responsibleStaffId?: string | null }>,
+  at: (i: number) => string,
+) {
   const ids = tasks.flatMap((task) => (task.responsibleStaffId ? [task.responsibleStaffId] : []));
   const known = await staffOfOrganization(ctx, organizationId, ids);
   return tasks.flatMap((task, index): Pointer[] =>
@@ -93,9 +107,21 @@ export async function createPlan(tx: UnitOfWork, organizationId: string, input: 
     errors.push({ pointer: '/departmentId', message: 'is not a department of the organization' });
   }
   if (errors.length) throw withFields(new PlanRuleViolated('plan'), errors);
-  const plan = await repository.insertPlan(tx, { organization_id: organizationId, department_id: input.departmentId ?? null, title: input.title });
-  await repository.insertTasks(tx, plan, tasks.map((task) => taskRow(plan.id, task)));
-  await repository.insertDocuments(tx, plan, (input.documents ?? []).map((document) => documentRow(plan.id, document)));
+  const plan = await repository.insertPlan(tx, {
+    organization_id: organizationId,
+    department_id: input.departmentId ?? null,
+    title: input.title,
+  });
+  await repository.insertTasks(
+    tx,
+    plan,
+    tasks.map((task) => taskRow(plan.id, task)),
+  );
+  await repository.insertDocuments(
+    tx,
+    plan,
+    (input.documents ?? []).map((document) => documentRow(plan.id, document)),
+  );
   return plan;
 }
 
@@ -123,7 +149,14 @@ export async function addDocument(tx: UnitOfWork, organizationId: string, planId
   return repository.insertDocument(tx, plan, documentRow(plan.id, document));
 }
 
-export async function updateTask(tx: UnitOfWork, organizationId: string, planId: string, taskId: string, ifMatch: IfMatch, input: UpdateTask) {
+export async function updateTask(
+  tx: UnitOfWork,
+  organizationId: string,
+  planId: string,
+  taskId: string,
+  ifMatch: IfMatch,
+  input: UpdateTask,
+) {
   await getPlan(tx, organizationId, planId);
   const current = await repository.findTask(tx, planId, taskId);
   if (!current) throw new NotFound('Task', taskId);

@@ -43,7 +43,10 @@ export function scoreAnswers(
   for (const item of instrument.items) {
     const chosen = answers[item.code];
     if (chosen === undefined) {
-      errors.push({ pointer: `/answers/${item.code}`, message: `is required: choose one of ${item.options.map((o) => o.code).join(', ')}` });
+      errors.push({
+        pointer: `/answers/${item.code}`,
+        message: `is required: choose one of ${item.options.map((o) => o.code).join(', ')}`,
+      });
       continue;
     }
     const option = item.options.find((candidate) => candidate.code === chosen);

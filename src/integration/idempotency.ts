@@ -135,12 +135,12 @@ export const idempotencyClaim = fp(
       return reply.send(stored.body);
     });
   },
-  // Before the audit plugin: the claim must be visible to concurrent retries at once, outside the
-  // write's transaction, and a replay must not open one.
+  // Before the handler's unit of work: the claim must be visible to concurrent retries at once,
+  // outside the write's transaction, and a replay never reaches the handler.
   { name: 'idempotency-claim', dependencies: ['auth'] },
 );
 
-/** Keeps the answer of a claimed request, after its transaction committed. */
+/** Keeps the answer of a claimed request; its unit of work committed in the handler, before the answer. */
 export const idempotencyRecord = fp(
   async function idempotencyRecord(app: FastifyInstance, { db }: { db: Db }) {
     app.addHook('onSend', async (request, reply, payload) => {
@@ -171,5 +171,5 @@ export const idempotencyRecord = fp(
       if (claim) await db.deleteFrom('idempotency_keys').where('credential', '=', claim.credential).where('key', '=', claim.key).execute();
     });
   },
-  { name: 'idempotency-record', dependencies: ['audit'] },
+  { name: 'idempotency-record', dependencies: ['request-context'] },
 );

@@ -128,7 +128,10 @@ th { font-weight: normal; background: #f3f3f3; } .status { color: ${report.statu
 <h1>Ежемесячный мониторинг технологии «Милиотерапия»</h1>
 <p>${escape(organizationName)}; месяц: ${report.month}; <span class="status">${report.status === 'approved' ? 'утверждён' : 'черновик'}</span></p>
 <h2>Мероприятия и посещаемость</h2>
-${barChart('Проведено мероприятий по направлениям', content.sessions.byDirection.map((row) => ({ label: DIRECTION_NAMES[row.direction], value: row.held })))}
+${barChart(
+  'Проведено мероприятий по направлениям',
+  content.sessions.byDirection.map((row) => ({ label: DIRECTION_NAMES[row.direction], value: row.held })),
+)}
 ${table([
   ['Проведено', content.sessions.held],
   ['Отменено', content.sessions.cancelled],

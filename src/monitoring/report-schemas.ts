@@ -5,7 +5,11 @@ import { INDICATOR_NAMES, type Indicator } from './indicators.js';
 import { Month } from './input-schemas.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const IndicatorName = Type.Unsafe<Indicator>({ type: 'string', enum: INDICATOR_NAMES, description: 'An outcome indicator of the observations.' });
+const IndicatorName = Type.Unsafe<Indicator>({
+  type: 'string',
+  enum: INDICATOR_NAMES,
+  description: 'An outcome indicator of the observations.',
+});
 const Averages = Type.Object({
   physical: Nullable(Type.Number()),
   psychological: Nullable(Type.Number()),
@@ -53,20 +57,25 @@ export const ReportContentSchema = Type.Object({
     clients: Type.Array(
       Type.Object({
         clientId: Uuid,
-        changes: Type.Record(Type.String(), Nullable(Type.Integer()), { description: 'Rating change; null without an earlier observation.' }),
+        changes: Type.Record(Type.String(), Nullable(Type.Integer()), {
+          description: 'Rating change; null without an earlier observation.',
+        }),
       }),
     ),
   }),
   clientsWithoutActivity: Type.Array(Uuid),
-  groups: Type.Object({
-    '1': Type.Integer(),
-    '2': Type.Integer(),
-    '3': Type.Integer(),
-    '4': Type.Integer(),
-    '5': Type.Integer(),
-    '6': Type.Integer(),
-    neverAssessed: Type.Integer(),
-  }, { description: 'Active clients by dependency group of the latest final assessment at the end of the month.' }),
+  groups: Type.Object(
+    {
+      '1': Type.Integer(),
+      '2': Type.Integer(),
+      '3': Type.Integer(),
+      '4': Type.Integer(),
+      '5': Type.Integer(),
+      '6': Type.Integer(),
+      neverAssessed: Type.Integer(),
+    },
+    { description: 'Active clients by dependency group of the latest final assessment at the end of the month.' },
+  ),
 });
 
 export const MonitoringReportSchema = Type.Object(
@@ -85,7 +94,11 @@ export const MonitoringReportSchema = Type.Object(
 
 export const CreateMonitoringReportSchema = Type.Object(
   { organizationId: Uuid, departmentId: Type.Optional(Type.Union([Uuid, Type.Null()])), month: Month },
-  { additionalProperties: false, title: 'CreateMonitoringReport', examples: [{ organizationId: '0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1', month: '2025-02' }] },
+  {
+    additionalProperties: false,
+    title: 'CreateMonitoringReport',
+    examples: [{ organizationId: '0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1', month: '2025-02' }],
+  },
 );
 
 export const MonitoringReportListQuery = Type.Object(

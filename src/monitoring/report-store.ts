@@ -5,7 +5,10 @@ import type { ReportContent } from './report-schemas.js';
 
 // The stored monthly reports, snapshots: the SQL of the monitoring_reports table.
 
-export async function insertReport(ctx: Context, row: { organization_id: string; department_id: string | null; month: string; content: ReportContent }) {
+export async function insertReport(
+  ctx: Context,
+  row: { organization_id: string; department_id: string | null; month: string; content: ReportContent },
+) {
   return ctx.scoped
     .insertInto('monitoring_reports', { ...row, content: JSON.stringify(row.content) })
     .returningAll()
@@ -17,7 +20,10 @@ export async function findReport(ctx: Context, id: string) {
 }
 
 /** The reports a list filter selects, for `paginate`. */
-export function reportsQuery(ctx: Context, filter: { organizationId?: string; fromMonth?: string; toMonth?: string; status?: ReportStatus }) {
+export function reportsQuery(
+  ctx: Context,
+  filter: { organizationId?: string; fromMonth?: string; toMonth?: string; status?: ReportStatus },
+) {
   let query = ctx.scoped.selectFrom('monitoring_reports').selectAll();
   if (filter.organizationId !== undefined) query = query.where('monitoring_reports.organization_id', '=', filter.organizationId);
   if (filter.fromMonth !== undefined) query = query.where('monitoring_reports.month', '>=', filter.fromMonth);
@@ -34,7 +40,9 @@ export async function reportHistory(ctx: Context, report: MonitoringReportRow, m
     .distinctOn('monitoring_reports.month')
     .where('monitoring_reports.organization_id', '=', report.organization_id)
     .where((eb) =>
-      report.department_id ? eb('monitoring_reports.department_id', '=', report.department_id) : eb('monitoring_reports.department_id', 'is', null),
+      report.department_id
+        ? eb('monitoring_reports.department_id', '=', report.department_id)
+        : eb('monitoring_reports.department_id', 'is', null),
     )
     .where('monitoring_reports.month', '<=', report.month)
     .orderBy('monitoring_reports.month', 'desc')

@@ -30,7 +30,13 @@ import {
 } from './input-service.js';
 import { MonitoringRuleViolated, ReportApproved } from './problems.js';
 import { reportCsv, reportHtml } from './render.js';
-import { CreateMonitoringReportSchema, MonitoringReportListQuery, MonitoringReportSchema, ReportFormatQuery, type ReportFormat } from './report-schemas.js';
+import {
+  CreateMonitoringReportSchema,
+  MonitoringReportListQuery,
+  MonitoringReportSchema,
+  ReportFormatQuery,
+  type ReportFormat,
+} from './report-schemas.js';
 import { reportsQuery } from './report-store.js';
 import { approveReport, createReport, getReport, reportPage, toReport } from './service.js';
 
@@ -53,7 +59,8 @@ const monitoringRoutes: Routes = async (app) => {
         tags,
         operationId: 'createQuestionnaire',
         summary: 'Record a client questionnaire (анкетирование)',
-        description: 'Ratings 1-5 per quality-of-life component and satisfaction, on the versioned template (GET /v1/questionnaire-templates).',
+        description:
+          'Ratings 1-5 per quality-of-life component and satisfaction, on the versioned template (GET /v1/questionnaire-templates).',
         params: ClientParams,
         body: CreateQuestionnaireSchema,
         response: { 201: QuestionnaireSchema, ...problemResponses(400, 404, MonitoringRuleViolated) },
@@ -92,7 +99,10 @@ const monitoringRoutes: Routes = async (app) => {
         tags,
         operationId: 'getQuestionnaireTemplate',
         summary: 'A questionnaire template: its questions and scale',
-        params: Type.Object({ templateId: Type.String({ pattern: '^[a-z0-9-]{1,64}$', examples: ['milieu-questionnaire-2025'] }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { templateId: Type.String({ pattern: '^[a-z0-9-]{1,64}$', examples: ['milieu-questionnaire-2025'] }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({}, { additionalProperties: true, title: 'QuestionnaireTemplate' }), ...problemResponses(400, 404) },
       },
       config: { access: readers },
@@ -224,7 +234,8 @@ const monitoringRoutes: Routes = async (app) => {
         tags,
         operationId: 'getMonitoringReport',
         summary: 'Get a monthly monitoring report: JSON, CSV or a printable HTML page',
-        description: '`Accept: text/csv` or `format=csv` (UTF-8 with BOM, `separator=;` for Russian-locale Excel); `Accept: text/html` or `format=html` for the printable page with charts.',
+        description:
+          '`Accept: text/csv` or `format=csv` (UTF-8 with BOM, `separator=;` for Russian-locale Excel); `Accept: text/html` or `format=html` for the printable page with charts.',
         params: IdParams,
         querystring: ReportFormatQuery,
         response: {

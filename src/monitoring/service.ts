@@ -33,7 +33,12 @@ export async function createReport(tx: UnitOfWork, input: { organizationId: stri
   checkMonth(input.month, errors);
   if (errors.length) throw withFields(new MonitoringRuleViolated('monitoring report'), errors);
   const content = await buildMonthlyReport(tx, organization, input.departmentId ?? undefined, input.month);
-  return store.insertReport(tx, { organization_id: organization.id, department_id: input.departmentId ?? null, month: input.month, content });
+  return store.insertReport(tx, {
+    organization_id: organization.id,
+    department_id: input.departmentId ?? null,
+    month: input.month,
+    content,
+  });
 }
 
 export async function getReport(ctx: Context, id: string): Promise<MonitoringReportRow> {

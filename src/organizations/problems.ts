@@ -21,3 +21,10 @@ export const TimeZoneUnknown = defineProblem(
   'Unknown time zone.',
   'The time zone is not an IANA time zone such as Europe/Moscow; `errors` names `/timeZone`.',
 );
+export const NotSocialServiceOrganization = defineProblem<[string]>(
+  'not-social-service-organization',
+  422,
+  'Not a social-service organization',
+  '%s belong to a registered social-service organization.',
+  'The organization named is not a registered social-service organization, and only those have clients, departments, staff, sessions and activity types of their own; `errors` names the field.',
+);

@@ -32,7 +32,10 @@ const reportRoutes: Routes = async (app, { config }) => {
           ...problemResponses(400),
         },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider'] }, audit: { action: 'export', resource: 'long_term_care_report', id: null } },
+      config: {
+        access: { roles: ['admin', 'regional', 'provider'] },
+        audit: { action: 'export', resource: 'long_term_care_report', id: null },
+      },
     },
     async (request, reply) => {
       const { weeklyHoursPerFte, separator, ...filter } = request.query;

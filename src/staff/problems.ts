@@ -1,12 +1,5 @@
 import { defineProblem } from '../http/problems.js';
 
-export const StaffOrganizationNotSocialService = defineProblem(
-  'staff-organization-not-social-service',
-  422,
-  'Not a social-service organization',
-  'Staff belong to a registered social-service organization.',
-  'Staff belong to a registered social-service organization; `errors` names `/organizationId`.',
-);
 export const StaffDepartmentUnknown = defineProblem(
   'staff-department-unknown',
   422,

@@ -1,9 +1,10 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import { IdParams, Page } from '../http/common-schemas.js';
 import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { StaffDepartmentUnknown, StaffOrganizationNotSocialService } from './problems.js';
+import { StaffDepartmentUnknown } from './problems.js';
 import { staffQuery } from './repository.js';
 import { CreateStaffSchema, StaffListQuery, StaffSchema, UpdateStaffSchema } from './schemas.js';
 import { createStaff, getStaff, toStaffMember, updateStaff } from './service.js';
@@ -21,7 +22,7 @@ const staffRoutes: Routes = async (app) => {
         operationId: 'createStaffMember',
         summary: 'Add a staff member',
         body: CreateStaffSchema,
-        response: { 201: StaffSchema, ...problemResponses(400, StaffOrganizationNotSocialService, StaffDepartmentUnknown) },
+        response: { 201: StaffSchema, ...problemResponses(400, NotSocialServiceOrganization, StaffDepartmentUnknown) },
       },
       config: {
         access: { ...writers, organization: { body: 'organizationId' } },

@@ -1,3 +1,4 @@
+import { NotSocialServiceOrganization } from '../organizations/problems.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { StaffRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
@@ -5,7 +6,7 @@ import { findDepartment } from '../departments/repository.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, withFields } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
-import { StaffDepartmentUnknown, StaffOrganizationNotSocialService } from './problems.js';
+import { StaffDepartmentUnknown } from './problems.js';
 import * as repository from './repository.js';
 import type { CreateStaff, StaffMember, UpdateStaff } from './schemas.js';
 
@@ -30,7 +31,7 @@ async function checkDepartment(ctx: Context, organizationId: string, departmentI
 export async function createStaff(tx: UnitOfWork, input: CreateStaff): Promise<StaffRow> {
   const organization = await findOrganization(tx, input.organizationId);
   if (organization?.kind !== 'social_service') {
-    throw withFields(new StaffOrganizationNotSocialService(), [
+    throw withFields(new NotSocialServiceOrganization('Staff'), [
       { pointer: '/organizationId', message: 'is not a social-service organization of this register' },
     ]);
   }

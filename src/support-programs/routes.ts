@@ -102,7 +102,16 @@ const supportProgramRoutes: Routes = async (app) => {
         body: UpdateSupportProgramSchema,
         response: {
           200: SupportProgramSchema,
-          ...problemResponses(400, 404, ProgramAlreadyActive, 412, ProgramTransitionForbidden, ProgramRuleViolated, ActivityTypeRetired, 428),
+          ...problemResponses(
+            400,
+            404,
+            ProgramAlreadyActive,
+            412,
+            ProgramTransitionForbidden,
+            ProgramRuleViolated,
+            ActivityTypeRetired,
+            428,
+          ),
         },
       },
       config: { access: writers, audit: { action: 'update', resource: 'support_program', client: 'params.clientId' } },

@@ -112,7 +112,9 @@ export const FulfilmentQuery = Type.Object(
 const Figures = {
   planned: Type.Integer(),
   attended: Type.Integer(),
-  percent: Type.Union([Type.Number(), Type.Null()], { description: 'attended / planned × 100, one decimal; null when nothing was planned.' }),
+  percent: Type.Union([Type.Number(), Type.Null()], {
+    description: 'attended / planned × 100, one decimal; null when nothing was planned.',
+  }),
 };
 
 export const FulfilmentSchema = Type.Object(

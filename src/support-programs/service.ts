@@ -40,7 +40,9 @@ function mapProgram({ client, ...row }: ProgramOfClient, types: ActivityTypeRow[
   };
 }
 
-const plannedTypes = (programs: SupportProgramRow[]) => [...new Set(programs.flatMap((row) => row.activities.map((activity) => activity.activityTypeId)))];
+const plannedTypes = (programs: SupportProgramRow[]) => [
+  ...new Set(programs.flatMap((row) => row.activities.map((activity) => activity.activityTypeId))),
+];
 
 export async function toProgram(ctx: Context, program: ProgramOfClient): Promise<SupportProgram> {
   return mapProgram(program, await findActivityTypes(ctx, plannedTypes([program])));
@@ -63,7 +65,14 @@ async function validate(ctx: Context, organizationId: string, fields: ProgramFie
   const errors: Pointer[] = [];
   const retired: Pointer[] = [];
   if (fields.periodTo < fields.periodFrom) errors.push({ pointer: '/periodTo', message: 'is before periodFrom' });
-  const types = new Map((await findActivityTypes(ctx, fields.activities.map((a) => a.activityTypeId))).map((type) => [type.id, type]));
+  const types = new Map(
+    (
+      await findActivityTypes(
+        ctx,
+        fields.activities.map((a) => a.activityTypeId),
+      )
+    ).map((type) => [type.id, type]),
+  );
   const staffIds = [...fields.draftedBy, ...fields.activities.flatMap((a) => (a.responsibleStaffId ? [a.responsibleStaffId] : []))];
   const staff = await staffOfOrganization(ctx, organizationId, staffIds);
   fields.activities.forEach((activity, index) => {

@@ -8,7 +8,13 @@ import type { Warning } from './schemas.js';
 
 export function suitabilityWarnings(planned: PlannedActivity[], types: ActivityTypeRow[], group: number | null): Warning[] {
   if (group === null) {
-    return [{ code: 'no_assessment', activityTypeId: null, message: 'The client has no final assessment: the plan cannot be checked against a group.' }];
+    return [
+      {
+        code: 'no_assessment',
+        activityTypeId: null,
+        message: 'The client has no final assessment: the plan cannot be checked against a group.',
+      },
+    ];
   }
   const byId = new Map(types.map((type) => [type.id, type]));
   return planned.flatMap((activity) => {

@@ -41,11 +41,23 @@ t.test('POST /v1/activity-series', async (t) => {
   t.equal(response.statusCode, 201);
   const series = response.json();
   t.equal(series.timeZone, 'Europe/Moscow');
-  t.same(series.sessions.map((s: { localStart: string }) => s.localStart), [
-    '2025-02-04T10:00', '2025-02-07T10:00', '2025-02-11T10:00', '2025-02-14T10:00',
-    '2025-02-18T10:00', '2025-02-21T10:00', '2025-02-25T10:00', '2025-02-28T10:00',
-  ]);
-  t.ok(series.sessions.every((s: { durationMinutes: number; seriesId: string }) => s.durationMinutes === 60 && s.seriesId === series.id), 'the type’s 60 minutes');
+  t.same(
+    series.sessions.map((s: { localStart: string }) => s.localStart),
+    [
+      '2025-02-04T10:00',
+      '2025-02-07T10:00',
+      '2025-02-11T10:00',
+      '2025-02-14T10:00',
+      '2025-02-18T10:00',
+      '2025-02-21T10:00',
+      '2025-02-25T10:00',
+      '2025-02-28T10:00',
+    ],
+  );
+  t.ok(
+    series.sessions.every((s: { durationMinutes: number; seriesId: string }) => s.durationMinutes === 60 && s.seriesId === series.id),
+    'the type’s 60 minutes',
+  );
   const stored = await c.testApp.database.db.selectFrom('activities').select('id').where('series_id', '=', series.id).execute();
   t.equal(stored.length, 8);
 
@@ -105,11 +117,14 @@ t.test('enrolment and attendance', async (t) => {
   t.test('attendance is recorded with engagement, once the session started', async (t) => {
     const response = await put(small.id, clients[0]!, { attendance: 'attended', engagement: 3, note: 'рисовала акварелью' });
     t.equal(response.statusCode, 200);
-    t.match(response.json().participants.find((p: { clientId: string }) => p.clientId === clients[0]), {
-      attendance: 'attended',
-      engagement: 3,
-      note: 'рисовала акварелью',
-    });
+    t.match(
+      response.json().participants.find((p: { clientId: string }) => p.clientId === clients[0]),
+      {
+        attendance: 'attended',
+        engagement: 3,
+        note: 'рисовала акварелью',
+      },
+    );
     const future = await makeActivity(c.testApp, session(c, { startsAt: '2099-01-01T10:00:00+03:00' }));
     const early = await put(future.id, clients[0]!, { attendance: 'attended' });
     t.equal(early.statusCode, 422);
@@ -117,7 +132,10 @@ t.test('enrolment and attendance', async (t) => {
   });
 
   t.test('a client in an overlapping session is a 409 unless allowOverlap', async (t) => {
-    const overlapping = await makeActivity(c.testApp, session(c, { startsAt: '2025-02-04T10:30:00+03:00', responsibleStaff: [c.instructor] }));
+    const overlapping = await makeActivity(
+      c.testApp,
+      session(c, { startsAt: '2025-02-04T10:30:00+03:00', responsibleStaff: [c.instructor] }),
+    );
     const refused = await put(overlapping.id, clients[2]!, { attendance: 'enrolled' });
     t.equal(refused.statusCode, 409);
     t.same(refused.json().clientIds, [clients[2]]);
@@ -144,11 +162,20 @@ t.test('enrolment and attendance', async (t) => {
     const refused = await call(ADMIN_KEY, {
       method: 'PUT',
       url,
-      payload: { participants: [{ clientId: clients[0], attendance: 'attended' }, { clientId: stranger, attendance: 'attended' }] },
+      payload: {
+        participants: [
+          { clientId: clients[0], attendance: 'attended' },
+          { clientId: stranger, attendance: 'attended' },
+        ],
+      },
     });
     t.equal(refused.statusCode, 422);
     t.match(refused.json().errors, [{ pointer: '/participants/1/clientId' }]);
-    const stored = await c.testApp.database.db.selectFrom('activity_participants').select('client_id').where('activity_id', '=', open.id).execute();
+    const stored = await c.testApp.database.db
+      .selectFrom('activity_participants')
+      .select('client_id')
+      .where('activity_id', '=', open.id)
+      .execute();
     t.equal(stored.length, 0, 'nothing of it was stored');
     const accepted = await call(ADMIN_KEY, {
       method: 'PUT',
@@ -178,7 +205,11 @@ t.test('enrolment and attendance', async (t) => {
     const key = (await makeKey(c.testApp, 'provider', other.id)).secret;
     t.equal((await call(key, { method: 'GET', url: `/v1/activities/${small.id}` })).statusCode, 404);
     t.same((await call(key, { method: 'GET', url: '/v1/activities' })).json().items, []);
-    const enrol = await call(key, { method: 'PUT', url: `/v1/activities/${small.id}/participants/${clients[0]}`, payload: { attendance: 'enrolled' } });
+    const enrol = await call(key, {
+      method: 'PUT',
+      url: `/v1/activities/${small.id}/participants/${clients[0]}`,
+      payload: { attendance: 'enrolled' },
+    });
     t.equal(enrol.statusCode, 404);
   });
 });
@@ -189,10 +220,31 @@ t.test('the activity catalog', async (t) => {
   const key = (await makeKey(c.testApp, 'provider', c.organizationId)).secret;
   const catalog = (await call(key, { method: 'GET', url: '/v1/activity-types?limit=200' })).json().items;
   const codes = catalog.map((item: { code: string }) => item.code);
-  for (const code of ['board_games', 'table_tennis', 'darts', 'exercise_therapy', 'excursion', 'holiday', 'evening_of_rest', 'games', 'quiz', 'art_therapy', 'music_therapy', 'thematic_talk', 'reading', 'watching_tv', 'household_orientation', 'concert', 'labor_therapy']) {
+  for (const code of [
+    'board_games',
+    'table_tennis',
+    'darts',
+    'exercise_therapy',
+    'excursion',
+    'holiday',
+    'evening_of_rest',
+    'games',
+    'quiz',
+    'art_therapy',
+    'music_therapy',
+    'thematic_talk',
+    'reading',
+    'watching_tv',
+    'household_orientation',
+    'concert',
+    'labor_therapy',
+  ]) {
     t.ok(codes.includes(code), `the seeded catalog has ${code}`);
   }
-  t.match(catalog.find((item: { code: string }) => item.code === 'concert'), { participation: 'passive', direction: 'cultural_leisure' });
+  t.match(
+    catalog.find((item: { code: string }) => item.code === 'concert'),
+    { participation: 'passive', direction: 'cultural_leisure' },
+  );
 
   const own = await call(key, {
     method: 'POST',
@@ -211,16 +263,27 @@ t.test('the activity catalog', async (t) => {
   t.equal(own.statusCode, 201);
   const other = await makeOrganization(c.testApp);
   const otherKey = (await makeKey(c.testApp, 'provider', other.id)).secret;
-  t.equal((await call(otherKey, { method: 'GET', url: `/v1/activity-types/${own.json().id}` })).statusCode, 404, 'another organization does not see it');
+  t.equal(
+    (await call(otherKey, { method: 'GET', url: `/v1/activity-types/${own.json().id}` })).statusCode,
+    404,
+    'another organization does not see it',
+  );
 
   const shared = catalog[0];
   const etag = (await call(key, { method: 'GET', url: `/v1/activity-types/${shared.id}` })).headers.etag as string;
-  const edit = await call(key, { method: 'PATCH', url: `/v1/activity-types/${shared.id}`, headers: { 'if-match': etag }, payload: { defaultDurationMinutes: 50 } });
+  const edit = await call(key, {
+    method: 'PATCH',
+    url: `/v1/activity-types/${shared.id}`,
+    headers: { 'if-match': etag },
+    payload: { defaultDurationMinutes: 50 },
+  });
   t.equal(edit.statusCode, 403, 'the shared catalog is the admins’');
 
   const retired = await call(key, { method: 'POST', url: `/v1/activity-types/${own.json().id}/retire` });
   t.ok(retired.json().retiredAt);
-  const listed = (await call(key, { method: 'GET', url: '/v1/activity-types?limit=200' })).json().items.map((item: { id: string }) => item.id);
+  const listed = (await call(key, { method: 'GET', url: '/v1/activity-types?limit=200' }))
+    .json()
+    .items.map((item: { id: string }) => item.id);
   t.notOk(listed.includes(own.json().id), 'retired types leave the catalog');
   const refused = await call(key, { method: 'POST', url: '/v1/activities', payload: session(c, { activityTypeId: own.json().id }) });
   t.equal(refused.statusCode, 422);

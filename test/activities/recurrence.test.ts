@@ -9,8 +9,14 @@ t.test('expanding recurrence rules on the organization’s wall clock', async (t
     const first = new Date('2025-02-04T10:00:00+03:00');
     const starts = expandRule('FREQ=WEEKLY;BYDAY=TU,FR;UNTIL=20250228T235959Z', first, 'Europe/Moscow');
     t.same(local(starts, 'Europe/Moscow'), [
-      '2025-02-04T10:00', '2025-02-07T10:00', '2025-02-11T10:00', '2025-02-14T10:00',
-      '2025-02-18T10:00', '2025-02-21T10:00', '2025-02-25T10:00', '2025-02-28T10:00',
+      '2025-02-04T10:00',
+      '2025-02-07T10:00',
+      '2025-02-11T10:00',
+      '2025-02-14T10:00',
+      '2025-02-18T10:00',
+      '2025-02-21T10:00',
+      '2025-02-25T10:00',
+      '2025-02-28T10:00',
     ]);
     t.equal(starts[0]!.toISOString(), '2025-02-04T07:00:00.000Z');
   });
@@ -19,16 +25,25 @@ t.test('expanding recurrence rules on the organization’s wall clock', async (t
     const first = instantOf({ year: 2025, month: 3, day: 27, hour: 10, minute: 0 }, 'Europe/Berlin');
     const starts = expandRule('FREQ=DAILY;COUNT=4', first, 'Europe/Berlin');
     t.same(local(starts, 'Europe/Berlin'), ['2025-03-27T10:00', '2025-03-28T10:00', '2025-03-29T10:00', '2025-03-30T10:00']);
-    t.same(starts.map((date) => date.getUTCHours()), [9, 9, 9, 8], 'the UTC hour moves, the local one does not');
+    t.same(
+      starts.map((date) => date.getUTCHours()),
+      [9, 9, 9, 8],
+      'the UTC hour moves, the local one does not',
+    );
   });
 
   t.test('monthly on the 31st skips the short months; BYMONTHDAY=-1 is every month end', async (t) => {
     const first = new Date('2025-01-31T15:00:00+03:00');
     t.same(local(expandRule('FREQ=MONTHLY;COUNT=3', first, 'Europe/Moscow'), 'Europe/Moscow'), [
-      '2025-01-31T15:00', '2025-03-31T15:00', '2025-05-31T15:00',
+      '2025-01-31T15:00',
+      '2025-03-31T15:00',
+      '2025-05-31T15:00',
     ]);
     t.same(local(expandRule('FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=4', first, 'Europe/Moscow'), 'Europe/Moscow'), [
-      '2025-01-31T15:00', '2025-02-28T15:00', '2025-03-31T15:00', '2025-04-30T15:00',
+      '2025-01-31T15:00',
+      '2025-02-28T15:00',
+      '2025-03-31T15:00',
+      '2025-04-30T15:00',
     ]);
   });
 

@@ -112,7 +112,12 @@ t.test('defaults, drafts, immutability and corrections', async (t) => {
   t.test('defaults: final, next interview number, the client’s family status and support, next check in 6 months', async (t) => {
     const first = (await post(w, client, body(w, 7.25, { assessedOn: '2025-08-31' }))).json();
     t.match(first, { status: 'final', interviewNo: 1, livingSituation: 'lonely', socialSupport: 4, nextCheckOn: '2026-02-28' });
-    t.match(first.result, { score: 7.25, group: 4, selfCareReduction: 'severe', hours: { optimal: 16, minimal: 12, byLivingSituation: 16 } });
+    t.match(first.result, {
+      score: 7.25,
+      group: 4,
+      selfCareReduction: 'severe',
+      hours: { optimal: 16, minimal: 12, byLivingSituation: 16 },
+    });
     const second = (await post(w, client, body(w, 7.25, { assessedOn: '2025-09-01' }))).json();
     t.equal(second.interviewNo, 2);
   });
@@ -126,7 +131,11 @@ t.test('defaults, drafts, immutability and corrections', async (t) => {
       payload: { notes: 'changed' },
     });
     t.equal(response.statusCode, 409);
-    const stored = await w.testApp.database.db.selectFrom('assessments').select('notes').where('id', '=', final.json().id).executeTakeFirstOrThrow();
+    const stored = await w.testApp.database.db
+      .selectFrom('assessments')
+      .select('notes')
+      .where('id', '=', final.json().id)
+      .executeTakeFirstOrThrow();
     t.equal(stored.notes, null);
   });
 
@@ -197,11 +206,26 @@ t.test('GET /v1/clients/:clientId/dynamics', async (t) => {
     t.equal((await post(w, client, body(w, points, { assessedOn }))).statusCode, 201);
   }
   const { assessments, ...latest } = (await w.testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${client}/dynamics` })).json();
-  t.same(assessments.map((entry: { group: number }) => entry.group), [1, 2, 4, 3]);
-  t.same(assessments.map((entry: { scoreChange: number | null }) => entry.scoreChange), [null, 2, 2.5, -1.5]);
-  t.same(assessments.map((entry: { deteriorating: boolean }) => entry.deteriorating), [false, true, true, false]);
-  t.same(assessments.map((entry: { rapidDeterioration: boolean }) => entry.rapidDeterioration), [false, false, true, false]);
-  t.same(assessments.map((entry: { improving: boolean }) => entry.improving), [false, false, false, true]);
+  t.same(
+    assessments.map((entry: { group: number }) => entry.group),
+    [1, 2, 4, 3],
+  );
+  t.same(
+    assessments.map((entry: { scoreChange: number | null }) => entry.scoreChange),
+    [null, 2, 2.5, -1.5],
+  );
+  t.same(
+    assessments.map((entry: { deteriorating: boolean }) => entry.deteriorating),
+    [false, true, true, false],
+  );
+  t.same(
+    assessments.map((entry: { rapidDeterioration: boolean }) => entry.rapidDeterioration),
+    [false, false, true, false],
+  );
+  t.same(
+    assessments.map((entry: { improving: boolean }) => entry.improving),
+    [false, false, false, true],
+  );
   const worsened = assessments[1].worsenedItems;
   t.ok(worsened.length > 0 && worsened.every((change: { from: number; to: number }) => change.to > change.from));
   t.same(latest, { clientId: client, deteriorating: false, rapidDeterioration: false, improving: true });
@@ -224,10 +248,20 @@ t.test('GET /v1/reassessments', async (t) => {
   const late = items.find((item: { clientId: string }) => item.clientId === overdue);
   t.match(late, { neverAssessed: false, dueOn: '2025-07-10', group: 2 });
   t.equal(late.daysOverdue, Math.round((Date.parse(today()) - Date.parse('2025-07-10')) / 86_400_000));
-  t.match(items.find((item: { clientId: string }) => item.clientId === never), { neverAssessed: true, dueOn: null });
+  t.match(
+    items.find((item: { clientId: string }) => item.clientId === never),
+    { neverAssessed: true, dueOn: null },
+  );
 
   const listed = await w.testApp.call(ADMIN_KEY, { method: 'GET', url: '/v1/clients?reassessmentOverdue=true' });
-  t.same(listed.json().items.map((item: { id: string }) => item.id).sort(), [overdue, upToDate, discharged].sort(), 'all three next checks are past today');
+  t.same(
+    listed
+      .json()
+      .items.map((item: { id: string }) => item.id)
+      .sort(),
+    [overdue, upToDate, discharged].sort(),
+    'all three next checks are past today',
+  );
 });
 
 t.test('a provider works only with its own organization’s clients and assessments', async (t) => {

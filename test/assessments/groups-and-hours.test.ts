@@ -66,9 +66,28 @@ t.test('dependency groups by points', async (t) => {
   // item 1 has a 0.75 option); the inpatient form scores whole halves only. The unreachable sides
   // are classified in test/instruments/scoring.test.ts.
   const homeScores: Array<[number, number]> = [
-    [0, 1], [3, 1], [3.25, 2], [4.5, 2], [4.75, 3], [6, 3], [6.25, 4], [10.75, 4], [11, 5], [15.5, 5], [16, 6],
+    [0, 1],
+    [3, 1],
+    [3.25, 2],
+    [4.5, 2],
+    [4.75, 3],
+    [6, 3],
+    [6.25, 4],
+    [10.75, 4],
+    [11, 5],
+    [15.5, 5],
+    [16, 6],
   ];
-  const inpatientScores: Array<[number, number]> = [[0, 1], [3, 1], [3.5, 2], [4.5, 2], [5, 3], [6, 3], [6.5, 4], [9, 4]];
+  const inpatientScores: Array<[number, number]> = [
+    [0, 1],
+    [3, 1],
+    [3.5, 2],
+    [4.5, 2],
+    [5, 3],
+    [6, 3],
+    [6.5, 4],
+    [9, 4],
+  ];
   for (const [points, group] of homeScores) {
     t.test(`a home client scoring ${points} points is in group ${group}`, async (t) => {
       const { result } = await assess(context, home, 'bfd-home-2019', points);
@@ -102,10 +121,19 @@ t.test('weekly care hours: every cell of both tables', async (t) => {
   }
   t.test('the instrument serves the same tables', async (t) => {
     const instrument = (await context.testApp.call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json();
-    t.same(instrument.groups.map((group: { hours: { optimal: number } }) => group.hours.optimal), HOURS.optimal);
-    t.same(instrument.groups.map((group: { hours: { minimal: number } }) => group.hours.minimal), HOURS.minimal);
+    t.same(
+      instrument.groups.map((group: { hours: { optimal: number } }) => group.hours.optimal),
+      HOURS.optimal,
+    );
+    t.same(
+      instrument.groups.map((group: { hours: { minimal: number } }) => group.hours.minimal),
+      HOURS.minimal,
+    );
     for (const [livingSituation, row] of Object.entries(HOURS.byLivingSituation)) {
-      t.same(instrument.groups.map((group: { hoursByLivingSituation: Record<string, number> }) => group.hoursByLivingSituation[livingSituation]), row);
+      t.same(
+        instrument.groups.map((group: { hoursByLivingSituation: Record<string, number> }) => group.hoursByLivingSituation[livingSituation]),
+        row,
+      );
     }
     t.equal(instrument.maxScore, 16);
   });

@@ -88,8 +88,15 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
   });
 
   t.test('an assessment is never deleted: a client’s current one stays where it points', async (t) => {
-    const { current_assessment_id } = await database.db.selectFrom('clients').select('current_assessment_id').where('id', '=', client).executeTakeFirstOrThrow();
-    await t.rejects(sql`DELETE FROM assessments WHERE id = ${current_assessment_id}`.execute(database.db), /superseded by corrections, never deleted/);
+    const { current_assessment_id } = await database.db
+      .selectFrom('clients')
+      .select('current_assessment_id')
+      .where('id', '=', client)
+      .executeTakeFirstOrThrow();
+    await t.rejects(
+      sql`DELETE FROM assessments WHERE id = ${current_assessment_id}`.execute(database.db),
+      /superseded by corrections, never deleted/,
+    );
     await t.rejects(sql`TRUNCATE assessments CASCADE`.execute(database.db), /never deleted/);
     t.ok(await database.db.selectFrom('assessments').select('id').where('id', '=', current_assessment_id!).executeTakeFirst());
   });
@@ -98,8 +105,15 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
     const department = await makeDepartment(testApp, organization.id);
     const placed = await makeClient(testApp, organization.id, { departmentId: department.id });
     const listed = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?departmentId=${department.id}` })).json().items;
-    t.same(listed.map((item: { id: string }) => item.id), [placed.id]);
+    t.same(
+      listed.map((item: { id: string }) => item.id),
+      [placed.id],
+    );
     const byGroup = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?group=1&organizationId=${organization.id}` })).json().items;
-    t.same(byGroup.map((item: { id: string }) => item.id), [client], 'the current group is the latest final assessment’s');
+    t.same(
+      byGroup.map((item: { id: string }) => item.id),
+      [client],
+      'the current group is the latest final assessment’s',
+    );
   });
 });

@@ -15,7 +15,18 @@ t.test('npm run import: a file from the shell, with a summary and the failed lin
   const directory = await mkdtemp(join(tmpdir(), 'ltc-import-'));
   t.teardown(() => rm(directory, { recursive: true, force: true }));
   const client = (externalId: string, fields: Record<string, unknown> = {}) =>
-    JSON.stringify({ externalId, lastName: 'Шелл', firstName: 'Ольга', birthDate: '1937-07-07', sex: 'female', snils: makeSnils(), careForm: 'home', livingSituation: 'lonely', socialSupport: 3, ...fields });
+    JSON.stringify({
+      externalId,
+      lastName: 'Шелл',
+      firstName: 'Ольга',
+      birthDate: '1937-07-07',
+      sex: 'female',
+      snils: makeSnils(),
+      careForm: 'home',
+      livingSituation: 'lonely',
+      socialSupport: 3,
+      ...fields,
+    });
   const file = join(directory, 'clients.ndjson');
   await writeFile(file, [client('S-1'), client('S-2', { socialSupport: 9 }), client('S-3')].join('\n'));
   const importFile = (...args: string[]) =>
@@ -25,7 +36,8 @@ t.test('npm run import: a file from the shell, with a summary and the failed lin
       (result) => ({ code: 0, ...result }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
-  const count = async () => (await testApp.database.db.selectFrom('clients').select('id').where('organization_id', '=', organizationId).execute()).length;
+  const count = async () =>
+    (await testApp.database.db.selectFrom('clients').select('id').where('organization_id', '=', organizationId).execute()).length;
 
   const atomic = await importFile('--atomic', file);
   t.equal(atomic.code, 1);

@@ -4,9 +4,16 @@ import { answersScoring, type FormItem } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
 import { clientBody, makeDepartment, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
 
-const ndjson = (records: unknown[]) => records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
+const ndjson = (records: unknown[]) =>
+  records.map((record) => (typeof record === 'string' ? record : JSON.stringify(record))).join('\n') + '\n';
 
-function send(testApp: TestApp, kind: 'clients' | 'assessments', organizationId: string, body: string, options: { key?: string; atomic?: boolean } = {}) {
+function send(
+  testApp: TestApp,
+  kind: 'clients' | 'assessments',
+  organizationId: string,
+  body: string,
+  options: { key?: string; atomic?: boolean } = {},
+) {
   return testApp.call(options.key ?? ADMIN_KEY, {
     method: 'POST',
     url: `/v1/bulk/${kind}?organizationId=${organizationId}${options.atomic ? '&atomic=true' : ''}`,
@@ -30,14 +37,18 @@ t.test('POST /v1/bulk/clients', async (t) => {
     clientLine('R-2', { lastName: 'Ёлкина <b>', notes: 'Живёт одна' }),
     clientLine('R-3', { careForm: 'inpatient' }),
   ];
-  const count = async () => (await testApp.database.db.selectFrom('clients').select('id').where('organization_id', '=', organizationId).execute()).length;
+  const count = async () =>
+    (await testApp.database.db.selectFrom('clients').select('id').where('organization_id', '=', organizationId).execute()).length;
 
   t.test('the first import creates every client, text stored as sent', async (t) => {
     const response = await send(testApp, 'clients', organizationId, ndjson(lines));
     t.equal(response.statusCode, 200);
     const body = response.json();
     t.same(body.totals, { lines: 3, created: 3, updated: 0, unchanged: 0, failed: 0 });
-    t.same(body.results.map((result: { line: number }) => result.line), [1, 2, 3]);
+    t.same(
+      body.results.map((result: { line: number }) => result.line),
+      [1, 2, 3],
+    );
     const first = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${body.results[0].id}` })).json();
     t.equal(first.lastName, "O'Brien'); DROP TABLE clients; --");
     t.equal(first.externalId, 'R-1');
@@ -60,7 +71,12 @@ t.test('POST /v1/bulk/clients', async (t) => {
 
   t.test('a changed line updates its client; left-out optional fields keep their values', async (t) => {
     const { departmentId: _kept, ...withoutDepartment } = lines[0]!;
-    const response = await send(testApp, 'clients', organizationId, ndjson([{ ...withoutDepartment, socialSupport: 4 }, lines[1], lines[2]]));
+    const response = await send(
+      testApp,
+      'clients',
+      organizationId,
+      ndjson([{ ...withoutDepartment, socialSupport: 4 }, lines[1], lines[2]]),
+    );
     t.same(outcomes(response), ['updated', 'unchanged', 'unchanged']);
     const client = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${response.json().results[0].id}` })).json();
     t.equal(client.socialSupport, 4);
@@ -102,7 +118,13 @@ t.test('POST /v1/bulk/clients', async (t) => {
   });
 
   t.test('atomic=true: one bad line and nothing is written', async (t) => {
-    const response = await send(testApp, 'clients', organizationId, ndjson([clientLine('A-1'), clientLine('A-2', { sex: 'x' }), clientLine('A-3')]), { atomic: true });
+    const response = await send(
+      testApp,
+      'clients',
+      organizationId,
+      ndjson([clientLine('A-1'), clientLine('A-2', { sex: 'x' }), clientLine('A-3')]),
+      { atomic: true },
+    );
     t.equal(response.statusCode, 422);
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
     const problem = response.json();
@@ -126,13 +148,26 @@ t.test('POST /v1/bulk/clients', async (t) => {
     const response = await send(testApp, 'clients', medical, ndjson([clientLine('P-4')]));
     t.equal(response.statusCode, 422);
     t.match(response.json().errors, [{ in: 'querystring', pointer: '/organizationId' }]);
-    const json = await testApp.call(ADMIN_KEY, { method: 'POST', url: `/v1/bulk/clients?organizationId=${organizationId}`, payload: [clientLine('P-5')] });
+    const json = await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/bulk/clients?organizationId=${organizationId}`,
+      payload: [clientLine('P-5')],
+    });
     t.equal(json.statusCode, 415, 'a JSON array is not NDJSON');
     t.equal(json.headers['content-type'], 'application/problem+json; charset=utf-8');
-    const missing = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/bulk/clients', headers: { 'content-type': 'application/x-ndjson' }, payload: '' });
+    const missing = await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/bulk/clients',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: '',
+    });
     t.equal(missing.statusCode, 400);
     t.match(missing.json().errors, [{ in: 'querystring', pointer: '/organizationId' }]);
-    const audited = await testApp.database.db.selectFrom('audit_events').select(['action', 'resource_type']).where('request_id', '=', ownResponse.headers['x-request-id'] as string).execute();
+    const audited = await testApp.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'resource_type'])
+      .where('request_id', '=', ownResponse.headers['x-request-id'] as string)
+      .execute();
     t.same(audited, [{ action: 'create', resource_type: 'client' }], 'the import is in the audit trail');
   });
 });
@@ -152,9 +187,15 @@ t.test('POST /v1/bulk/assessments', async (t) => {
     conductedBy: [staffId],
     ...fields,
   });
-  const file = [line('C-1', 3), line('C-1', 12, { assessedOn: '2026-09-01' }), line('C-2', 16), line('C-2', 5, { status: 'draft', assessedOn: '2026-10-01' })];
+  const file = [
+    line('C-1', 3),
+    line('C-1', 12, { assessedOn: '2026-09-01' }),
+    line('C-2', 16),
+    line('C-2', 5, { status: 'draft', assessedOn: '2026-10-01' }),
+  ];
   const client = async (externalId: string) => {
-    const items = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?organizationId=${organizationId}&limit=200` })).json().items;
+    const items = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?organizationId=${organizationId}&limit=200` })).json()
+      .items;
     return items.find((item: { externalId: string }) => item.externalId === externalId);
   };
 
@@ -164,7 +205,11 @@ t.test('POST /v1/bulk/assessments', async (t) => {
     t.same(outcomes(response), ['created', 'created', 'created', 'created']);
     const ids = response.json().results.map((result: { id: string }) => result.id);
     const second = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/assessments/${ids[1]}` })).json();
-    const single = await testApp.call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${second.clientId}/assessments`, payload: { ...line('C-1', 12, { assessedOn: '2026-09-02' }), clientExternalId: undefined } });
+    const single = await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${second.clientId}/assessments`,
+      payload: { ...line('C-1', 12, { assessedOn: '2026-09-02' }), clientExternalId: undefined },
+    });
     t.same(second.result, single.json().result, 'scored exactly as one sent alone');
     t.same([second.interviewNo, single.json().interviewNo], [2, 3], 'interview numbers follow on');
     t.equal((await client('C-1')).latestAssessment.id, single.json().id);
@@ -181,7 +226,12 @@ t.test('POST /v1/bulk/assessments', async (t) => {
   t.test('a changed final assessment is corrected, a changed draft edited and finalized', async (t) => {
     const before = await send(testApp, 'assessments', organizationId, ndjson(file));
     const [finalId, , , draftId] = before.json().results.map((result: { id: string }) => result.id);
-    const response = await send(testApp, 'assessments', organizationId, ndjson([line('C-1', 4), file[3] && { ...file[3], status: 'final' }]));
+    const response = await send(
+      testApp,
+      'assessments',
+      organizationId,
+      ndjson([line('C-1', 4), file[3] && { ...file[3], status: 'final' }]),
+    );
     t.same(outcomes(response), ['updated', 'updated']);
     const [correctionId, finalizedId] = response.json().results.map((result: { id: string }) => result.id);
     const correction = (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/assessments/${correctionId}` })).json();
@@ -219,12 +269,21 @@ t.test('POST /v1/bulk/assessments', async (t) => {
     t.same(pointersOf(3), ['/answers/8']);
     t.same(pointersOf(4), ['/conductedBy/0']);
     t.same(pointersOf(5), ['/nextCheckOn']);
-    t.match(results[7].problem, { status: 422, errors: [{ pointer: '/assessedOn', message: 'repeats line 7 (same client, instrument and date)' }] });
+    t.match(results[7].problem, {
+      status: 422,
+      errors: [{ pointer: '/assessedOn', message: 'repeats line 7 (same client, instrument and date)' }],
+    });
   });
 
   t.test('atomic=true rolls every line back', async (t) => {
     const count = (await testApp.database.db.selectFrom('assessments').select('id').execute()).length;
-    const response = await send(testApp, 'assessments', organizationId, ndjson([line('C-1', 6, { assessedOn: '2026-02-01' }), line('NOPE', 5)]), { atomic: true });
+    const response = await send(
+      testApp,
+      'assessments',
+      organizationId,
+      ndjson([line('C-1', 6, { assessedOn: '2026-02-01' }), line('NOPE', 5)]),
+      { atomic: true },
+    );
     t.equal(response.statusCode, 422);
     t.equal((await testApp.database.db.selectFrom('assessments').select('id').execute()).length, count);
   });

@@ -28,7 +28,10 @@ t.test('a line and a Cyrillic character split across chunks are joined', async (
 
 t.test('a line that is not UTF-8 is reported by number and the next lines go on', async (t) => {
   const lines = await collect([Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"b":1}\n')])]);
-  t.same(lines, [{ line: 1, notUtf8: true }, { line: 2, text: '{"b":1}' }]);
+  t.same(lines, [
+    { line: 1, notUtf8: true },
+    { line: 2, text: '{"b":1}' },
+  ]);
 });
 
 t.test('a body over the limit stops with 413', async (t) => {

@@ -35,7 +35,11 @@ t.test('POST /v1/clients', async (t) => {
 
   t.test('a second client with the same SNILS is a 409 naming the existing client', async (t) => {
     const existing = await database.db.selectFrom('clients').select('id').where('snils', '=', '11223344595').executeTakeFirstOrThrow();
-    const response = await call(ADMIN_KEY, { method: 'POST', url: '/v1/clients', payload: { ...valid, externalId: 'IVS-2', snils: '11223344595' } });
+    const response = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/clients',
+      payload: { ...valid, externalId: 'IVS-2', snils: '11223344595' },
+    });
     t.equal(response.statusCode, 409);
     t.equal(response.json().existingId, existing.id);
   });
@@ -60,10 +64,18 @@ t.test('POST /v1/clients', async (t) => {
   });
 
   t.test('a wrong SNILS check number is a 422 naming /snils; a malformed one a 400', async (t) => {
-    const wrong = await call(ADMIN_KEY, { method: 'POST', url: '/v1/clients', payload: { ...valid, snils: '112-233-445 96', externalId: 'x1' } });
+    const wrong = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/clients',
+      payload: { ...valid, snils: '112-233-445 96', externalId: 'x1' },
+    });
     t.equal(wrong.statusCode, 422);
     t.match(wrong.json().errors, [{ pointer: '/snils' }]);
-    const malformed = await call(ADMIN_KEY, { method: 'POST', url: '/v1/clients', payload: { ...valid, snils: '1122334459', externalId: 'x2' } });
+    const malformed = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/clients',
+      payload: { ...valid, snils: '1122334459', externalId: 'x2' },
+    });
     t.equal(malformed.statusCode, 400);
   });
 
@@ -86,7 +98,10 @@ t.test('POST /v1/clients', async (t) => {
   });
 
   t.test('a birth date in the future is a 422; one not on the calendar a 400', async (t) => {
-    for (const [birthDate, status] of [['2999-01-01', 422], ['1950-02-30', 400]] as const) {
+    for (const [birthDate, status] of [
+      ['2999-01-01', 422],
+      ['1950-02-30', 400],
+    ] as const) {
       const response = await call(ADMIN_KEY, {
         method: 'POST',
         url: '/v1/clients',
@@ -105,7 +120,10 @@ t.test('GET /v1/clients filters', async (t) => {
   const ivanov = await makeClient(testApp, organization.id, { lastName: 'Иванов', firstName: 'Пётр', sex: 'male', status: 'suspended' });
   const yolkin = await makeClient(testApp, organization.id, { lastName: 'Ёлкин', firstName: 'Олег', sex: 'male', careForm: 'inpatient' });
   const list = async (query: string) =>
-    (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?${query}` })).json().items.map((item: { id: string }) => item.id).sort();
+    (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?${query}` }))
+      .json()
+      .items.map((item: { id: string }) => item.id)
+      .sort();
 
   t.same(await list('name=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2'), [ivanova.id, ivanov.id].sort(), 'иванов, lower case, matches both');
   t.same(await list(`name=${encodeURIComponent('ИВАНОВА М')}`), [ivanova.id], 'upper case and the first name');
@@ -144,7 +162,11 @@ t.test('PATCH /v1/clients/:id', async (t) => {
   t.equal(updated.statusCode, 200);
   t.match(updated.json(), { lastName: 'Смирнова', livingSituation: 'lives_with_family' });
   const found = await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients?name=${encodeURIComponent('смирнова')}` });
-  t.same(found.json().items.map((item: { id: string }) => item.id), [client.id], 'the new name is searchable');
+  t.same(
+    found.json().items.map((item: { id: string }) => item.id),
+    [client.id],
+    'the new name is searchable',
+  );
   const stale = await testApp.call(ADMIN_KEY, {
     method: 'PATCH',
     url,
@@ -165,7 +187,10 @@ t.test('a provider sees and changes only its own clients', async (t) => {
   const list = await testApp.call(key, { method: 'GET', url: `/v1/clients?organizationId=${other.id}` });
   t.same(list.json().items, []);
   const all = await testApp.call(key, { method: 'GET', url: '/v1/clients' });
-  t.same(all.json().items.map((item: { id: string }) => item.id), [mine.id]);
+  t.same(
+    all.json().items.map((item: { id: string }) => item.id),
+    [mine.id],
+  );
   t.equal((await testApp.call(key, { method: 'GET', url: `/v1/clients/${theirs.id}` })).statusCode, 404);
   t.equal((await testApp.call(key, { method: 'POST', url: `/v1/clients/${theirs.id}/archive` })).statusCode, 404);
   const created = await testApp.call(key, {

@@ -18,7 +18,9 @@ t.test('a /v1 write route without an audit declaration does not start', async (t
   const app = await bareApp();
   t.teardown(() => app.close());
   app.post('/v1/undeclared', { config: { access } }, async () => ({}));
-  await t.rejects(async () => { await app.ready(); }, /Route POST \/v1\/undeclared does not declare its audit/);
+  await t.rejects(async () => {
+    await app.ready();
+  }, /Route POST \/v1\/undeclared does not declare its audit/);
 });
 
 t.test('a declared write route, a read and a public route start', async (t) => {
@@ -27,12 +29,16 @@ t.test('a declared write route, a read and a public route start', async (t) => {
   app.post('/v1/declared', { config: { access, audit: { action: 'create', resource: 'thing' } } }, async () => ({}));
   app.get('/v1/read', { config: { access } }, async () => ({}));
   app.post('/public/thing', async () => ({}));
-  await t.resolves(async () => { await app.ready(); });
+  await t.resolves(async () => {
+    await app.ready();
+  });
 });
 
 t.test('every write route of the service declares its audit', async (t) => {
   const { app } = await buildTestApp(t);
-  await t.resolves(async () => { await app.ready(); }, 'the service starts, so each of its /v1 writes declares one');
+  await t.resolves(async () => {
+    await app.ready();
+  }, 'the service starts, so each of its /v1 writes declares one');
 });
 
 t.test('the unit of work', async (t) => {
@@ -41,13 +47,19 @@ t.test('the unit of work', async (t) => {
   app.post('/v1/probes/forgetful', { config: { access, audit } }, async () => ({ id: 'not-written' }));
   app.post('/v1/probes/written', { config: { access, audit } }, async (request) =>
     request.ctx.write(async (tx) => {
-      await tx.db.insertInto('questionnaire_templates').values({ id: 'probe-written', definition: JSON.stringify({}) }).execute();
+      await tx.db
+        .insertInto('questionnaire_templates')
+        .values({ id: 'probe-written', definition: JSON.stringify({}) })
+        .execute();
       return { id: 'probe-written' };
     }),
   );
   app.post('/v1/probes/failing', { config: { access, audit } }, async (request) =>
     request.ctx.write(async (tx) => {
-      await tx.db.insertInto('questionnaire_templates').values({ id: 'probe-failing', definition: JSON.stringify({}) }).execute();
+      await tx.db
+        .insertInto('questionnaire_templates')
+        .values({ id: 'probe-failing', definition: JSON.stringify({}) })
+        .execute();
       throw new Error('after the write');
     }),
   );
@@ -59,7 +71,9 @@ t.test('the unit of work', async (t) => {
     const response = await call(ADMIN_KEY, { method: 'POST', url: '/v1/probes/written', payload: { clientId } });
     t.equal(response.statusCode, 200);
     t.ok(await template('probe-written'));
-    t.match(await events('probe-written'), [{ action: 'create', resource_type: 'probe', client_id: clientId, role: 'admin', outcome: 'allowed' }]);
+    t.match(await events('probe-written'), [
+      { action: 'create', resource_type: 'probe', client_id: clientId, role: 'admin', outcome: 'allowed' },
+    ]);
   });
 
   t.test('a failure inside it leaves neither the write nor its event', async (t) => {

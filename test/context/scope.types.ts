@@ -32,7 +32,13 @@ export function unscopedWritesDoNotCompile(tx: UnitOfWork) {
 
   void tx.scoped.updateTable('clients').set({ notes: null });
   // @ts-expect-error a child row is inserted with the parent row that places it in the scope
-  void tx.scoped.insertInto('consents', { client_id: 'x', kind: 'medical_data_sharing', status: 'granted', given_on: '2026-01-01', document: 'x' });
+  void tx.scoped.insertInto('consents', {
+    client_id: 'x',
+    kind: 'medical_data_sharing',
+    status: 'granted',
+    given_on: '2026-01-01',
+    document: 'x',
+  });
 }
 
 export function aReadContextCannotWrite(ctx: Context) {

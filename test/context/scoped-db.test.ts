@@ -38,7 +38,9 @@ t.test('a scoped context', async (t) => {
 
   t.test('reaches child rows only through its own parents', async (t) => {
     const consent = { kind: 'medical_data_sharing' as const, status: 'granted' as const, given_on: '2026-01-01', document: 'заявление' };
-    await systemContext(db, 'test').scoped.insertChildren('consents', { organization_id: other.id }, { client_id: theirs.id, ...consent }).execute();
+    await systemContext(db, 'test')
+      .scoped.insertChildren('consents', { organization_id: other.id }, { client_id: theirs.id, ...consent })
+      .execute();
     const seen = await provider.scoped.selectFrom('consents').select('consents.id').where('consents.client_id', '=', theirs.id).execute();
     t.same(seen, []);
   });
@@ -48,8 +50,16 @@ t.test('a scoped context', async (t) => {
       () => provider.scoped.insertInto('staff', { organization_id: other.id, full_name: 'Петрова Анна', position: 'other', active: true }),
       { code: 'LTC_OTHER_ORGANIZATION', statusCode: 403 },
     );
-    t.throws(() => provider.scoped.insertChildren('consents', { organization_id: other.id }, { client_id: theirs.id, kind: 'medical_data_sharing', status: 'granted', given_on: '2026-01-01', document: 'x' }), {
-      code: 'LTC_OTHER_ORGANIZATION',
-    });
+    t.throws(
+      () =>
+        provider.scoped.insertChildren(
+          'consents',
+          { organization_id: other.id },
+          { client_id: theirs.id, kind: 'medical_data_sharing', status: 'granted', given_on: '2026-01-01', document: 'x' },
+        ),
+      {
+        code: 'LTC_OTHER_ORGANIZATION',
+      },
+    );
   });
 });

@@ -53,7 +53,9 @@ t.test('the database’s enumerations are the ones of src/enums.ts', async (t) =
   const checked = new Map<string, string[]>();
   for (const { table, definition } of rows) {
     // One column against a list of text values: `CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))`.
-    const match = /^CHECK \(\(?\(?(\w+) = ANY \(\(?ARRAY\[(.*?)\]\)?(?:::text\[\])?\)\)?\)?\)$/.exec(definition) ?? /^CHECK \(\((\w+) = '([^']*)'::text\)\)$/.exec(definition);
+    const match =
+      /^CHECK \(\(?\(?(\w+) = ANY \(\(?ARRAY\[(.*?)\]\)?(?:::text\[\])?\)\)?\)?\)$/.exec(definition) ??
+      /^CHECK \(\((\w+) = '([^']*)'::text\)\)$/.exec(definition);
     if (!match?.[1] || match[2] === undefined) continue;
     const values = [...match[2].matchAll(/'([^']*)'/g)].map((value) => value[1] ?? '');
     checked.set(`${table}.${match[1]}`, values.length ? values : [match[2]]);

@@ -5,8 +5,7 @@ import { makeDepartment, makeKey, makeOrganization } from '../helpers/factories.
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 const departmentsUrl = (organizationId: string) => `/v1/organizations/${organizationId}/departments`;
-const departmentUrl = (organizationId: string, departmentId: string) =>
-  `/v1/organizations/${organizationId}/departments/${departmentId}`;
+const departmentUrl = (organizationId: string, departmentId: string) => `/v1/organizations/${organizationId}/departments/${departmentId}`;
 
 function departmentRow({ database }: TestApp, id: string) {
   return database.db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -30,7 +29,14 @@ t.test('POST /v1/organizations/:id/departments', async (t) => {
     const response = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload });
     t.equal(response.statusCode, 201);
     const body = response.json();
-    t.match(body, { id: String, organizationId: center.id, name: payload.name, careForm: 'inpatient', createdAt: String, updatedAt: String });
+    t.match(body, {
+      id: String,
+      organizationId: center.id,
+      name: payload.name,
+      careForm: 'inpatient',
+      createdAt: String,
+      updatedAt: String,
+    });
     t.equal(response.headers.location, departmentUrl(center.id, body.id));
     t.equal(response.headers.etag, '"1"');
     const row = await departmentRow(testApp, body.id);
@@ -44,7 +50,11 @@ t.test('POST /v1/organizations/:id/departments', async (t) => {
   t.test('a second department with the same name in the organization is a 409 and stores nothing', async (t) => {
     const payload = { name: 'Отделение социального обслуживания на дому № 1', careForm: 'home' };
     t.equal((await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload })).statusCode, 201);
-    const response = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload: { ...payload, careForm: 'inpatient' } });
+    const response = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: departmentsUrl(center.id),
+      payload: { ...payload, careForm: 'inpatient' },
+    });
     t.equal(response.statusCode, 409);
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
     t.match(response.json(), { status: 409, detail: /Отделение социального обслуживания на дому № 1/ });
@@ -54,7 +64,11 @@ t.test('POST /v1/organizations/:id/departments', async (t) => {
   });
 
   t.test('a name differing only in surrounding or repeated spaces is the same department: 409', async (t) => {
-    const created = await call(ADMIN_KEY, { method: 'POST', url: departmentsUrl(center.id), payload: { name: ' Отделение  1 ', careForm: 'home' } });
+    const created = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: departmentsUrl(center.id),
+      payload: { name: ' Отделение  1 ', careForm: 'home' },
+    });
     t.equal(created.statusCode, 201);
     t.equal(created.json().name, 'Отделение 1', 'stored trimmed, inner spaces made one');
     t.equal((await departmentRow(testApp, created.json().id))?.name, 'Отделение 1');
@@ -244,7 +258,12 @@ t.test('PATCH /v1/organizations/:id/departments/:departmentId', async (t) => {
   });
 
   t.test("renaming to another department's name with extra spaces is a 409 too", async (t) => {
-    const response = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': '"3"' }, payload: { name: ` ${neighbour.name} ` } });
+    const response = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url,
+      headers: { 'if-match': '"3"' },
+      payload: { name: ` ${neighbour.name} ` },
+    });
     t.equal(response.statusCode, 409);
     t.equal((await departmentRow(testApp, department.id))?.version, 3);
   });
@@ -301,10 +320,7 @@ t.test('departments and the organization of the key', async (t) => {
     const list = await call(provider.secret, { method: 'GET', url: departmentsUrl(otherOrganization.id) });
     t.equal(list.statusCode, 404);
     t.equal(list.json().type, '/problems/not-found');
-    t.equal(
-      (await call(provider.secret, { method: 'GET', url: departmentUrl(otherOrganization.id, otherDepartment.id) })).statusCode,
-      404,
-    );
+    t.equal((await call(provider.secret, { method: 'GET', url: departmentUrl(otherOrganization.id, otherDepartment.id) })).statusCode, 404);
     t.equal(
       (await call(provider.secret, { method: 'GET', url: departmentUrl(ownOrganization.id, otherDepartment.id) })).statusCode,
       404,
@@ -334,7 +350,10 @@ t.test('departments and the organization of the key', async (t) => {
       payload: { name: 'Подброшенное отделение', careForm: 'home' },
     });
     t.equal(response.statusCode, 404);
-    t.same((await departmentRowsOf(testApp, otherOrganization.id)).map((row) => row.id), [otherDepartment.id]);
+    t.same(
+      (await departmentRowsOf(testApp, otherOrganization.id)).map((row) => row.id),
+      [otherDepartment.id],
+    );
   });
 
   t.test('a regional key reads the departments of any organization', async (t) => {
@@ -362,6 +381,9 @@ t.test('departments and the organization of the key', async (t) => {
     });
     t.equal(updated.statusCode, 403);
     const rows = await departmentRowsOf(testApp, otherOrganization.id);
-    t.same(rows.map((row) => row.name), ['Чужое отделение']);
+    t.same(
+      rows.map((row) => row.name),
+      ['Чужое отделение'],
+    );
   });
 });

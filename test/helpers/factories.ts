@@ -7,10 +7,7 @@ import { ADMIN_KEY } from './app.js';
 let sequence = 0;
 const next = () => ++sequence;
 
-export async function makeOrganization(
-  { call }: TestApp,
-  fields: Record<string, unknown> = {},
-): Promise<{ id: string; name: string }> {
+export async function makeOrganization({ call }: TestApp, fields: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
   const response = await call(ADMIN_KEY, {
     method: 'POST',
     url: '/v1/organizations',
@@ -20,11 +17,7 @@ export async function makeOrganization(
   return response.json();
 }
 
-export async function makeKey(
-  { call }: TestApp,
-  role: string,
-  organizationId?: string,
-): Promise<{ id: string; secret: string }> {
+export async function makeKey({ call }: TestApp, role: string, organizationId?: string): Promise<{ id: string; secret: string }> {
   const response = await call(ADMIN_KEY, {
     method: 'POST',
     url: '/v1/api-keys',
@@ -130,10 +123,7 @@ export async function catalogType({ call }: TestApp, code: string): Promise<{ id
   return type;
 }
 
-export async function makeActivity(
-  { call }: TestApp,
-  fields: Record<string, unknown>,
-): Promise<{ id: string; startsAt: string }> {
+export async function makeActivity({ call }: TestApp, fields: Record<string, unknown>): Promise<{ id: string; startsAt: string }> {
   const response = await call(ADMIN_KEY, { method: 'POST', url: '/v1/activities', payload: fields });
   if (response.statusCode !== 201) throw new Error(`makeActivity: ${response.statusCode} ${response.body}`);
   return response.json();

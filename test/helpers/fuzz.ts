@@ -56,7 +56,9 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
             required: parameter.required === true,
             schema: parameter.schema ?? {},
           })),
-        ...(contentType && media ? { body: { contentType, schema: media.schema, required: operation.requestBody?.required === true } } : {}),
+        ...(contentType && media
+          ? { body: { contentType, schema: media.schema, required: operation.requestBody?.required === true } }
+          : {}),
         responses: Object.fromEntries(
           Object.entries(operation.responses).map(([status, response]) => [
             status,
@@ -76,10 +78,10 @@ export const HOSTILE_TEXT = [
   "'; DROP TABLE clients; --",
   "Robert'); DELETE FROM audit_events WHERE ('1'='1",
   "' OR '1'='1",
-  "1; SELECT pg_sleep(0) --",
+  '1; SELECT pg_sleep(0) --',
   "' UNION SELECT secret_hash FROM api_keys --",
   '%_\\%',
-  '$1 $$quoted$$ E\'\\x00\'',
+  "$1 $$quoted$$ E'\\x00'",
   '<script>alert("x")</script>',
   '<img src=x onerror=alert(1)>',
   '"><svg/onload=alert(1)>',
@@ -210,7 +212,15 @@ export function recurrenceRuleArbitrary(): fc.Arbitrary<string> {
     FREQ: fc.constantFrom('DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY', 'HOURLY', 'MINUTELY', 'SECONDLY', 'FORTNIGHTLY'),
     INTERVAL: fc.constantFrom('1', '2', '3', '7', '0', '-1', '1000000', 'x'),
     COUNT: fc.constantFrom('1', '2', '5', '500', '501', '0', '-1', '99999999999'),
-    UNTIL: fc.constantFrom('20250228T235959Z', '20240101T000000Z', '20991231T235959Z', '00010101T000000Z', '20250230T000000Z', '20250301', 'garbage'),
+    UNTIL: fc.constantFrom(
+      '20250228T235959Z',
+      '20240101T000000Z',
+      '20991231T235959Z',
+      '00010101T000000Z',
+      '20250230T000000Z',
+      '20250301',
+      'garbage',
+    ),
     BYDAY: fc.constantFrom('MO', 'TU,FR', '+1MO', '-1FR', '+5MO', '+6MO', '+53MO', 'XX'),
     BYMONTHDAY: fc.constantFrom('1', '15', '29', '30', '31', '-1', '32', '0'),
     BYMONTH: fc.constantFrom('1', '2', '4', '12', '13', '0'),
@@ -223,9 +233,13 @@ export function recurrenceRuleArbitrary(): fc.Arbitrary<string> {
   };
   const end = fc.oneof(fc.record({ COUNT: parts.COUNT }), fc.record({ UNTIL: parts.UNTIL }), fc.constant({}));
   const { COUNT: _count, UNTIL: _until, FREQ, ...rest } = parts;
-  return fc
-    .tuple(FREQ, end, fc.record(rest, { requiredKeys: [] }), fc.constantFrom('', 'RRULE:', 'rrule:'))
-    .map(([freq, ending, others, prefix]) => prefix + Object.entries({ FREQ: freq, ...others, ...ending }).map(([key, value]) => `${key}=${value}`).join(';'));
+  return fc.tuple(FREQ, end, fc.record(rest, { requiredKeys: [] }), fc.constantFrom('', 'RRULE:', 'rrule:')).map(
+    ([freq, ending, others, prefix]) =>
+      prefix +
+      Object.entries({ FREQ: freq, ...others, ...ending })
+        .map(([key, value]) => `${key}=${value}`)
+        .join(';'),
+  );
 }
 
 /** Code points, as Ajv counts minLength and maxLength. */
@@ -257,9 +271,20 @@ export function freeTextArbitrary(schema: Schema): fc.Arbitrary<string> {
   return fc
     .oneof(
       { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...SQL_AND_CYRILLIC), fc.nat(99_999)).map(([text, n]) => `${text} ${n}`) },
-      { weight: 3, arbitrary: fc.tuple(fc.array(fc.constantFrom(...HOSTILE_TEXT), { minLength: 1, maxLength: 4 }), fc.nat(99_999)).map(([parts, n]) => `${parts.join(' ')} ${n}`) },
-      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.max(Math.min(max, 40), min, 1) }) },
-      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Ё', 'ж', 'x', '🧓'), fc.nat(99_999)).map(([letter, n]) => `${n}${letter.repeat(max)}`) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(fc.array(fc.constantFrom(...HOSTILE_TEXT), { minLength: 1, maxLength: 4 }), fc.nat(99_999))
+          .map(([parts, n]) => `${parts.join(' ')} ${n}`),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.max(Math.min(max, 40), min, 1) }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.constantFrom('Ё', 'ж', 'x', '🧓'), fc.nat(99_999)).map(([letter, n]) => `${n}${letter.repeat(max)}`),
+      },
     )
     .map(cut)
     .filter((text) => fits(schema, text));
@@ -267,12 +292,34 @@ export function freeTextArbitrary(schema: Schema): fc.Arbitrary<string> {
 
 const DAY = 86_400_000;
 const dateArbitrary = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: Date.UTC(1920, 0, 1) / DAY, max: Date.UTC(2035, 11, 31) / DAY }).map((day) => new Date(day * DAY).toISOString().slice(0, 10)) },
-  { weight: 1, arbitrary: fc.constantFrom('2024-02-29', '2000-02-29', '1900-01-01', '2026-12-31', '2026-01-01', '0001-01-01', '9999-12-31') },
+  {
+    weight: 4,
+    arbitrary: fc
+      .integer({ min: Date.UTC(1920, 0, 1) / DAY, max: Date.UTC(2035, 11, 31) / DAY })
+      .map((day) => new Date(day * DAY).toISOString().slice(0, 10)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('2024-02-29', '2000-02-29', '1900-01-01', '2026-12-31', '2026-01-01', '0001-01-01', '9999-12-31'),
+  },
 );
 const dateTimeArbitrary = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: Date.UTC(2020, 0, 1) / 60_000, max: Date.UTC(2030, 0, 1) / 60_000 }).map((minute) => new Date(minute * 60_000).toISOString()) },
-  { weight: 1, arbitrary: fc.constantFrom('2026-03-29T02:30:00+03:00', '2026-10-25T02:30:00+03:00', '2026-01-01T00:00:00.123456Z', '2026-06-30T23:59:59.999Z', '2026-06-30T21:00:00-14:00') },
+  {
+    weight: 4,
+    arbitrary: fc
+      .integer({ min: Date.UTC(2020, 0, 1) / 60_000, max: Date.UTC(2030, 0, 1) / 60_000 })
+      .map((minute) => new Date(minute * 60_000).toISOString()),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '2026-03-29T02:30:00+03:00',
+      '2026-10-25T02:30:00+03:00',
+      '2026-01-01T00:00:00.123456Z',
+      '2026-06-30T23:59:59.999Z',
+      '2026-06-30T21:00:00-14:00',
+    ),
+  },
 );
 
 /** Values valid by the schema (and sometimes by the domain too). */
@@ -289,12 +336,18 @@ export function arbitraryFor(schema: Schema, context: ArbitraryContext, depth = 
     case 'string':
       return stringArbitrary(schema, context);
     case 'integer': {
-      const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : -(2 ** 31);
+      const min =
+        typeof schema.minimum === 'number'
+          ? schema.minimum
+          : typeof schema.exclusiveMinimum === 'number'
+            ? schema.exclusiveMinimum + 1
+            : -(2 ** 31);
       const max = typeof schema.maximum === 'number' ? schema.maximum : 2 ** 31 - 1;
       return fc.integer({ min, max });
     }
     case 'number': {
-      const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : -1e9;
+      const min =
+        typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : -1e9;
       const max = typeof schema.maximum === 'number' ? schema.maximum : 1e9;
       const step = typeof schema.multipleOf === 'number' ? schema.multipleOf : undefined;
       const value = step
@@ -312,7 +365,9 @@ export function arbitraryFor(schema: Schema, context: ArbitraryContext, depth = 
         minLength: typeof schema.minItems === 'number' ? schema.minItems : 0,
         maxLength: Math.min(typeof schema.maxItems === 'number' ? schema.maxItems : 5, 5),
       };
-      return schema.uniqueItems ? fc.uniqueArray(items, { ...constraints, selector: (item) => JSON.stringify(item) }) : fc.array(items, constraints);
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { ...constraints, selector: (item) => JSON.stringify(item) })
+        : fc.array(items, constraints);
     }
     case 'object':
       return objectArbitrary(schema, context, depth);
@@ -324,7 +379,9 @@ export function arbitraryFor(schema: Schema, context: ArbitraryContext, depth = 
 function stringArbitrary(schema: Schema, context: ArbitraryContext): fc.Arbitrary<string> {
   switch (schema.format) {
     case 'uuid':
-      return context.ids.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...context.ids) }, { weight: 1, arbitrary: fc.uuid() }) : fc.uuid();
+      return context.ids.length
+        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...context.ids) }, { weight: 1, arbitrary: fc.uuid() })
+        : fc.uuid();
     case 'date':
       return dateArbitrary;
     case 'date-time':
@@ -337,7 +394,11 @@ function stringArbitrary(schema: Schema, context: ArbitraryContext): fc.Arbitrar
   if (typeof schema.pattern === 'string') {
     return fc.stringMatching(new RegExp(schema.pattern, 'u'), { maxLength: max }).filter((text) => fits(schema, text));
   }
-  return fc.string({ unit: 'grapheme', minLength: typeof schema.minLength === 'number' ? schema.minLength : 0, maxLength: Math.min(max, 60) });
+  return fc.string({
+    unit: 'grapheme',
+    minLength: typeof schema.minLength === 'number' ? schema.minLength : 0,
+    maxLength: Math.min(max, 60),
+  });
 }
 
 function objectArbitrary(schema: Schema, context: ArbitraryContext, depth: number): fc.Arbitrary<unknown> {
@@ -345,15 +406,19 @@ function objectArbitrary(schema: Schema, context: ArbitraryContext, depth: numbe
   const required = (schema.required ?? []) as string[];
   const minKeys = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
   const maxKeys = typeof schema.maxProperties === 'number' ? Math.min(schema.maxProperties, 6) : 6;
-  const extra = (schema.patternProperties ? Object.entries(schema.patternProperties as Record<string, Schema>)[0] : undefined) ?? (
-    typeof schema.additionalProperties === 'object' ? ['', schema.additionalProperties as Schema] : undefined
-  );
+  const extra =
+    (schema.patternProperties ? Object.entries(schema.patternProperties as Record<string, Schema>)[0] : undefined) ??
+    (typeof schema.additionalProperties === 'object' ? ['', schema.additionalProperties as Schema] : undefined);
   if (extra && Object.keys(properties).length === 0) {
     const [pattern, value] = extra;
-    const key = pattern ? fc.stringMatching(new RegExp(pattern, 'u'), { maxLength: 40 }) : fc.oneof(fc.constantFrom(...HOSTILE_TEXT), fc.string({ minLength: 1, maxLength: 20 }));
+    const key = pattern
+      ? fc.stringMatching(new RegExp(pattern, 'u'), { maxLength: 40 })
+      : fc.oneof(fc.constantFrom(...HOSTILE_TEXT), fc.string({ minLength: 1, maxLength: 20 }));
     return fc.dictionary(key, arbitraryFor(value, context, depth + 1), { minKeys, maxKeys });
   }
-  const model = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, memberArbitrary(name, property, context, depth + 1)]));
+  const model = Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => [name, memberArbitrary(name, property, context, depth + 1)]),
+  );
   const record = fc.record(model, { requiredKeys: required.filter((name) => name in properties) });
   return minKeys ? record.filter((value) => Object.keys(value).length >= minKeys) : record;
 }
@@ -390,10 +455,14 @@ export function sitesOf(schema: Schema, path: Path = [], depth = 0): Site[] {
     ]);
   }
   if (main.type === 'array' && main.items) {
-    return [{ path: [...path, 0], schema: main.items as Schema, required: false, closed: false }, ...sitesOf(main.items as Schema, [...path, 0], depth + 1)];
+    return [
+      { path: [...path, 0], schema: main.items as Schema, required: false, closed: false },
+      ...sitesOf(main.items as Schema, [...path, 0], depth + 1),
+    ];
   }
   // A map (answers by item, counts by name): members with a name of its kind and of another.
-  const values = main.type === 'object' && typeof main.additionalProperties === 'object' ? (main.additionalProperties as Schema) : undefined;
+  const values =
+    main.type === 'object' && typeof main.additionalProperties === 'object' ? (main.additionalProperties as Schema) : undefined;
   if (values) return ['1', 'Ёж', 'sessions'].map((key) => ({ path: [...path, key], schema: values, required: false, closed: false }));
   return [];
 }
@@ -404,7 +473,12 @@ export function closedObjects(schema: Schema, path: Path = [], depth = 0): Path[
   if (depth > 4) return [];
   if (main.type === 'object') {
     const own = main.additionalProperties === false ? [path] : [];
-    return [...own, ...Object.entries((main.properties ?? {}) as Record<string, Schema>).flatMap(([name, property]) => closedObjects(property, [...path, name], depth + 1))];
+    return [
+      ...own,
+      ...Object.entries((main.properties ?? {}) as Record<string, Schema>).flatMap(([name, property]) =>
+        closedObjects(property, [...path, name], depth + 1),
+      ),
+    ];
   }
   if (main.type === 'array' && main.items) return closedObjects(main.items as Schema, [...path, 0], depth + 1);
   return [];
@@ -468,6 +542,7 @@ export function freeTexts(schema: Schema, value: unknown, path: Path = []): Arra
  * a string that is not text (U+0000, half a surrogate pair) or nesting deeper than 64 levels.
  */
 export function unusableJson(value: unknown): boolean {
+  // eslint-disable-next-line no-control-regex -- U+0000 is one of the things it looks for
   const notText = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
   const pending: Array<[unknown, number]> = [[value, 0]];
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -502,7 +577,9 @@ export type BodyMutation =
 
 function wrongTypeValues(schema: Schema): unknown[] {
   const main = mainBranch(schema);
-  const types = new Set([main.type, ...((schema.anyOf ?? schema.oneOf ?? []) as Schema[]).map((branch) => branch.type)].filter(Boolean) as string[]);
+  const types = new Set(
+    [main.type, ...((schema.anyOf ?? schema.oneOf ?? []) as Schema[]).map((branch) => branch.type)].filter(Boolean) as string[],
+  );
   const pool = [...types].flatMap((type) => OTHER_TYPES[type] ?? []);
   const wrong = pool.filter((value) => ![...types].some((type) => jsonTypeMatches(type, value)));
   return wrong.length ? wrong : [[]];
@@ -532,7 +609,8 @@ function jsonTypeMatches(type: string, value: unknown): boolean {
 /** Invalid or edge values for one site, by what its schema expects. */
 function siteMutation(site: Site): fc.Arbitrary<BodyMutation> {
   const main = mainBranch(site.schema);
-  const set = (why: string, values: fc.Arbitrary<unknown>) => values.map((value): BodyMutation => ({ kind: 'set', why, path: site.path, value }));
+  const set = (why: string, values: fc.Arbitrary<unknown>) =>
+    values.map((value): BodyMutation => ({ kind: 'set', why, path: site.path, value }));
   const options: Array<fc.Arbitrary<BodyMutation>> = [
     set('wrong type', fc.constantFrom(...wrongTypeValues(site.schema))),
     set('deep nesting', fc.constantFrom<Lazy>({ $fuzz: 'deep', size: 200 }, { $fuzz: 'deep', size: 2000 })),
@@ -540,12 +618,31 @@ function siteMutation(site: Site): fc.Arbitrary<BodyMutation> {
   if (site.required) options.push(fc.constant<BodyMutation>({ kind: 'drop', path: site.path }));
   if (main.type === 'string') {
     options.push(set('huge string', fc.constant<Lazy>({ $fuzz: 'huge', size: 100_000 })));
-    options.push(set('hostile text', fc.constantFrom(...HOSTILE_TEXT, '', ' ', '\u0000', 'x'.repeat(((main.maxLength as number | undefined) ?? 1000) + 1))));
+    options.push(
+      set(
+        'hostile text',
+        fc.constantFrom(...HOSTILE_TEXT, '', ' ', '\u0000', 'x'.repeat(((main.maxLength as number | undefined) ?? 1000) + 1)),
+      ),
+    );
     if (main.format === 'date') options.push(set('boundary date', fc.constantFrom(...BOUNDARY_DATES)));
     if (main.format === 'date-time') options.push(set('boundary date-time', fc.constantFrom(...BOUNDARY_DATE_TIMES)));
-    if (main.format === 'uuid') options.push(set('not a uuid', fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ZZZZZZZZ-0000-0000-0000-000000000000', "1' OR '1'='1", '12345', '{0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1}', '0F8C5BD0-6D0C-4F67-9A7E-3F1AC9E1F2B1')));
+    if (main.format === 'uuid')
+      options.push(
+        set(
+          'not a uuid',
+          fc.constantFrom(
+            '00000000-0000-0000-0000-000000000000',
+            'ZZZZZZZZ-0000-0000-0000-000000000000',
+            "1' OR '1'='1",
+            '12345',
+            '{0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1}',
+            '0F8C5BD0-6D0C-4F67-9A7E-3F1AC9E1F2B1',
+          ),
+        ),
+      );
     if (main.format === 'uuid') options.push(set('unknown id', fc.uuid()));
-    if (Array.isArray(main.enum)) options.push(set('not in the enumeration', fc.constantFrom('', 'ACTIVE', 'unknown', 'Ёжик', "active'; --")));
+    if (Array.isArray(main.enum))
+      options.push(set('not in the enumeration', fc.constantFrom('', 'ACTIVE', 'unknown', 'Ёжик', "active'; --")));
   }
   if (main.type === 'integer' || main.type === 'number') {
     const edges = [main.minimum, main.maximum].filter((n): n is number => typeof n === 'number').flatMap((n) => [n - 1, n, n + 1]);
@@ -555,7 +652,8 @@ function siteMutation(site: Site): fc.Arbitrary<BodyMutation> {
     options.push(set('empty array', fc.constant([])));
     options.push(set('long array', fc.constant(Array.from({ length: 600 }, () => '0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1'))));
   }
-  if (main.type === 'object') options.push(set('wide object', fc.constantFrom<unknown>({ $fuzz: 'wide', size: 1000 } as Lazy, {}, { __proto__x: 1 })));
+  if (main.type === 'object')
+    options.push(set('wide object', fc.constantFrom<unknown>({ $fuzz: 'wide', size: 1000 } as Lazy, {}, { __proto__x: 1 })));
   return fc.oneof(...options);
 }
 
@@ -567,18 +665,24 @@ export function bodyMutationArbitrary(schema: Schema): fc.Arbitrary<BodyMutation
   if (closed.length) {
     options.push(
       fc
-        .tuple(fc.constantFrom(...closed), fc.constantFrom('unknownField', 'id', 'createdAt', 'organization_id', '__proto__', 'constructor', 'Ёж', "'; --"), fc.jsonValue({ maxDepth: 2 }))
+        .tuple(
+          fc.constantFrom(...closed),
+          fc.constantFrom('unknownField', 'id', 'createdAt', 'organization_id', '__proto__', 'constructor', 'Ёж', "'; --"),
+          fc.jsonValue({ maxDepth: 2 }),
+        )
         .map(([path, name, value]): BodyMutation => ({ kind: 'unknown-field', path, name, value })),
     );
   }
-  options.push(fc.constantFrom<BodyMutation>(
-    { kind: 'set', why: 'body of another type', path: [], value: [] },
-    { kind: 'set', why: 'body of another type', path: [], value: 'text' },
-    { kind: 'set', why: 'body of another type', path: [], value: 42 },
-    { kind: 'set', why: 'body of another type', path: [], value: null },
-    { kind: 'set', why: 'empty object', path: [], value: {} },
-    { kind: 'set', why: 'deep nesting', path: [], value: { $fuzz: 'deep', size: 500 } },
-  ));
+  options.push(
+    fc.constantFrom<BodyMutation>(
+      { kind: 'set', why: 'body of another type', path: [], value: [] },
+      { kind: 'set', why: 'body of another type', path: [], value: 'text' },
+      { kind: 'set', why: 'body of another type', path: [], value: 42 },
+      { kind: 'set', why: 'body of another type', path: [], value: null },
+      { kind: 'set', why: 'empty object', path: [], value: {} },
+      { kind: 'set', why: 'deep nesting', path: [], value: { $fuzz: 'deep', size: 500 } },
+    ),
+  );
   return fc.oneof(...options);
 }
 
@@ -593,7 +697,12 @@ export function applyBodyMutation(body: unknown, mutation: BodyMutation): unknow
       if (typeof target !== 'object' || target === null || Array.isArray(target)) return body;
       // JSON.parse makes `__proto__` an own member; so does defineProperty here.
       const copy = { ...target };
-      Object.defineProperty(copy, mutation.name, { value: materialize(mutation.value), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(copy, mutation.name, {
+        value: materialize(mutation.value),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       return setAt(body, mutation.path, copy);
     }
   }
@@ -723,7 +832,9 @@ export class ContractValidator {
     let validate = this.cache.get(name);
     if (!validate) {
       const properties = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema]));
-      const required = parameters.filter((parameter) => parameter.required && parameter.schema.default === undefined).map((parameter) => parameter.name);
+      const required = parameters
+        .filter((parameter) => parameter.required && parameter.schema.default === undefined)
+        .map((parameter) => parameter.name);
       validate = this.text.compile({ type: 'object', properties, required });
       this.cache.set(name, validate);
     }

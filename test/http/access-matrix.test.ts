@@ -9,7 +9,17 @@ import { answersScoring } from '../../src/demo/answers.js';
 import type { Db } from '../../src/db/database.js';
 import { scopeOf } from '../../src/context/scope.js';
 import auth from '../../src/http/auth.js';
-import { activityTypeBody, clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff, programBody } from '../helpers/factories.js';
+import {
+  activityTypeBody,
+  clientBody,
+  makeActivity,
+  makeClient,
+  makeDepartment,
+  makeKey,
+  makeOrganization,
+  makeStaff,
+  programBody,
+} from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -318,7 +328,11 @@ const MATRIX: Record<string, Row> = {
   'PATCH /v1/organizations/{id}/implementation-plans/{planId}/tasks/{taskId}': {
     request: async ({ organizationA, planA }, testApp) => {
       const base = `/v1/organizations/${organizationA}/implementation-plans/${planA}/tasks`;
-      const task = await testApp.call(ADMIN_KEY, { method: 'POST', url: base, payload: { stage: 'III', title: 'Мониторинг', dueOn: '2025-05-01' } });
+      const task = await testApp.call(ADMIN_KEY, {
+        method: 'POST',
+        url: base,
+        payload: { stage: 'III', title: 'Мониторинг', dueOn: '2025-05-01' },
+      });
       return { url: `${base}/${task.json().id}`, headers: { 'if-match': task.headers.etag as string }, payload: { status: 'done' } };
     },
     expect: expect(200, 403, 200, 404, 403),
@@ -338,7 +352,11 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/clients/{clientId}/questionnaires': {
     request: async ({ clientA }) => ({
       url: `/v1/clients/${clientA}/questionnaires`,
-      payload: { filledOn: '2025-02-01', ratings: { physical: 3, psychological: 3, social: 3, spiritual: 3 }, satisfaction: { process: 4, results: 4 } },
+      payload: {
+        filledOn: '2025-02-01',
+        ratings: { physical: 3, psychological: 3, social: 3, spiritual: 3 },
+        satisfaction: { process: 4, results: 4 },
+      },
     }),
     expect: expect(201, 403, 201, 404, 403),
   },
@@ -357,7 +375,14 @@ const MATRIX: Record<string, Row> = {
         observedOn: '2025-02-01',
         staffId: staffA,
         method: 'interview',
-        indicators: { selfCareSkills: 2, rangeOfInterests: 2, communication: 2, emotionalStability: 2, depressiveEpisodes: 2, aggressiveness: 2 },
+        indicators: {
+          selfCareSkills: 2,
+          rangeOfInterests: 2,
+          communication: 2,
+          emotionalStability: 2,
+          depressiveEpisodes: 2,
+          aggressiveness: 2,
+        },
       },
     }),
     expect: expect(201, 403, 201, 404, 403),
@@ -384,14 +409,27 @@ const MATRIX: Record<string, Row> = {
   },
   'POST /v1/monitoring-reports/{id}/approve': {
     request: async ({ organizationA }, testApp) => {
-      const report = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId: organizationA, month: '2025-01' } });
+      const report = await testApp.call(ADMIN_KEY, {
+        method: 'POST',
+        url: '/v1/monitoring-reports',
+        payload: { organizationId: organizationA, month: '2025-01' },
+      });
       return { url: `/v1/monitoring-reports/${report.json().id}/approve`, headers: { 'if-match': report.headers.etag as string } };
     },
     expect: expect(200, 403, 200, 404, 403),
   },
   'POST /v1/agreements': {
     request: async ({ organizationA, hospital }) => ({
-      payload: { medicalOrganizationId: hospital, organizationIds: [organizationA], number: `№ ${unique()}`, signedOn: '2025-01-01', validFrom: '2025-01-01', validTo: '2026-12-31', scope: ['assessments'], status: 'suspended' },
+      payload: {
+        medicalOrganizationId: hospital,
+        organizationIds: [organizationA],
+        number: `№ ${unique()}`,
+        signedOn: '2025-01-01',
+        validFrom: '2025-01-01',
+        validTo: '2026-12-31',
+        scope: ['assessments'],
+        status: 'suspended',
+      },
     }),
     expect: expect(201, 201, 403, 403, 403),
   },
@@ -439,8 +477,14 @@ const MATRIX: Record<string, Row> = {
   // FHIR: what a medical system reads before it authenticates, then partner reads that need an
   // agreement with the client's organization (the partner's covers organization B only: a 404).
   'GET /fhir/r4/metadata': { request: async () => ({}), expect: PUBLIC },
-  'GET /fhir/r4/Questionnaire/{id}': { request: async () => ({ url: '/fhir/r4/Questionnaire/bfd-home-2019' }), expect: expect(200, 200, 200, 200, 200) },
-  'GET /fhir/r4/Patient/{id}': { request: async ({ clientA }) => ({ url: `/fhir/r4/Patient/${clientA}` }), expect: expect(403, 403, 403, 403, 404) },
+  'GET /fhir/r4/Questionnaire/{id}': {
+    request: async () => ({ url: '/fhir/r4/Questionnaire/bfd-home-2019' }),
+    expect: expect(200, 200, 200, 200, 200),
+  },
+  'GET /fhir/r4/Patient/{id}': {
+    request: async ({ clientA }) => ({ url: `/fhir/r4/Patient/${clientA}` }),
+    expect: expect(403, 403, 403, 403, 404),
+  },
   'GET /fhir/r4/QuestionnaireResponse': {
     request: async ({ clientA }) => ({ url: `/fhir/r4/QuestionnaireResponse?subject=Patient/${clientA}` }),
     expect: expect(403, 403, 403, 403, 404),
@@ -532,12 +576,24 @@ t.test('access matrix', async (t) => {
     payload: { title: 'План внедрения' },
   });
   fixtures.planA = plan.json().id;
-  const report = await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId: organizationA, month: '2025-02' } });
+  const report = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/monitoring-reports',
+    payload: { organizationId: organizationA, month: '2025-02' },
+  });
   fixtures.reportA = report.json().id;
   const agreement = await testApp.call(ADMIN_KEY, {
     method: 'POST',
     url: '/v1/agreements',
-    payload: { medicalOrganizationId: hospital, organizationIds: [organizationB], number: '№ 0', signedOn: '2025-01-01', validFrom: '2025-01-01', validTo: '2026-12-31', scope: ['assessments'] },
+    payload: {
+      medicalOrganizationId: hospital,
+      organizationIds: [organizationB],
+      number: '№ 0',
+      signedOn: '2025-01-01',
+      validFrom: '2025-01-01',
+      validTo: '2026-12-31',
+      scope: ['assessments'],
+    },
   });
   fixtures.agreementA = agreement.json().id;
   const revoked = await makeKey(testApp, 'admin');
@@ -555,9 +611,19 @@ t.test('access matrix', async (t) => {
   t.test('every operation of the contract has a row', async (t) => {
     await testApp.app.ready();
     const document = testApp.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
-    t.same(operations.filter((operation) => !(operation in MATRIX)), [], 'operations without a row');
-    t.same(Object.keys(MATRIX).filter((operation) => !operations.includes(operation)), [], 'rows without an operation');
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    t.same(
+      operations.filter((operation) => !(operation in MATRIX)),
+      [],
+      'operations without a row',
+    );
+    t.same(
+      Object.keys(MATRIX).filter((operation) => !operations.includes(operation)),
+      [],
+      'rows without an operation',
+    );
   });
 
   for (const [operation, row] of Object.entries(MATRIX)) {
@@ -581,7 +647,11 @@ t.test('the scope of a credential fails closed', async (t) => {
   t.same(scopeOf({ id: null, role: 'admin', organizationId: null }), { kind: 'all' }, 'admin: every organization');
   t.same(scopeOf({ id: 'k', role: 'regional', organizationId: null }), { kind: 'all' }, 'regional: every organization');
   t.same(scopeOf({ id: 'k', role: 'provider', organizationId: 'o' }), { kind: 'organization', organizationId: 'o' }, 'a provider: its own');
-  t.same(scopeOf({ id: 'k', role: 'medical_partner', organizationId: 'm' }), { kind: 'partner', medicalOrganizationId: 'm' }, 'a partner: its grant');
+  t.same(
+    scopeOf({ id: 'k', role: 'medical_partner', organizationId: 'm' }),
+    { kind: 'partner', medicalOrganizationId: 'm' },
+    'a partner: its grant',
+  );
   for (const role of ['provider', 'medical_partner'] as const) {
     const refusal = (() => {
       try {

@@ -23,7 +23,18 @@ import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { answersScoring } from '../../src/demo/answers.js';
 import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
-import { activityTypeBody, clientBody, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeSnils, makeStaff, programBody } from '../helpers/factories.js';
+import {
+  activityTypeBody,
+  clientBody,
+  makeActivity,
+  makeClient,
+  makeDepartment,
+  makeKey,
+  makeOrganization,
+  makeSnils,
+  makeStaff,
+  programBody,
+} from '../helpers/factories.js';
 import {
   ContractValidator,
   INVALID_UTF8,
@@ -102,7 +113,7 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
   const post = async (url: string, payload: unknown) => {
     const response = await testApp.call(ADMIN_KEY, { method: 'POST', url, payload: payload as InjectOptions['payload'] });
     if (response.statusCode >= 300) throw new Error(`fixture ${url}: ${response.statusCode} ${response.body}`);
-    return response.json() as { id: string };
+    return response.json<{ id: string }>();
   };
   const organization = (await makeOrganization(testApp)).id;
   const otherOrganization = (await makeOrganization(testApp)).id;
@@ -112,11 +123,30 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
   const client = (await makeClient(testApp, organization, { externalId: clientExternalId })).id;
   const form = (await testApp.call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json();
   const answers = answersScoring(form.items, 5);
-  const assessment = (await post(`/v1/clients/${client}/assessments`, { instrumentId: 'bfd-home-2019', assessedOn: '2025-01-15', answers, conductedBy: [staff] })).id;
-  const typeFields = { organizationId: organization, nameEn: 'Own class', direction: 'cultural_leisure', participation: 'active', defaultDurationMinutes: 60, components: ['social'] };
+  const assessment = (
+    await post(`/v1/clients/${client}/assessments`, {
+      instrumentId: 'bfd-home-2019',
+      assessedOn: '2025-01-15',
+      answers,
+      conductedBy: [staff],
+    })
+  ).id;
+  const typeFields = {
+    organizationId: organization,
+    nameEn: 'Own class',
+    direction: 'cultural_leisure',
+    participation: 'active',
+    defaultDurationMinutes: 60,
+    components: ['social'],
+  };
   const activityType = (await post('/v1/activity-types', { ...typeFields, nameRu: 'Своё занятие' })).id;
   const session = () => ({ organizationId: organization, activityTypeId: activityType, startsAt: nextStart(), responsibleStaff: [staff] });
-  await post(`/v1/clients/${client}/consents`, { kind: 'medical_data_sharing', status: 'granted', date: '2025-01-01', document: 'Заявление' });
+  await post(`/v1/clients/${client}/consents`, {
+    kind: 'medical_data_sharing',
+    status: 'granted',
+    date: '2025-01-01',
+    document: 'Заявление',
+  });
   await post('/v1/agreements', {
     medicalOrganizationId: hospital,
     organizationIds: [organization],
@@ -206,7 +236,12 @@ const clientFields = () => clientBody({ lastName: `Иванова-${unique()}` }
 
 const typeBody = (f: Fixtures) => activityTypeBody(f.organization, `Занятие ${unique()}`);
 
-const session = (f: Fixtures) => ({ organizationId: f.organization, activityTypeId: f.activityType, startsAt: nextStart(), responsibleStaff: [f.staff] });
+const session = (f: Fixtures) => ({
+  organizationId: f.organization,
+  activityTypeId: f.activityType,
+  startsAt: nextStart(),
+  responsibleStaff: [f.staff],
+});
 const agreementBody = (f: Fixtures) => ({
   medicalOrganizationId: f.hospital,
   organizationIds: [f.otherOrganization],
@@ -232,7 +267,10 @@ const BASES: Record<string, BaseBuilder> = {
     headers: await etag(testApp, `/v1/organizations/${f.editedOrganization}`),
     body: { address: `адрес ${unique()}` },
   }),
-  'POST /v1/organizations/{id}/departments': (f) => ({ params: { id: f.organization }, body: { name: `Отделение ${unique()}`, careForm: 'home' } }),
+  'POST /v1/organizations/{id}/departments': (f) => ({
+    params: { id: f.organization },
+    body: { name: `Отделение ${unique()}`, careForm: 'home' },
+  }),
   'GET /v1/organizations/{id}/departments': (f) => ({ params: { id: f.organization } }),
   'GET /v1/organizations/{id}/departments/{departmentId}': (f) => ({ params: { id: f.organization, departmentId: f.department } }),
   'PATCH /v1/organizations/{id}/departments/{departmentId}': async (f, testApp) => ({
@@ -281,7 +319,9 @@ const BASES: Record<string, BaseBuilder> = {
     headers: await etag(testApp, `/v1/activity-types/${f.editedActivityType}`),
     body: { nameEn: `Class ${unique()}` },
   }),
-  'POST /v1/activity-types/{id}/retire': async (f, testApp) => ({ params: { id: (await created(testApp, '/v1/activity-types', typeBody(f))).id } }),
+  'POST /v1/activity-types/{id}/retire': async (f, testApp) => ({
+    params: { id: (await created(testApp, '/v1/activity-types', typeBody(f))).id },
+  }),
   'POST /v1/activities': (f) => ({ body: session(f) }),
   'POST /v1/activity-series': (f) => ({ body: { ...session(f), rule: 'FREQ=WEEKLY;COUNT=2' } }),
   'GET /v1/activities': () => ({}),
@@ -291,9 +331,18 @@ const BASES: Record<string, BaseBuilder> = {
     headers: await etag(testApp, `/v1/activities/${f.editedActivity}`),
     body: { place: `Зал ${unique()}` },
   }),
-  'PUT /v1/activities/{id}/participants/{clientId}': (f) => ({ params: { id: f.activity, clientId: f.client }, body: { attendance: 'attended', engagement: 2 } }),
-  'PUT /v1/activities/{id}/participants': (f) => ({ params: { id: f.activity }, body: { participants: [{ clientId: f.client, attendance: 'attended' }] } }),
-  'GET /v1/clients/{clientId}/schedule': (f) => ({ params: { clientId: f.client }, query: { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' } }),
+  'PUT /v1/activities/{id}/participants/{clientId}': (f) => ({
+    params: { id: f.activity, clientId: f.client },
+    body: { attendance: 'attended', engagement: 2 },
+  }),
+  'PUT /v1/activities/{id}/participants': (f) => ({
+    params: { id: f.activity },
+    body: { participants: [{ clientId: f.client, attendance: 'attended' }] },
+  }),
+  'GET /v1/clients/{clientId}/schedule': (f) => ({
+    params: { clientId: f.client },
+    query: { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' },
+  }),
   'GET /v1/staff/{id}/schedule': (f) => ({ params: { id: f.staff }, query: { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' } }),
   'POST /v1/clients/{clientId}/support-programs': (f) => ({ params: { clientId: f.client }, body: program(f) }),
   'GET /v1/clients/{clientId}/support-programs': (f) => ({ params: { clientId: f.client } }),
@@ -303,7 +352,10 @@ const BASES: Record<string, BaseBuilder> = {
     headers: await etag(testApp, `/v1/clients/${f.client}/support-programs/${f.program}`),
     body: { goals: { social: `Цель ${unique()}` } },
   }),
-  'GET /v1/clients/{clientId}/support-programs/{id}/fulfilment': (f) => ({ params: { clientId: f.client, id: f.program }, query: { month: '2025-02' } }),
+  'GET /v1/clients/{clientId}/support-programs/{id}/fulfilment': (f) => ({
+    params: { clientId: f.client, id: f.program },
+    query: { month: '2025-02' },
+  }),
   'POST /v1/organizations/{id}/implementation-plans': (f) => ({
     params: { id: f.organization },
     body: { title: `План ${unique()}`, tasks: [{ stage: 'I', title: 'Анализ', dueOn: '2025-03-01' }] },
@@ -315,8 +367,16 @@ const BASES: Record<string, BaseBuilder> = {
     body: { stage: 'II', title: `Задача ${unique()}`, dueOn: '2025-04-01' },
   }),
   'PATCH /v1/organizations/{id}/implementation-plans/{planId}/tasks/{taskId}': async (f, testApp) => {
-    const task = await created(testApp, `/v1/organizations/${f.organization}/implementation-plans/${f.plan}/tasks`, { stage: 'III', title: 'Мониторинг', dueOn: '2025-05-01' });
-    return { params: { id: f.organization, planId: f.plan, taskId: task.id }, headers: { 'if-match': task.etag }, body: { status: 'done' } };
+    const task = await created(testApp, `/v1/organizations/${f.organization}/implementation-plans/${f.plan}/tasks`, {
+      stage: 'III',
+      title: 'Мониторинг',
+      dueOn: '2025-05-01',
+    });
+    return {
+      params: { id: f.organization, planId: f.plan, taskId: task.id },
+      headers: { 'if-match': task.etag },
+      body: { status: 'done' },
+    };
   },
   'POST /v1/organizations/{id}/implementation-plans/{planId}/documents': (f) => ({
     params: { id: f.organization, planId: f.plan },
@@ -326,7 +386,11 @@ const BASES: Record<string, BaseBuilder> = {
   'GET /v1/reports/long-term-care': () => ({}),
   'POST /v1/clients/{clientId}/questionnaires': (f) => ({
     params: { clientId: f.client },
-    body: { filledOn: '2025-02-01', ratings: { physical: 3, psychological: 3, social: 3, spiritual: 3 }, satisfaction: { process: 4, results: 4 } },
+    body: {
+      filledOn: '2025-02-01',
+      ratings: { physical: 3, psychological: 3, social: 3, spiritual: 3 },
+      satisfaction: { process: 4, results: 4 },
+    },
   }),
   'GET /v1/clients/{clientId}/questionnaires': (f) => ({ params: { clientId: f.client } }),
   'GET /v1/questionnaire-templates/{templateId}': () => ({ params: { templateId: 'milieu-questionnaire-2025' } }),
@@ -336,11 +400,20 @@ const BASES: Record<string, BaseBuilder> = {
       observedOn: '2025-02-01',
       staffId: f.staff,
       method: 'interview',
-      indicators: { selfCareSkills: 2, rangeOfInterests: 2, communication: 2, emotionalStability: 2, depressiveEpisodes: 2, aggressiveness: 2 },
+      indicators: {
+        selfCareSkills: 2,
+        rangeOfInterests: 2,
+        communication: 2,
+        emotionalStability: 2,
+        depressiveEpisodes: 2,
+        aggressiveness: 2,
+      },
     },
   }),
   'GET /v1/clients/{clientId}/observations': (f) => ({ params: { clientId: f.client } }),
-  'POST /v1/specialist-reports': (f) => ({ body: { organizationId: f.organization, staffId: f.staff, month: '2025-02', text: 'Отчёт', counts: { sessions: 4 } } }),
+  'POST /v1/specialist-reports': (f) => ({
+    body: { organizationId: f.organization, staffId: f.staff, month: '2025-02', text: 'Отчёт', counts: { sessions: 4 } },
+  }),
   'GET /v1/specialist-reports': () => ({}),
   'POST /v1/monitoring-reports': (f) => ({ body: { organizationId: f.organization, month: '2025-02' } }),
   'GET /v1/monitoring-reports': () => ({}),
@@ -381,12 +454,22 @@ const BASES: Record<string, BaseBuilder> = {
   }),
   'POST /v1/bulk/assessments': (f) => ({
     query: { organizationId: f.organization },
-    body: [{ clientExternalId: f.clientExternalId, instrumentId: 'bfd-home-2019', assessedOn: '2025-03-01', answers: f.answers, conductedBy: [f.staff], status: 'draft' }],
+    body: [
+      {
+        clientExternalId: f.clientExternalId,
+        instrumentId: 'bfd-home-2019',
+        assessedOn: '2025-03-01',
+        answers: f.answers,
+        conductedBy: [f.staff],
+        status: 'draft',
+      },
+    ],
   }),
 };
 
 /** Operations behind an API key: the API and its FHIR views, but the FHIR metadata and the probes. */
-const needsKey = (operation: Operation) => (operation.path.startsWith('/v1/') || operation.path.startsWith('/fhir/')) && operation.path !== '/fhir/r4/metadata';
+const needsKey = (operation: Operation) =>
+  (operation.path.startsWith('/v1/') || operation.path.startsWith('/fhir/')) && operation.path !== '/fhir/r4/metadata';
 
 /** Operations only a medical partner may call; the others are the admin's (or public). */
 const partnerOperation = (operation: Operation) => operation.path.startsWith('/v1/partner/') || operation.path.startsWith('/fhir/');
@@ -395,8 +478,7 @@ const isFhir = (operation: Operation) => operation.path.startsWith('/fhir/');
 // ---------------------------------------------------------------------------------------------
 // Plans: what fast-check generates for one request (plain data, so a counterexample reads well)
 
-const CALLERS = ['home', 'regional', 'provider', 'otherProvider', 'anonymous', 'unknownKey'] as const;
-type Caller = (typeof CALLERS)[number];
+type Caller = 'home' | 'regional' | 'provider' | 'otherProvider' | 'anonymous' | 'unknownKey';
 
 /** A schema-valid change to one member of the base body. */
 type Change = 'keep' | 'omit' | { set: unknown } | { nested: Overlay };
@@ -413,7 +495,10 @@ type Mutation =
   | { part: 'method'; value: Operation['method'] };
 
 /** One line of an NDJSON import. */
-type Line = { overlay: Overlay } | { overlay: Overlay; change: BodyMutation } | { raw: 'blank' | 'garbage' | 'array' | 'invalid-utf8' | 'crlf' | 'huge' };
+type Line =
+  | { overlay: Overlay }
+  | { overlay: Overlay; change: BodyMutation }
+  | { raw: 'blank' | 'garbage' | 'array' | 'invalid-utf8' | 'crlf' | 'huge' };
 
 interface Plan {
   caller: Caller;
@@ -460,14 +545,65 @@ function applyOverlay(base: unknown, overlay: Overlay | undefined): unknown {
 const toText = (value: unknown): string | string[] => (Array.isArray(value) ? value.map(String) : String(value));
 
 const PATH_VALUES = ['not-a-uuid', "1' OR '1'='1", 'Ёжик', 'x'.repeat(300), '0', '-1', '%00', 'null', '<script>'];
-const QUERY_VALUES = ['', ' ', 'abc', '-1', '0', '1e3', '0x10', '1.5', 'NaN', 'true', '99999999999999999999', '2026-02-30', '2026-13-01', '0000-01-01', '2026-06-30T23:59:60Z', "'; DROP TABLE clients; --", 'Ёжик ё', '<script>alert(1)</script>'];
-const IF_MATCH_VALUES = ['"0"', '"999999999"', '"1234567890"', '*', 'W/"1"', '"1", "2"', 'garbage', '', '"', '"-1"', '"1e3"', 'W/""', ',,,', '"x"'.repeat(500)];
+const QUERY_VALUES = [
+  '',
+  ' ',
+  'abc',
+  '-1',
+  '0',
+  '1e3',
+  '0x10',
+  '1.5',
+  'NaN',
+  'true',
+  '99999999999999999999',
+  '2026-02-30',
+  '2026-13-01',
+  '0000-01-01',
+  '2026-06-30T23:59:60Z',
+  "'; DROP TABLE clients; --",
+  'Ёжик ё',
+  '<script>alert(1)</script>',
+];
+const IF_MATCH_VALUES = [
+  '"0"',
+  '"999999999"',
+  '"1234567890"',
+  '*',
+  'W/"1"',
+  '"1", "2"',
+  'garbage',
+  '',
+  '"',
+  '"-1"',
+  '"1e3"',
+  'W/""',
+  ',,,',
+  '"x"'.repeat(500),
+];
 const HEADER_VALUES: Record<string, readonly string[]> = {
   'if-match': IF_MATCH_VALUES,
   'idempotency-key': ['fuzz-key-1', 'fuzz-key-2', '', ' ', 'ключ', 'x'.repeat(201), "'; DROP TABLE idempotency_keys; --"],
-  accept: ['text/csv', 'text/html', 'application/xml', '*/*', 'application/json;q=0', 'text/csv;q=0.1, application/json', 'application/problem+json', 'garbage'],
+  accept: [
+    'text/csv',
+    'text/html',
+    'application/xml',
+    '*/*',
+    'application/json;q=0',
+    'text/csv;q=0.1, application/json',
+    'application/problem+json',
+    'garbage',
+  ],
   'x-request-id': ['a b', 'x'.repeat(300), "'; DROP", 'Ёж', 'trace-1'],
-  authorization: ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a b', `Bearer ${'k'.repeat(10_000)}`, 'Bearer ключ', "Bearer ' OR '1'='1"],
+  authorization: [
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'Bearer a b',
+    `Bearer ${'k'.repeat(10_000)}`,
+    'Bearer ключ',
+    "Bearer ' OR '1'='1",
+  ],
 };
 
 function cursorArbitrary(context: ArbitraryContext): fc.Arbitrary<string> {
@@ -475,11 +611,23 @@ function cursorArbitrary(context: ArbitraryContext): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom(...context.ids).map(encode),
     fc.uuid().map(encode),
-    fc.constantFrom('not-a-cursor', '', '===', encode("'; DROP TABLE clients; --"), encode('0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1x'), encode('\u0000'), 'Ёжик'),
+    fc.constantFrom(
+      'not-a-cursor',
+      '',
+      '===',
+      encode("'; DROP TABLE clients; --"),
+      encode('0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1x'),
+      encode('\u0000'),
+      'Ёжик',
+    ),
   );
 }
 
-function queryOverlayArbitrary(parameters: Parameter[], base: Base['query'], context: ArbitraryContext): fc.Arbitrary<Record<string, string | string[]>> {
+function queryOverlayArbitrary(
+  parameters: Parameter[],
+  base: Base['query'],
+  context: ArbitraryContext,
+): fc.Arbitrary<Record<string, string | string[]>> {
   const optional = parameters.filter((parameter) => !(base && parameter.name in base));
   const model = Object.fromEntries(
     optional.map((parameter) => {
@@ -487,7 +635,11 @@ function queryOverlayArbitrary(parameters: Parameter[], base: Base['query'], con
       return [parameter.name, fc.option(value, { freq: 3, nil: undefined })];
     }),
   );
-  return fc.record(model).map((values) => Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)));
+  return fc
+    .record(model)
+    .map((values) =>
+      Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)),
+    );
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -503,7 +655,11 @@ function mutationArbitrary(operation: Operation, context: ArbitraryContext, docu
   if (writes && !operation.body?.contentType.includes('ndjson')) {
     options.push({ weight: 2, arbitrary: fc.constantFrom(...RAW_PAYLOADS).map((kind): Mutation => ({ part: 'raw', kind })) });
   }
-  if (writes) options.push({ weight: 2, arbitrary: fc.constantFrom(...WRONG_CONTENT_TYPES).map((value): Mutation => ({ part: 'content-type', value })) });
+  if (writes)
+    options.push({
+      weight: 2,
+      arbitrary: fc.constantFrom(...WRONG_CONTENT_TYPES).map((value): Mutation => ({ part: 'content-type', value })),
+    });
   const inPath = operation.parameters.filter((parameter) => parameter.in === 'path');
   if (inPath.length) {
     options.push({
@@ -512,7 +668,9 @@ function mutationArbitrary(operation: Operation, context: ArbitraryContext, docu
         fc.oneof(
           fc.uuid().map((value): Mutation => ({ part: 'path', name: parameter.name, value, unknownId: true })),
           fc.constantFrom(...PATH_VALUES).map((value): Mutation => ({ part: 'path', name: parameter.name, value })),
-          fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%C0%AF', '%FF').map((value): Mutation => ({ part: 'path', name: parameter.name, value, raw: true })),
+          fc
+            .constantFrom('%', '%E0%A4%A', '%ZZ', '%C0%AF', '%FF')
+            .map((value): Mutation => ({ part: 'path', name: parameter.name, value, raw: true })),
         ),
       ),
     });
@@ -521,32 +679,40 @@ function mutationArbitrary(operation: Operation, context: ArbitraryContext, docu
   const names = [...inQuery.map((parameter) => parameter.name), 'unknownParameter', 'limit', 'cursor'];
   options.push({
     weight: inQuery.length ? 3 : 1,
-    arbitrary: fc.tuple(
-      fc.constantFrom(...names),
-      fc.oneof(
-        fc.constantFrom(...QUERY_VALUES),
-        freeTextArbitrary({ type: 'string', maxLength: 200 }),
-        fc.constant('я'.repeat(10_000)),
-        fc.tuple(fc.constantFrom(...QUERY_VALUES), fc.constantFrom(...QUERY_VALUES)).map(([a, b]) => [a, b]),
-        fc.constant(null),
-        cursorArbitrary(context),
-      ),
-    ).map(([name, value]): Mutation => ({ part: 'query', name, value })),
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...names),
+        fc.oneof(
+          fc.constantFrom(...QUERY_VALUES),
+          freeTextArbitrary({ type: 'string', maxLength: 200 }),
+          fc.constant('я'.repeat(10_000)),
+          fc.tuple(fc.constantFrom(...QUERY_VALUES), fc.constantFrom(...QUERY_VALUES)).map(([a, b]) => [a, b]),
+          fc.constant(null),
+          cursorArbitrary(context),
+        ),
+      )
+      .map(([name, value]): Mutation => ({ part: 'query', name, value })),
   });
   // Sent as they are: percent-encoding that is broken or not UTF-8.
   options.push({
     weight: 1,
     arbitrary: fc
-      .tuple(fc.constantFrom(...names), fc.constantFrom('%', '%ZZ', '%C3%28', '%C0%AF', '%FF%FE', '%00', '%E0%A4%A', 'a%20b+c', '%D0%81%D0%B6'))
+      .tuple(
+        fc.constantFrom(...names),
+        fc.constantFrom('%', '%ZZ', '%C3%28', '%C0%AF', '%FF%FE', '%00', '%E0%A4%A', 'a%20b+c', '%D0%81%D0%B6'),
+      )
       .map(([name, value]): Mutation => ({ part: 'raw-query', text: `${name}=${value}` })),
   });
   const undocumented = METHODS.filter((method) => !documented.has(`${method} ${operation.path}`));
-  if (undocumented.length) options.push({ weight: 1, arbitrary: fc.constantFrom(...undocumented).map((value): Mutation => ({ part: 'method', value })) });
+  if (undocumented.length)
+    options.push({ weight: 1, arbitrary: fc.constantFrom(...undocumented).map((value): Mutation => ({ part: 'method', value })) });
   options.push({
     weight: 1,
-    arbitrary: fc.constantFrom(...Object.keys(HEADER_VALUES)).chain((name) =>
-      fc.oneof(fc.constantFrom(...HEADER_VALUES[name]!), fc.constant(null)).map((value): Mutation => ({ part: 'header', name, value })),
-    ),
+    arbitrary: fc
+      .constantFrom(...Object.keys(HEADER_VALUES))
+      .chain((name) =>
+        fc.oneof(fc.constantFrom(...HEADER_VALUES[name]!), fc.constant(null)).map((value): Mutation => ({ part: 'header', name, value })),
+      ),
   });
   return fc.oneof(...options);
 }
@@ -565,16 +731,28 @@ function planArbitrary(operation: Operation, base: Base, context: ArbitraryConte
     { weight: 17, arbitrary: fc.constant<Caller>('home') },
     { weight: 3, arbitrary: fc.constantFrom<Caller>('regional', 'provider', 'otherProvider', 'anonymous', 'unknownKey') },
   );
-  const query = queryOverlayArbitrary(operation.parameters.filter((parameter) => parameter.in === 'query'), base.query, context);
+  const query = queryOverlayArbitrary(
+    operation.parameters.filter((parameter) => parameter.in === 'query'),
+    base.query,
+    context,
+  );
   const mutation = fc.option(mutationArbitrary(operation, context, documented), { freq: 3, nil: undefined });
   const idempotent = operation.parameters.some((parameter) => parameter.name === 'idempotency-key');
-  const idempotencyKey: { idempotencyKey?: fc.Arbitrary<string | undefined> } = idempotent ? { idempotencyKey: fc.option(fc.uuid(), { freq: 4, nil: undefined }) } : {};
+  const idempotencyKey: { idempotencyKey?: fc.Arbitrary<string | undefined> } = idempotent
+    ? { idempotencyKey: fc.option(fc.uuid(), { freq: 4, nil: undefined }) }
+    : {};
   if (operation.body?.contentType === 'application/x-ndjson') {
     const lines = fc.array(lineArbitrary(operation.body.schema, context), { minLength: 0, maxLength: 4 });
     return fc.record({ caller, query, mutation, lines, ...idempotencyKey });
   }
   const overlay = operation.body ? overlayArbitrary(operation.body.schema, context) : undefined;
-  return fc.record({ caller, query, mutation, ...idempotencyKey, ...(overlay ? { overlay: fc.option(overlay, { freq: 4, nil: undefined }) } : {}) });
+  return fc.record({
+    caller,
+    query,
+    mutation,
+    ...idempotencyKey,
+    ...(overlay ? { overlay: fc.option(overlay, { freq: 4, nil: undefined }) } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,7 +791,7 @@ function firstTextPath(schema: Schema, body: unknown): Path | undefined {
 }
 
 function ndjsonLines(operation: Operation, base: Base, lines: Line[], validator: ContractValidator): NonNullable<Built['lines']> {
-  const template = (base.body as unknown[])[0] ?? {};
+  const template: object = (base.body as object[])[0] ?? {};
   const baseLines = base.body as unknown[];
   return lines.map((line, i) => {
     if ('raw' in line) {
@@ -625,17 +803,20 @@ function ndjsonLines(operation: Operation, base: Base, lines: Line[], validator:
         case 'array':
           return { text: '[1,2,3]', valid: false, mustFail: true };
         case 'invalid-utf8': {
-          const text = JSON.stringify({ ...(template as object), notes: 'MARK' });
+          const text = JSON.stringify({ ...template, notes: 'MARK' });
           const [before, after] = text.split('MARK') as [string, string];
           return { text, bytes: Buffer.concat([Buffer.from(before), INVALID_UTF8, Buffer.from(after)]), valid: false, mustFail: true };
         }
         case 'crlf':
           return { text: `${JSON.stringify(template)}\r`, valid: false };
         case 'huge':
-          return { text: JSON.stringify({ ...(template as object), notes: 'я'.repeat(200_000) }), valid: false, mustFail: true };
+          return { text: JSON.stringify({ ...template, notes: 'я'.repeat(200_000) }), valid: false, mustFail: true };
       }
     }
-    const fresh = baseLines[i] ?? { ...(template as object), ...('externalId' in (template as object) ? { externalId: `B-${unique()}`, snils: makeSnils() } : {}) };
+    const fresh = baseLines[i] ?? {
+      ...template,
+      ...('externalId' in template ? { externalId: `B-${unique()}`, snils: makeSnils() } : {}),
+    };
     let value = applyOverlay(fresh, line.overlay);
     if ('change' in line) value = applyBodyMutation(value, line.change);
     return { text: JSON.stringify(value), value, valid: validator.bodyErrors(operation.body!.schema, value) === undefined };
@@ -654,7 +835,10 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
   }[plan.caller];
   const params = { ...base.params };
   const query: Record<string, string | string[]> = { ...base.query, ...plan.query };
-  const headers: Record<string, string | null> = { ...base.headers, ...(plan.idempotencyKey ? { 'idempotency-key': plan.idempotencyKey } : {}) };
+  const headers: Record<string, string | null> = {
+    ...base.headers,
+    ...(plan.idempotencyKey ? { 'idempotency-key': plan.idempotencyKey } : {}),
+  };
   let sent: unknown;
   let payload: string | Buffer | undefined;
   let lines: Built['lines'];
@@ -684,7 +868,8 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
       payload = JSON.stringify(sent);
       headers['content-type'] = 'application/json';
       // Only when the id landed: a member of an object the base body leaves out stays out.
-      if (mutation.change.kind === 'set' && mutation.change.why === 'unknown id' && payload !== before) unknownId = { refused: true, why: 'an unknown id in the body' };
+      if (mutation.change.kind === 'set' && mutation.change.why === 'unknown id' && payload !== before)
+        unknownId = { refused: true, why: 'an unknown id in the body' };
       break;
     }
     case 'raw': {
@@ -708,8 +893,12 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
       payload ??= '{}';
       headers['content-type'] = mutation.value;
       const status = ndjson
-        ? mutation.value === operation.body!.contentType ? undefined : 415
-        : mutation.value === 'text/plain' && operation.body ? 400 : CONTENT_TYPE_STATUS[mutation.value];
+        ? mutation.value === operation.body!.contentType
+          ? undefined
+          : 415
+        : mutation.value === 'text/plain' && operation.body
+          ? 400
+          : CONTENT_TYPE_STATUS[mutation.value];
       if (status) parsing = { status, why: `content type ${mutation.value}` };
       if (mutation.value !== 'APPLICATION/JSON') sent = undefined;
       lines = undefined;
@@ -720,7 +909,10 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
       const format = operation.parameters.find((parameter) => parameter.name === mutation.name)?.schema.format;
       if (mutation.unknownId && format === 'uuid') {
         // A write may check its body's rules, and a list its cursor, before it looks the row up.
-        unknownId = (operation.body && !ndjson) || 'cursor' in query ? { refused: true, why: 'an unknown id in the path' } : { status: 404, why: 'an unknown id in the path' };
+        unknownId =
+          (operation.body && !ndjson) || 'cursor' in query
+            ? { refused: true, why: 'an unknown id in the path' }
+            : { status: 404, why: 'an unknown id in the path' };
       }
       if (mutation.raw) rawPath = mutation.name;
       break;
@@ -749,7 +941,8 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
   // against its schema, then runs the handler: the first step that refuses decides.
   let expect: Expectation | undefined;
   if (mutation?.part === 'method') expect = { refused: true, why: `${method}, which the path does not document` };
-  else if (mutation?.part === 'header' && mutation.name === 'authorization' && needsKey(operation)) expect = { status: 401, why: 'a malformed or missing key' };
+  else if (mutation?.part === 'header' && mutation.name === 'authorization' && needsKey(operation))
+    expect = { status: 401, why: 'a malformed or missing key' };
   else expect = parsing;
   if (!expect && rawPath) expect = { status: 400, why: 'a path that is not valid percent-encoding' };
   if (!expect && (mutation?.part !== 'content-type' || sent !== undefined)) {
@@ -763,7 +956,8 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
   expect ??= unknownId;
 
   let path = operation.path;
-  for (const [name, value] of Object.entries(params)) path = path.replace(`{${name}}`, name === rawPath ? value : encodeURIComponent(value));
+  for (const [name, value] of Object.entries(params))
+    path = path.replace(`{${name}}`, name === rawPath ? value : encodeURIComponent(value));
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) for (const one of [value].flat()) search.append(name, one);
   const url = [path, [search.toString(), rawQuery].filter(Boolean).join('&')].filter(Boolean).join('?');
@@ -773,7 +967,9 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
       url,
       // A header mutation of `authorization` (null: none at all) replaces the caller's key.
       headers: Object.fromEntries(
-        Object.entries({ ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers }).filter((entry): entry is [string, string] => entry[1] !== null),
+        Object.entries({ ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers }).filter(
+          (entry): entry is [string, string] => entry[1] !== null,
+        ),
       ),
       ...(payload !== undefined ? { payload } : {}),
     },
@@ -788,7 +984,11 @@ function build(operation: Operation, base: Base, plan: Plan, fixtures: Fixtures,
 // ---------------------------------------------------------------------------------------------
 // The invariants
 
-const mediaType = (response: LightMyRequestResponse) => String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaType = (response: LightMyRequestResponse) =>
+  String(response.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 
 function parse(response: LightMyRequestResponse): { value?: unknown; error?: string } {
   try {
@@ -798,7 +998,13 @@ function parse(response: LightMyRequestResponse): { value?: unknown; error?: str
   }
 }
 
-function checkAnswer(operation: Operation, request: Built, response: LightMyRequestResponse, validator: ContractValidator, document: OpenApiDocument): string[] {
+function checkAnswer(
+  operation: Operation,
+  request: Built,
+  response: LightMyRequestResponse,
+  validator: ContractValidator,
+  document: OpenApiDocument,
+): string[] {
   const problems: string[] = [];
   const status = response.statusCode;
   const media = mediaType(response);
@@ -808,12 +1014,15 @@ function checkAnswer(operation: Operation, request: Built, response: LightMyRequ
     if (isFhir(operation)) {
       if (media !== 'application/fhir+json') problems.push(`error ${status} as ${media}, not application/fhir+json`);
       const outcome = value as { resourceType?: string; issue?: unknown[] } | undefined;
-      if (error || outcome?.resourceType !== 'OperationOutcome' || !outcome.issue?.length) problems.push(`error ${status} is not an OperationOutcome: ${response.body.slice(0, 300)}`);
+      if (error || outcome?.resourceType !== 'OperationOutcome' || !outcome.issue?.length)
+        problems.push(`error ${status} is not an OperationOutcome: ${response.body.slice(0, 300)}`);
     } else {
-      if (media !== 'application/problem+json') problems.push(`error ${status} as ${media || 'no content type'}, not application/problem+json`);
+      if (media !== 'application/problem+json')
+        problems.push(`error ${status} as ${media || 'no content type'}, not application/problem+json`);
       const invalid = error ?? validator.answerErrors(document.components.schemas.Problem!, value);
       if (invalid) problems.push(`error ${status} is not a Problem (${invalid}): ${response.body.slice(0, 300)}`);
-      else if ((value as { status: number }).status !== status) problems.push(`problem status ${(value as { status: number }).status} differs from ${status}`);
+      else if ((value as { status: number }).status !== status)
+        problems.push(`problem status ${(value as { status: number }).status} differs from ${status}`);
     }
   } else if (status >= 200 && status < 300) {
     const documented = operation.responses[String(status)];
@@ -821,14 +1030,15 @@ function checkAnswer(operation: Operation, request: Built, response: LightMyRequ
     else if (!documented[media]) problems.push(`success ${status} as ${media}, documented ${Object.keys(documented).join(', ')}`);
     else if (media.endsWith('json')) {
       const { value, error } = parse(response);
-      const invalid = error ?? validator.answerErrors(documented[media]!, value);
+      const invalid = error ?? validator.answerErrors(documented[media], value);
       if (invalid) problems.push(`the ${status} answer breaks its schema: ${invalid}`);
     }
   } else problems.push(`unexpected status ${status}`);
 
   const expect = request.expect;
   if (expect && request.home) {
-    if (expect.status && status !== expect.status) problems.push(`expected ${expect.status} for ${expect.why}, got ${status}: ${response.body.slice(0, 300)}`);
+    if (expect.status && status !== expect.status)
+      problems.push(`expected ${expect.status} for ${expect.why}, got ${status}: ${response.body.slice(0, 300)}`);
     if (expect.refused && status < 400) problems.push(`expected a refusal for ${expect.why}, got ${status}`);
   }
   if (expect && status < 300 && !request.home && (expect.status ?? 400) >= 400) problems.push(`a success ${status} for ${expect.why}`);
@@ -862,17 +1072,28 @@ function compareTexts(texts: Array<{ path: Path; text: string }>, answer: unknow
   const strings = new Set(allStrings(answer));
   return texts.flatMap(({ path, text }) => {
     const there = allAt(answer, path).filter((value): value is string => typeof value === 'string');
-    if (there.length) return there.includes(text) ? [] : [`${where}: /${path.join('/')} reads back ${JSON.stringify(there[0]!.slice(0, 200))}, sent ${JSON.stringify(text.slice(0, 200))}`];
+    if (there.length)
+      return there.includes(text)
+        ? []
+        : [
+            `${where}: /${path.join('/')} reads back ${JSON.stringify(there[0]!.slice(0, 200))}, sent ${JSON.stringify(text.slice(0, 200))}`,
+          ];
     return strings.has(text) ? [] : [`${where}: /${path.join('/')} ${JSON.stringify(text.slice(0, 200))} is not in the answer`];
   });
 }
 
 /** What was stored reads back exactly: in the write's answer and in a later GET. */
-async function readBack(operation: Operation, request: Built, response: LightMyRequestResponse, testApp: TestApp, readable: Set<string>): Promise<string[]> {
+async function readBack(
+  operation: Operation,
+  request: Built,
+  response: LightMyRequestResponse,
+  testApp: TestApp,
+  readable: Set<string>,
+): Promise<string[]> {
   if (response.statusCode >= 300 || !request.home) return [];
   const get = (url: string) => testApp.call(request.key, { method: 'GET', url });
   if (request.lines) {
-    const answer = response.json() as { results: Array<{ line: number; outcome: string; id?: string; problem?: { status: number } }> };
+    const answer = response.json<{ results: Array<{ line: number; outcome: string; id?: string; problem?: { status: number } }> }>();
     const problems: string[] = [];
     const sentLines = request.lines;
     const nonBlank = sentLines.filter((line) => line.text.trim() !== '').length;
@@ -885,15 +1106,21 @@ async function readBack(operation: Operation, request: Built, response: LightMyR
         continue;
       }
       if (line.mustFail && result.outcome !== 'failed') problems.push(`line ${result.line} is not a record but was ${result.outcome}`);
-      if (!line.valid && line.value !== undefined && result.outcome !== 'failed') problems.push(`line ${result.line} breaks the line schema but was ${result.outcome}`);
-      if (!line.valid && line.value !== undefined && result.problem?.status !== 400) problems.push(`line ${result.line} breaks the line schema: problem status ${result.problem?.status}`);
+      if (!line.valid && line.value !== undefined && result.outcome !== 'failed')
+        problems.push(`line ${result.line} breaks the line schema but was ${result.outcome}`);
+      if (!line.valid && line.value !== undefined && result.problem?.status !== 400)
+        problems.push(`line ${result.line} breaks the line schema: problem status ${result.problem?.status}`);
       if (result.outcome === 'failed' || !result.id || !line.valid) continue;
       // A later line of the same record replaces this one.
-      const identity = (value: unknown) => JSON.stringify(['externalId', 'clientExternalId', 'instrumentId', 'assessedOn'].map((name) => getAt(value, [name])));
+      const identity = (value: unknown) =>
+        JSON.stringify(['externalId', 'clientExternalId', 'instrumentId', 'assessedOn'].map((name) => getAt(value, [name])));
       if (sentLines.slice(result.line).some((later) => later.valid && identity(later.value) === identity(line.value))) continue;
       const read = await get(`/v1/${resource}/${result.id}`);
       if (read.statusCode !== 200) problems.push(`GET /v1/${resource}/${result.id} of line ${result.line}: ${read.statusCode}`);
-      else problems.push(...compareTexts(textsSent(operation, operation.body!.schema, line.value), read.json(), `line ${result.line} read back`));
+      else
+        problems.push(
+          ...compareTexts(textsSent(operation, operation.body!.schema, line.value), read.json(), `line ${result.line} read back`),
+        );
     }
     return problems;
   }
@@ -901,7 +1128,8 @@ async function readBack(operation: Operation, request: Built, response: LightMyR
   const texts = textsSent(operation, operation.body.schema, request.sent);
   if (!texts.length) return [];
   const problems = compareTexts(texts, response.json(), 'the answer');
-  const location = (response.headers.location as string | undefined) ?? (operation.method === 'PATCH' && readable.has(operation.path) ? request.inject.url : undefined);
+  const location =
+    response.headers.location ?? (operation.method === 'PATCH' && readable.has(operation.path) ? request.inject.url : undefined);
   if (location) {
     const read = await get(location);
     if (read.statusCode !== 200) problems.push(`GET ${location} after the write: ${read.statusCode} ${read.body.slice(0, 200)}`);
@@ -913,7 +1141,14 @@ async function readBack(operation: Operation, request: Built, response: LightMyR
 /** A request as a person would replay it, without megabytes of payload. */
 function describe(request: Built): string {
   const payload = request.inject.payload;
-  const text = payload === undefined ? '' : Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload);
+  const text =
+    payload === undefined
+      ? ''
+      : Buffer.isBuffer(payload)
+        ? payload.toString('utf8')
+        : typeof payload === 'string'
+          ? payload
+          : JSON.stringify(payload);
   const headers = Object.fromEntries(Object.entries(request.inject.headers ?? {}).filter(([name]) => name !== 'authorization'));
   return `${request.inject.method} ${request.inject.url.slice(0, 300)}\nheaders: ${JSON.stringify(headers).slice(0, 300)}\nbody: ${text.slice(0, 600)}${text.length > 600 ? `… (${text.length} characters)` : ''}`;
 }
@@ -930,13 +1165,34 @@ t.test('contract fuzzing', async (t) => {
   const documented = new Set(operations.map((operation) => operation.key));
   const fixtures = await createFixtures(testApp);
   const context: ArbitraryContext = {
-    ids: [fixtures.organization, fixtures.otherOrganization, fixtures.hospital, fixtures.department, fixtures.staff, fixtures.client, fixtures.assessment, fixtures.activityType, fixtures.activity, fixtures.program, fixtures.plan, fixtures.report],
+    ids: [
+      fixtures.organization,
+      fixtures.otherOrganization,
+      fixtures.hospital,
+      fixtures.department,
+      fixtures.staff,
+      fixtures.client,
+      fixtures.assessment,
+      fixtures.activityType,
+      fixtures.activity,
+      fixtures.program,
+      fixtures.plan,
+      fixtures.report,
+    ],
     grammars: { rule: recurrenceRuleArbitrary() },
   };
 
   t.test('every operation of the document has a base request', async (t) => {
-    t.same(operations.map((operation) => operation.key).filter((key) => !(key in BASES)), [], 'operations without a base');
-    t.same(Object.keys(BASES).filter((key) => !operations.some((operation) => operation.key === key)), [], 'bases without an operation');
+    t.same(
+      operations.map((operation) => operation.key).filter((key) => !(key in BASES)),
+      [],
+      'operations without a base',
+    );
+    t.same(
+      Object.keys(BASES).filter((key) => !operations.some((operation) => operation.key === key)),
+      [],
+      'bases without an operation',
+    );
   });
 
   let requests = 0;
@@ -963,18 +1219,32 @@ t.test('contract fuzzing', async (t) => {
         if (!problems.length) problems.push(...(await readBack(operation, request, response, testApp, readable)));
         if (problems.length) throw new Error(`${problems.join('\n')}\n--- request (${plan.caller}):\n${describe(request)}`);
       });
-      const details = await fc.check(property, { seed, numRuns: RUNS, ...(REPLAY_PATH && ONLY ? { path: REPLAY_PATH } : {}), interruptAfterTimeLimit: 60_000 });
+      const details = await fc.check(property, {
+        seed,
+        numRuns: RUNS,
+        ...(REPLAY_PATH && ONLY ? { path: REPLAY_PATH } : {}),
+        interruptAfterTimeLimit: 60_000,
+      });
       if (details.failed) {
         t.fail(
           `${operation.key}: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}\n` +
             `--- plan: ${fc.stringify(details.counterexample?.[0]).slice(0, 1500)}\n` +
             `--- replay: FUZZ_OPERATION='${operation.key}' FUZZ_SEED=${SEED} FUZZ_PATH='${details.counterexamplePath}' npm test -- test/http/fuzz.test.ts`,
         );
-      } else t.pass(`${operation.key}: ${details.numRuns} runs, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
-      if (!ONLY) t.ok([...statuses.keys()].some((status) => status < 300), `${operation.key}: at least one success among the runs`);
+      } else
+        t.pass(
+          `${operation.key}: ${details.numRuns} runs, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+        );
+      if (!ONLY)
+        t.ok(
+          [...statuses.keys()].some((status) => status < 300),
+          `${operation.key}: at least one success among the runs`,
+        );
     });
   }
   t.teardown(() => {
-    console.log(`# fuzz: ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}, ${RUNS} runs per operation)`);
+    console.log(
+      `# fuzz: ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}, ${RUNS} runs per operation)`,
+    );
   });
 });

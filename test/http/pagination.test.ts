@@ -17,7 +17,7 @@ t.test('cursor pagination', async (t) => {
     while (next) {
       const response = await call(ADMIN_KEY, { method: 'GET', url: next });
       t.equal(response.statusCode, 200, next);
-      const page = response.json() as { items: Array<{ id: string }>; next: string | null };
+      const page = response.json<{ items: Array<{ id: string }>; next: string | null }>();
       t.ok(page.items.length <= 3);
       seen.push(...page.items.map((item) => item.id));
       next = page.next;
@@ -84,7 +84,10 @@ t.test('cursor pagination', async (t) => {
     t.equal(response.statusCode, 200);
     const items = response.json().items as Array<{ id: string; organizationId: string }>;
     t.ok(items.length > 0);
-    t.ok(items.every((item) => item.organizationId === other.id), 'none of the organization the cursor names');
+    t.ok(
+      items.every((item) => item.organizationId === other.id),
+      'none of the organization the cursor names',
+    );
     t.equal(items.at(-1)?.id, later.id);
   });
 

@@ -46,13 +46,20 @@ t.test('every problem type the service can answer is listed in the contract', as
       const text = await readFile(file, 'utf8');
       for (const match of text.matchAll(/defineProblem(?:<[^>]*>)?\(\s*'([a-z0-9-]+)'/g)) defined.push(`/problems/${match[1]}`);
     }
-    t.same(defined.filter((type) => !types.includes(type)), [], 'defined but not loaded by the app');
+    t.same(
+      defined.filter((type) => !types.includes(type)),
+      [],
+      'defined but not loaded by the app',
+    );
     t.equal(new Set(defined).size, defined.length, 'each slug defined once');
   });
 
   t.test('the README lists every problem type', async (t) => {
     const readme = await readFile('README.md', 'utf8');
-    t.same(types.filter((type) => !readme.includes(`\`${type}\``)), []);
+    t.same(
+      types.filter((type) => !readme.includes(`\`${type}\``)),
+      [],
+    );
   });
 
   t.test('each operation names the problem types it answers, each with its status', async (t) => {

@@ -26,8 +26,16 @@ t.test('implementation plans of the technology', async (t) => {
   });
   t.equal(created.statusCode, 201);
   const plan = created.json();
-  t.same(plan.tasks.map((task: { stage: string }) => task.stage), ['I', 'II', 'III'], 'tasks by stage');
-  t.same(plan.tasks.map((task: { overdue: boolean }) => task.overdue), [true, false, false], 'past due and not done is overdue');
+  t.same(
+    plan.tasks.map((task: { stage: string }) => task.stage),
+    ['I', 'II', 'III'],
+    'tasks by stage',
+  );
+  t.same(
+    plan.tasks.map((task: { overdue: boolean }) => task.overdue),
+    [true, false, false],
+    'past due and not done is overdue',
+  );
   t.match(plan.documents, [{ kind: 'plan_schedule', title: 'План-график внедрения' }]);
 
   t.test('overdue tasks are listed', async (t) => {
@@ -38,13 +46,27 @@ t.test('implementation plans of the technology', async (t) => {
   });
 
   t.test('a task is updated with If-Match and leaves the overdue list when done', async (t) => {
-    const added = await call(ADMIN_KEY, { method: 'POST', url: `${base}/${plan.id}/tasks`, payload: { stage: 'I', title: 'Должностные инструкции', dueOn: '2025-01-31' } });
+    const added = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `${base}/${plan.id}/tasks`,
+      payload: { stage: 'I', title: 'Должностные инструкции', dueOn: '2025-01-31' },
+    });
     t.equal(added.statusCode, 201);
     const taskUrl = `${base}/${plan.id}/tasks/${added.json().id}`;
-    const done = await call(ADMIN_KEY, { method: 'PATCH', url: taskUrl, headers: { 'if-match': added.headers.etag as string }, payload: { status: 'done' } });
+    const done = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: taskUrl,
+      headers: { 'if-match': added.headers.etag as string },
+      payload: { status: 'done' },
+    });
     t.equal(done.statusCode, 200);
     t.equal(done.json().overdue, false);
-    const stale = await call(ADMIN_KEY, { method: 'PATCH', url: taskUrl, headers: { 'if-match': added.headers.etag as string }, payload: { status: 'planned' } });
+    const stale = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: taskUrl,
+      headers: { 'if-match': added.headers.etag as string },
+      payload: { status: 'planned' },
+    });
     t.equal(stale.statusCode, 412);
   });
 

@@ -9,8 +9,14 @@ const home = instruments.find((instrument) => instrument.id === 'bfd-home-2019')
 const inpatient = instruments.find((instrument) => instrument.id === 'bfd-inpatient-2019')!;
 
 t.test('the forms as the order prints them', async (t) => {
-  t.same(home.items.map((item) => item.code), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
-  t.same(inpatient.items.map((item) => item.code), ['1', '2', '3', '4', '5', '6', '7']);
+  t.same(
+    home.items.map((item) => item.code),
+    ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'],
+  );
+  t.same(
+    inpatient.items.map((item) => item.code),
+    ['1', '2', '3', '4', '5', '6', '7'],
+  );
   t.equal(maxScore(home), 16, 'the home form reaches 16 points');
   t.equal(maxScore(inpatient), 9, 'the inpatient form reaches 9 points');
   for (const instrument of instruments) {
@@ -27,7 +33,18 @@ t.test('the forms as the order prints them', async (t) => {
 
 t.test('classification in quarter points, on every boundary of the group table', async (t) => {
   const boundaries: Array<[number, number]> = [
-    [0, 1], [3, 1], [3.25, 2], [4.5, 2], [4.75, 3], [6, 3], [6.25, 4], [10.75, 4], [11, 5], [15.75, 5], [16, 6], [25, 6],
+    [0, 1],
+    [3, 1],
+    [3.25, 2],
+    [4.5, 2],
+    [4.75, 3],
+    [6, 3],
+    [6.25, 4],
+    [10.75, 4],
+    [11, 5],
+    [15.75, 5],
+    [16, 6],
+    [25, 6],
   ];
   for (const instrument of instruments) {
     for (const [points, group] of boundaries) {

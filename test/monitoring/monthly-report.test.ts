@@ -25,26 +25,48 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     return response;
   };
   const assess = (client: string, assessedOn: string, points: number) =>
-    post(`/v1/clients/${client}/assessments`, { instrumentId: 'bfd-home-2019', assessedOn, answers: answersScoring(home, points), conductedBy: [staff] });
+    post(`/v1/clients/${client}/assessments`, {
+      instrumentId: 'bfd-home-2019',
+      assessedOn,
+      answers: answersScoring(home, points),
+      conductedBy: [staff],
+    });
   await assess(k1, '2025-01-15', 8);
   await assess(k2, '2025-02-10', 4);
 
-  const session = (activityTypeId: string, startsAt: string) => makeActivity(testApp, { organizationId, activityTypeId, startsAt, responsibleStaff: [staff] });
+  const session = (activityTypeId: string, startsAt: string) =>
+    makeActivity(testApp, { organizationId, activityTypeId, startsAt, responsibleStaff: [staff] });
   const setStatus = async (id: string, payload: Record<string, unknown>) => {
     const etag = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/activities/${id}` })).headers.etag as string;
     await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/activities/${id}`, headers: { 'if-match': etag }, payload });
   };
   const attend = (id: string, participants: Array<[string, string]>) =>
-    call(ADMIN_KEY, { method: 'PUT', url: `/v1/activities/${id}/participants`, payload: { participants: participants.map(([clientId, attendance]) => ({ clientId, attendance })) } });
+    call(ADMIN_KEY, {
+      method: 'PUT',
+      url: `/v1/activities/${id}/participants`,
+      payload: { participants: participants.map(([clientId, attendance]) => ({ clientId, attendance })) },
+    });
   const a1 = await session(music, '2025-02-04T10:00:00+03:00');
   const a2 = await session(labor, '2025-02-05T14:00:00+03:00');
   const a3 = await session(art, '2025-02-06T10:00:00+03:00');
   await session(art, '2025-02-20T10:00:00+03:00');
   const a5 = await session(music, '2025-03-03T10:00:00+03:00');
-  await attend(a1.id, [[k1, 'attended'], [k2, 'absent']]);
-  await attend(a2.id, [[k1, 'attended'], [k2, 'attended'], [k5, 'attended']]);
+  await attend(a1.id, [
+    [k1, 'attended'],
+    [k2, 'absent'],
+  ]);
+  await attend(a2.id, [
+    [k1, 'attended'],
+    [k2, 'attended'],
+    [k5, 'attended'],
+  ]);
   const k5read = await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${k5}` });
-  await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/clients/${k5}`, headers: { 'if-match': k5read.headers.etag as string }, payload: { status: 'discharged' } });
+  await call(ADMIN_KEY, {
+    method: 'PATCH',
+    url: `/v1/clients/${k5}`,
+    headers: { 'if-match': k5read.headers.etag as string },
+    payload: { status: 'discharged' },
+  });
   await attend(a5.id, [[k3, 'attended']]);
   for (const id of [a1.id, a2.id, a5.id]) await setStatus(id, { status: 'held' });
   await setStatus(a3.id, { status: 'cancelled', cancelReason: 'Болезнь специалиста' });
@@ -53,7 +75,10 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     periodFrom: '2025-01-01',
     periodTo: '2025-06-30',
     goals: { social: 'Общение' },
-    activities: [{ activityTypeId: music, timesPerWeek: 1 }, { activityTypeId: labor, timesPerMonth: 2 }],
+    activities: [
+      { activityTypeId: music, timesPerWeek: 1 },
+      { activityTypeId: labor, timesPerMonth: 2 },
+    ],
     draftedBy: [staff],
     status: 'active',
   });
@@ -68,7 +93,11 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
   await questionnaire(k1, '2025-02-20', [3, 4, 4, 3, 5, 4]);
   await questionnaire(k2, '2025-02-21', [5, 2, 4, 3, 4, 4]);
 
-  const observe = (client: string, observedOn: string, [selfCareSkills, rangeOfInterests, communication, emotionalStability, depressiveEpisodes, aggressiveness]: number[]) =>
+  const observe = (
+    client: string,
+    observedOn: string,
+    [selfCareSkills, rangeOfInterests, communication, emotionalStability, depressiveEpisodes, aggressiveness]: number[],
+  ) =>
     post(`/v1/clients/${client}/observations`, {
       observedOn,
       staffId: staff,
@@ -99,7 +128,11 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
         { direction: 'medical', planned: 0, held: 0, cancelled: 0 },
       ],
     });
-    t.same(content.participation, { participants: 3, attended: 4, records: 5, attendanceRate: 80, activeShare: 75, passiveShare: 25 }, 'the client discharged mid-month still counts for what it attended');
+    t.same(
+      content.participation,
+      { participants: 3, attended: 4, records: 5, attendanceRate: 80, activeShare: 75, passiveShare: 25 },
+      'the client discharged mid-month still counts for what it attended',
+    );
     t.same(content.supportPrograms, { running: 1, planned: 6, attended: 2, fulfilment: 33.3 });
     t.same(content.questionnaires, {
       count: 2,
@@ -116,8 +149,17 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
       { indicator: 'depressiveEpisodes', improved: 1, held: 0, worsened: 0 },
       { indicator: 'aggressiveness', improved: 0, held: 1, worsened: 0 },
     ]);
-    const byClient = Object.fromEntries(content.indicators.clients.map((entry: { clientId: string; changes: unknown }) => [entry.clientId, entry.changes]));
-    t.same(byClient[k1], { selfCareSkills: 1, rangeOfInterests: 0, communication: -1, emotionalStability: 1, depressiveEpisodes: -1, aggressiveness: 0 });
+    const byClient = Object.fromEntries(
+      content.indicators.clients.map((entry: { clientId: string; changes: unknown }) => [entry.clientId, entry.changes]),
+    );
+    t.same(byClient[k1], {
+      selfCareSkills: 1,
+      rangeOfInterests: 0,
+      communication: -1,
+      emotionalStability: 1,
+      depressiveEpisodes: -1,
+      aggressiveness: 0,
+    });
     t.same(Object.values(byClient[k2] as object), [null, null, null, null, null, null], 'no earlier observation');
     t.same(content.clientsWithoutActivity, [k3], 'k3 attended only in March; discharged clients are not counted');
     t.same(content.groups, { 1: 0, 2: 1, 3: 0, 4: 1, 5: 0, 6: 0, neverAssessed: 1 });
@@ -131,7 +173,11 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
   });
 
   t.test('as CSV with the Russian-locale separator', async (t) => {
-    const response = await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports/${report.id}?separator=;`, headers: { accept: 'text/csv' } });
+    const response = await call(ADMIN_KEY, {
+      method: 'GET',
+      url: `/v1/monitoring-reports/${report.id}?separator=;`,
+      headers: { accept: 'text/csv' },
+    });
     t.match(response.headers['content-type'], /^text\/csv/);
     t.ok(response.body.startsWith('\uFEFF'));
     const lines = response.body.slice(1).split('\r\n');
@@ -153,11 +199,19 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
 
   t.test('an approved report never changes', async (t) => {
     const url = `/v1/monitoring-reports/${report.id}`;
-    const approved = await call(ADMIN_KEY, { method: 'POST', url: `${url}/approve`, headers: { 'if-match': created.headers.etag as string } });
+    const approved = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `${url}/approve`,
+      headers: { 'if-match': created.headers.etag as string },
+    });
     t.equal(approved.statusCode, 200);
     t.equal(approved.json().status, 'approved');
     t.same(approved.json().content, report.content, 'the snapshot is what was built');
-    const again = await call(ADMIN_KEY, { method: 'POST', url: `${url}/approve`, headers: { 'if-match': approved.headers.etag as string } });
+    const again = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `${url}/approve`,
+      headers: { 'if-match': approved.headers.etag as string },
+    });
     t.equal(again.statusCode, 409);
     await t.rejects(
       sql`UPDATE monitoring_reports SET content = '{}'::jsonb WHERE id = ${report.id}`.execute(database.db),
@@ -166,8 +220,16 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     await attend(a2.id, [[k3, 'attended']]);
     const read = (await call(ADMIN_KEY, { method: 'GET', url })).json();
     t.same(read.content, report.content, 'new data does not reach an approved report');
-    const list = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports?organizationId=${organizationId}&fromMonth=2025-01&toMonth=2025-03` })).json();
-    t.same(list.items.map((item: { id: string }) => item.id), [report.id]);
+    const list = (
+      await call(ADMIN_KEY, {
+        method: 'GET',
+        url: `/v1/monitoring-reports?organizationId=${organizationId}&fromMonth=2025-01&toMonth=2025-03`,
+      })
+    ).json();
+    t.same(
+      list.items.map((item: { id: string }) => item.id),
+      [report.id],
+    );
   });
 
   t.test('another organization’s provider sees none of it', async (t) => {
@@ -175,7 +237,10 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     const key = (await makeKey(testApp, 'provider', other.id)).secret;
     t.equal((await call(key, { method: 'GET', url: `/v1/monitoring-reports/${report.id}` })).statusCode, 404);
     t.same((await call(key, { method: 'GET', url: '/v1/monitoring-reports' })).json().items, []);
-    t.equal((await call(key, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId, month: '2025-02' } })).statusCode, 403);
+    t.equal(
+      (await call(key, { method: 'POST', url: '/v1/monitoring-reports', payload: { organizationId, month: '2025-02' } })).statusCode,
+      403,
+    );
     t.equal((await call(key, { method: 'GET', url: `/v1/clients/${k1}/observations` })).statusCode, 404);
   });
 });

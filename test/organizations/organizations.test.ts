@@ -47,11 +47,17 @@ t.test('POST /v1/organizations', async (t) => {
       payload: { kind: 'school', regionCode: 37, colour: 'red' },
     });
     t.equal(response.statusCode, 400);
-    const pointers = response.json().errors.map((error: { pointer: string }) => error.pointer).sort();
+    const pointers = response
+      .json()
+      .errors.map((error: { pointer: string }) => error.pointer)
+      .sort();
     t.same(pointers, ['/colour', '/kind', '/name', '/regionCode']);
-    t.match(response.json().errors.find((e: { pointer: string }) => e.pointer === '/kind'), {
-      message: 'must be one of: social_service, medical',
-    });
+    t.match(
+      response.json().errors.find((e: { pointer: string }) => e.pointer === '/kind'),
+      {
+        message: 'must be one of: social_service, medical',
+      },
+    );
   });
 
   t.test('a body over the limit is a 413 problem', async (t) => {
@@ -132,9 +138,7 @@ t.test('GET and PATCH /v1/organizations/:id', async (t) => {
   t.test('of two concurrent updates with the same ETag exactly one wins', async (t) => {
     const etag = (await call(ADMIN_KEY, { method: 'GET', url })).headers.etag as string;
     const attempts = await Promise.all(
-      ['А', 'Б', 'В', 'Г'].map((name) =>
-        call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': etag }, payload: { name } }),
-      ),
+      ['А', 'Б', 'В', 'Г'].map((name) => call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': etag }, payload: { name } })),
     );
     t.same(attempts.map((response) => response.statusCode).sort(), [200, 412, 412, 412]);
   });
@@ -145,7 +149,8 @@ t.test('If-Match with * or a list of ETags (RFC 9110)', async (t) => {
   const { call } = testApp;
   const organization = await makeOrganization(testApp);
   const url = `/v1/organizations/${organization.id}`;
-  const patch = (ifMatch: string, address: string) => call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': ifMatch }, payload: { address } });
+  const patch = (ifMatch: string, address: string) =>
+    call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': ifMatch }, payload: { address } });
   const current = async () => {
     const read = await call(ADMIN_KEY, { method: 'GET', url });
     return { etag: read.headers.etag as string, address: read.json().address as string };
@@ -193,7 +198,10 @@ t.test('a provider sees only its own organization', async (t) => {
   const { secret } = await makeKey(testApp, 'provider', own.id);
 
   const list = await call(secret, { method: 'GET', url: '/v1/organizations' });
-  t.same(list.json().items.map((item: { id: string }) => item.id), [own.id]);
+  t.same(
+    list.json().items.map((item: { id: string }) => item.id),
+    [own.id],
+  );
   t.equal((await call(secret, { method: 'GET', url: `/v1/organizations/${own.id}` })).statusCode, 200);
   t.equal((await call(secret, { method: 'GET', url: `/v1/organizations/${other.id}` })).statusCode, 404);
 });

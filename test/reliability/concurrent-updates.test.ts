@@ -38,8 +38,7 @@ async function raceApp(t: { teardown(fn: () => unknown): void }): Promise<TestAp
   return {
     app,
     database: { ...database, db },
-    call: (key, options) =>
-      app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers } }),
+    call: (key, options) => app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers } }),
   };
 }
 
@@ -48,7 +47,13 @@ async function raceApp(t: { teardown(fn: () => unknown): void }): Promise<TestAp
  * once `waiting` of the service's backends queue behind it (as a second connection sees them:
  * pg_stat_activity is a snapshot within the locker's own transaction).
  */
-async function behindRowLock<T>(url: string, table: 'clients' | 'assessments', id: string, waiting: number, start: () => Promise<T>): Promise<T> {
+async function behindRowLock<T>(
+  url: string,
+  table: 'clients' | 'assessments',
+  id: string,
+  waiting: number,
+  start: () => Promise<T>,
+): Promise<T> {
   const locker = new pg.Client({ connectionString: url });
   const observer = new pg.Client({ connectionString: url });
   await Promise.all([locker.connect(), observer.connect()]);
@@ -131,7 +136,11 @@ t.test('ten concurrent updates of one client with the same ETag', async (t) => {
   const after = await call(ADMIN_KEY, { method: 'GET', url });
   t.match(after.json(), changes[winner.index]!, 'the stored client has the winner’s change');
   t.equal(after.headers.etag, `"${version + 1}"`, 'and is one version on, not more');
-  const row = await database.db.selectFrom('clients').select(['version', 'address', 'notes']).where('id', '=', client.id).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('clients')
+    .select(['version', 'address', 'notes'])
+    .where('id', '=', client.id)
+    .executeTakeFirstOrThrow();
   t.same(row, { version: version + 1, ...changes[winner.index]! }, 'in the database too');
   const updates = await database.db
     .selectFrom('audit_events')
@@ -143,7 +152,12 @@ t.test('ten concurrent updates of one client with the same ETag', async (t) => {
   t.equal(updates.length, 1, 'one update in the audit trail: the refused ones left none');
 
   const loserChange = changes[(winner.index + 1) % CONTENDERS]!;
-  const retried = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': after.headers.etag as string }, payload: loserChange });
+  const retried = await call(ADMIN_KEY, {
+    method: 'PATCH',
+    url,
+    headers: { 'if-match': after.headers.etag as string },
+    payload: loserChange,
+  });
   t.equal(retried.statusCode, 200, 'a loser that reads again and retries gets its change in');
   t.match(retried.json(), loserChange);
   t.equal(retried.headers.etag, `"${version + 2}"`);

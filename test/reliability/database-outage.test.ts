@@ -164,9 +164,7 @@ t.test('PostgreSQL down and back with writes in flight', async (t) => {
     const locker = await lockOrganization(server.url, lockedOrganization);
     const observer = await sideConnection(server.url);
     t.teardown(() => Promise.allSettled([locker.end(), observer.end()]));
-    const inTransaction = ['held-1', 'held-2', 'held-3'].map((label) =>
-      settle(app, registration(lockedOrganization, label), label),
-    );
+    const inTransaction = ['held-1', 'held-2', 'held-3'].map((label) => settle(app, registration(lockedOrganization, label), label));
     await until(async () => (await waitingOnLock(observer)) === 3, 'three writes wait on the lock');
 
     // A steady stream of writes from three workers, before, during and after the shutdown.

@@ -63,7 +63,9 @@ function send(port: number, agent: http.Agent | false, method: string, path: str
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: text }));
-        response.on('error', (error: NodeJS.ErrnoException) => resolve({ status: response.statusCode, error: error.code ?? error.message }));
+        response.on('error', (error: NodeJS.ErrnoException) =>
+          resolve({ status: response.statusCode, error: error.code ?? error.message }),
+        );
       },
     );
     request.on('timeout', () => request.destroy(Object.assign(new Error('hang'), { code: 'HANG' })));
@@ -215,7 +217,8 @@ t.test('SIGTERM under load: accepted requests complete, new ones are refused, th
   );
   t.ok(answers.filter((answer) => answer.status! < 300).length >= 20, 'the load was served until the signal');
   const tally = new Map<string, number>();
-  for (const answer of loadAnswers) tally.set(String(answer.status ?? answer.error), (tally.get(String(answer.status ?? answer.error)) ?? 0) + 1);
+  for (const answer of loadAnswers)
+    tally.set(String(answer.status ?? answer.error), (tally.get(String(answer.status ?? answer.error)) ?? 0) + 1);
   t.comment(`load: ${[...tally].map(([outcome, count]) => `${outcome} ×${count}`).join(', ')}`);
   t.equal(answers.length + refused.length, LOAD, 'every request of the load ended');
 
@@ -227,7 +230,9 @@ t.test('SIGTERM under load: accepted requests complete, new ones are refused, th
     'every write answered 201 is stored',
   );
   t.same(
-    writes.filter((answer) => answer.status !== 201 && stored.has(answer.name)).map((answer) => `${answer.name}: ${answer.status ?? answer.error}`),
+    writes
+      .filter((answer) => answer.status !== 201 && stored.has(answer.name))
+      .map((answer) => `${answer.name}: ${answer.status ?? answer.error}`),
     [],
     'no write without its 201 is stored: none was cut off after it was done',
   );

@@ -40,12 +40,16 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
   const gone = (await makeClient(testApp, a)).id;
   await assess(gone, staffA, 'bfd-home-2019', '2025-02-01', 16);
   const read = await call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${gone}` });
-  await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/clients/${gone}`, headers: { 'if-match': read.headers.etag as string }, payload: { status: 'discharged' } });
+  await call(ADMIN_KEY, {
+    method: 'PATCH',
+    url: `/v1/clients/${gone}`,
+    headers: { 'if-match': read.headers.etag as string },
+    payload: { status: 'discharged' },
+  });
   const c6 = (await makeClient(testApp, b, { livingSituation: 'lives_alone' })).id;
   await assess(c6, staffB, 'bfd-home-2019', '2025-10-01', 3.25); // group 2, next check 2026-04-01
 
-  const report = async (query: string, key = ADMIN_KEY) =>
-    call(key, { method: 'GET', url: `/v1/reports/long-term-care?${query}` });
+  const report = async (query: string, key = ADMIN_KEY) => call(key, { method: 'GET', url: `/v1/reports/long-term-care?${query}` });
 
   t.test('as of 1 November 2025', async (t) => {
     const response = await report('asOf=2025-11-01&hourlyRate=250');
@@ -102,13 +106,19 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
     const inpatient = (await report('asOf=2025-11-01&careForm=inpatient')).json();
     t.same(inpatient.total.hours, { optimal: 16, minimal: 12, byLivingSituation: 0 }, 'inpatient clients add no family-status hours');
     const onlyB = (await report(`asOf=2025-11-01&organizationId=${b}`)).json();
-    t.same(onlyB.organizations.map((o: { organizationId: string }) => o.organizationId), [b]);
+    t.same(
+      onlyB.organizations.map((o: { organizationId: string }) => o.organizationId),
+      [b],
+    );
   });
 
   t.test('a provider gets its own organization only', async (t) => {
     const key = (await makeKey(testApp, 'provider', b)).secret;
     const own = (await report('asOf=2025-11-01', key)).json();
-    t.same(own.organizations.map((o: { organizationId: string }) => o.organizationId), [b]);
+    t.same(
+      own.organizations.map((o: { organizationId: string }) => o.organizationId),
+      [b],
+    );
     t.equal(own.total.activeClients, 1);
   });
 
@@ -141,7 +151,15 @@ t.test('CSV keeps a name that looks like a formula a text', async (t) => {
     headers: { accept: 'text/csv' },
   });
   t.equal(response.statusCode, 200);
-  const cells = response.body.slice(1).trimEnd().split('\r\n').slice(1, -1).map((line) => line.split(';')[1]);
+  const cells = response.body
+    .slice(1)
+    .trimEnd()
+    .split('\r\n')
+    .slice(1, -1)
+    .map((line) => line.split(';')[1]);
   t.same(cells.sort(), ["'+7 центр", "'-центр", "'@центр", '"\'=HYPERLINK(""http://example.com"")"'].sort());
-  t.notOk(response.body.split(/[;\r\n]/).some((value) => /^"?[=+\-@]/.test(value)), 'no cell starts a formula');
+  t.notOk(
+    response.body.split(/[;\r\n]/).some((value) => /^"?[=+\-@]/.test(value)),
+    'no cell starts a formula',
+  );
 });

@@ -79,7 +79,7 @@ t.test('POST /v1/staff', async (t) => {
     t.equal((await staffRow(testApp, response.json().id))?.active, false);
   });
 
-  t.test("a department of another organization is a 422 naming /departmentId and stores nothing", async (t) => {
+  t.test('a department of another organization is a 422 naming /departmentId and stores nothing', async (t) => {
     const before = (await staffRowsOf(testApp, center.id)).length;
     const response = await call(ADMIN_KEY, {
       method: 'POST',
@@ -123,7 +123,10 @@ t.test('POST /v1/staff', async (t) => {
       payload: { organizationId: center.id, fullName: '   ', position: 'janitor' },
     });
     t.equal(response.statusCode, 400);
-    const pointers = response.json().errors.map((error: { pointer: string }) => error.pointer).sort();
+    const pointers = response
+      .json()
+      .errors.map((error: { pointer: string }) => error.pointer)
+      .sort();
     t.same(pointers, ['/fullName', '/position']);
   });
 });
@@ -224,7 +227,12 @@ t.test('PATCH /v1/staff/:id', async (t) => {
   t.test('deactivation with the current ETag applies and answers a new ETag', async (t) => {
     const read = await call(ADMIN_KEY, { method: 'GET', url });
     t.equal(read.headers.etag, '"1"');
-    const response = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': read.headers.etag as string }, payload: { active: false } });
+    const response = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url,
+      headers: { 'if-match': read.headers.etag as string },
+      payload: { active: false },
+    });
     t.equal(response.statusCode, 200);
     t.equal(response.headers.etag, '"2"');
     t.match(response.json(), { id: member.id, active: false, position: 'care_assistant', fullName: member.fullName });
@@ -250,10 +258,20 @@ t.test('PATCH /v1/staff/:id', async (t) => {
   });
 
   t.test('a department of the own organization is assigned; another one is a 422 naming /departmentId', async (t) => {
-    const assigned = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': '"2"' }, payload: { departmentId: department.id } });
+    const assigned = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url,
+      headers: { 'if-match': '"2"' },
+      payload: { departmentId: department.id },
+    });
     t.equal(assigned.statusCode, 200);
     t.equal((await staffRow(testApp, member.id))?.department_id, department.id);
-    const refused = await call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': '"3"' }, payload: { departmentId: otherDepartment.id } });
+    const refused = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url,
+      headers: { 'if-match': '"3"' },
+      payload: { departmentId: otherDepartment.id },
+    });
     t.equal(refused.statusCode, 422);
     t.match(refused.json().errors, [{ in: 'body', pointer: '/departmentId' }]);
     const row = await staffRow(testApp, member.id);
@@ -262,7 +280,12 @@ t.test('PATCH /v1/staff/:id', async (t) => {
   });
 
   t.test('an unknown staff member is a 404', async (t) => {
-    const response = await call(ADMIN_KEY, { method: 'PATCH', url: `/v1/staff/${UNKNOWN_ID}`, headers: { 'if-match': '"1"' }, payload: { active: false } });
+    const response = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: `/v1/staff/${UNKNOWN_ID}`,
+      headers: { 'if-match': '"1"' },
+      payload: { active: false },
+    });
     t.equal(response.statusCode, 404);
   });
 
@@ -317,7 +340,12 @@ t.test('staff and the organization of a provider key', async (t) => {
   });
 
   t.test('a provider updates its own staff member', async (t) => {
-    const response = await call(secret, { method: 'PATCH', url: `/v1/staff/${ownMember.id}`, headers: { 'if-match': '"1"' }, payload: { position: 'nurse' } });
+    const response = await call(secret, {
+      method: 'PATCH',
+      url: `/v1/staff/${ownMember.id}`,
+      headers: { 'if-match': '"1"' },
+      payload: { position: 'nurse' },
+    });
     t.equal(response.statusCode, 200);
     t.equal((await staffRow(testApp, ownMember.id))?.position, 'nurse');
   });
@@ -330,7 +358,10 @@ t.test('staff and the organization of a provider key', async (t) => {
     });
     t.equal(response.statusCode, 403);
     t.equal(response.headers['content-type'], PROBLEM);
-    t.same((await staffRowsOf(testApp, other.id)).map((row) => row.id), [otherMember.id]);
+    t.same(
+      (await staffRowsOf(testApp, other.id)).map((row) => row.id),
+      [otherMember.id],
+    );
   });
 
   t.test('a provider creates staff for its own organization', async (t) => {
@@ -358,7 +389,10 @@ t.test('staff and the organization of a provider key', async (t) => {
       payload: { active: false },
     });
     t.equal(updated.statusCode, 403);
-    t.same((await staffRowsOf(testApp, other.id)).map((row) => [row.id, row.active]), [[otherMember.id, true]]);
+    t.same(
+      (await staffRowsOf(testApp, other.id)).map((row) => [row.id, row.active]),
+      [[otherMember.id, true]],
+    );
   });
 });
 
@@ -369,13 +403,20 @@ t.test('cyrillic names', async (t) => {
   const fullName = 'Ёлкина-Щербакова Жанна Эдуардовна «Й» ъь';
 
   t.test('round-trip unchanged through create, read, list and the database', async (t) => {
-    const created = await call(ADMIN_KEY, { method: 'POST', url: '/v1/staff', payload: { organizationId: center.id, fullName, position: 'other' } });
+    const created = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/staff',
+      payload: { organizationId: center.id, fullName, position: 'other' },
+    });
     t.equal(created.statusCode, 201);
     const { id } = created.json();
     t.equal(created.json().fullName, fullName);
     t.equal((await call(ADMIN_KEY, { method: 'GET', url: `/v1/staff/${id}` })).json().fullName, fullName);
     const listed = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/staff?organizationId=${center.id}` })).json();
-    t.same(listed.items.map((item: { fullName: string }) => item.fullName), [fullName]);
+    t.same(
+      listed.items.map((item: { fullName: string }) => item.fullName),
+      [fullName],
+    );
     t.equal((await staffRow(testApp, id))?.full_name, fullName);
   });
 });
@@ -398,7 +439,7 @@ t.test('GET /v1/staff pagination', async (t) => {
       pages.push(next);
       const response = await call(ADMIN_KEY, { method: 'GET', url: next });
       t.equal(response.statusCode, 200, next);
-      const page = response.json() as Page;
+      const page = response.json<Page>();
       t.ok(page.items.length <= 3, 'no page is longer than the limit');
       seen.push(...ids(page));
       next = page.next;
@@ -421,7 +462,7 @@ t.test('GET /v1/staff pagination', async (t) => {
   t.test('a next link keeps the filters', async (t) => {
     const first = await call(ADMIN_KEY, { method: 'GET', url: `/v1/staff?organizationId=${center.id}&position=nurse&active=true&limit=2` });
     t.equal(first.statusCode, 200);
-    const { next } = first.json() as Page;
+    const { next } = first.json<Page>();
     t.type(next, 'string');
     const params = new URL(next!, 'http://local').searchParams;
     t.equal(params.get('organizationId'), center.id);
@@ -433,7 +474,7 @@ t.test('GET /v1/staff pagination', async (t) => {
     const rest: string[] = [];
     let url: string | null = next;
     while (url) {
-      const page = (await call(ADMIN_KEY, { method: 'GET', url })).json() as Page;
+      const page = (await call(ADMIN_KEY, { method: 'GET', url })).json<Page>();
       rest.push(...ids(page));
       url = page.next;
     }

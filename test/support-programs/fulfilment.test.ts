@@ -18,25 +18,37 @@ t.test('fulfilment on hand-computed examples', async (t) => {
         ['reading', 3],
       ]),
     );
-    t.same(result, {
-      month: '2025-02',
-      planned: 12,
-      attended: 10,
-      percent: 83.3,
-      activities: [
-        { activityTypeId: 'art', planned: 8, attended: 6, percent: 75 },
-        { activityTypeId: 'concert', planned: 4, attended: 4, percent: 100 },
-      ],
-    }, 'unplanned reading does not count');
+    t.same(
+      result,
+      {
+        month: '2025-02',
+        planned: 12,
+        attended: 10,
+        percent: 83.3,
+        activities: [
+          { activityTypeId: 'art', planned: 8, attended: 6, percent: 75 },
+          { activityTypeId: 'concert', planned: 4, attended: 4, percent: 100 },
+        ],
+      },
+      'unplanned reading does not count',
+    );
   });
 
   t.test('a program starting mid-month plans for its days only', async (t) => {
     t.equal(daysWithin('2025-02', '2025-02-15', '2025-06-30'), 14);
-    const result = fulfilment('2025-02', { from: '2025-02-15', to: '2025-06-30' }, [
-      { activityTypeId: 'art', timesPerWeek: 2 },
-      { activityTypeId: 'concert', timesPerMonth: 4 },
-    ], new Map());
-    t.same(result.activities.map((row) => row.planned), [4, 2]);
+    const result = fulfilment(
+      '2025-02',
+      { from: '2025-02-15', to: '2025-06-30' },
+      [
+        { activityTypeId: 'art', timesPerWeek: 2 },
+        { activityTypeId: 'concert', timesPerMonth: 4 },
+      ],
+      new Map(),
+    );
+    t.same(
+      result.activities.map((row) => row.planned),
+      [4, 2],
+    );
     t.equal(result.percent, 0);
   });
 

@@ -40,9 +40,10 @@ t.test('support programs', async (t) => {
     const response = await call(ADMIN_KEY, { method: 'POST', url, payload: program({ status: 'active' }) });
     t.equal(response.statusCode, 201);
     t.match(response.json().client, { group: 5, selfCareReduction: 'very_severe' });
-    t.same(response.json().warnings.map((warning: { code: string; activityTypeId: string }) => [warning.code, warning.activityTypeId]), [
-      ['unsuited_group', excursion],
-    ]);
+    t.same(
+      response.json().warnings.map((warning: { code: string; activityTypeId: string }) => [warning.code, warning.activityTypeId]),
+      [['unsuited_group', excursion]],
+    );
   });
 
   t.test('one active program per client', async (t) => {
@@ -60,7 +61,13 @@ t.test('support programs', async (t) => {
       }),
     });
     t.equal(response.statusCode, 422);
-    t.same(response.json().errors.map((error: { pointer: string }) => error.pointer).sort(), ['/activities/0', '/activities/1', '/draftedBy/0']);
+    t.same(
+      response
+        .json()
+        .errors.map((error: { pointer: string }) => error.pointer)
+        .sort(),
+      ['/activities/0', '/activities/1', '/draftedBy/0'],
+    );
   });
 
   t.test('fulfilment counts attended sessions of the planned types in the month', async (t) => {
@@ -68,12 +75,28 @@ t.test('support programs', async (t) => {
     // February 2025: music therapy twice a week = 8 planned, the excursion once = 1 planned.
     const sessions: Array<{ id: string }> = [];
     for (const day of ['04', '07', '11', '14', '18', '21']) {
-      sessions.push(await makeActivity(testApp, { organizationId, activityTypeId: music, startsAt: `2025-02-${day}T10:00:00+03:00`, responsibleStaff: [psychologist] }));
+      sessions.push(
+        await makeActivity(testApp, {
+          organizationId,
+          activityTypeId: music,
+          startsAt: `2025-02-${day}T10:00:00+03:00`,
+          responsibleStaff: [psychologist],
+        }),
+      );
     }
-    const outside = await makeActivity(testApp, { organizationId, activityTypeId: music, startsAt: '2025-03-01T00:30:00+03:00', responsibleStaff: [psychologist] });
+    const outside = await makeActivity(testApp, {
+      organizationId,
+      activityTypeId: music,
+      startsAt: '2025-03-01T00:30:00+03:00',
+      responsibleStaff: [psychologist],
+    });
     for (const [index, session] of [...sessions, outside].entries()) {
       const attendance = index === 5 ? 'absent' : 'attended';
-      const put = await call(ADMIN_KEY, { method: 'PUT', url: `/v1/activities/${session.id}/participants/${client}`, payload: { attendance } });
+      const put = await call(ADMIN_KEY, {
+        method: 'PUT',
+        url: `/v1/activities/${session.id}/participants/${client}`,
+        payload: { attendance },
+      });
       t.equal(put.statusCode, 200);
     }
     const response = await call(ADMIN_KEY, { method: 'GET', url: `${url}/${active.id}/fulfilment?month=2025-02` });
@@ -94,9 +117,19 @@ t.test('support programs', async (t) => {
     const active = (await call(ADMIN_KEY, { method: 'GET', url: `${url}?status=active` })).json().items[0];
     const programUrl = `${url}/${active.id}`;
     const read = await call(ADMIN_KEY, { method: 'GET', url: programUrl });
-    const done = await call(ADMIN_KEY, { method: 'PATCH', url: programUrl, headers: { 'if-match': read.headers.etag as string }, payload: { status: 'completed' } });
+    const done = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: programUrl,
+      headers: { 'if-match': read.headers.etag as string },
+      payload: { status: 'completed' },
+    });
     t.equal(done.statusCode, 200);
-    const again = await call(ADMIN_KEY, { method: 'PATCH', url: programUrl, headers: { 'if-match': done.headers.etag as string }, payload: { status: 'active' } });
+    const again = await call(ADMIN_KEY, {
+      method: 'PATCH',
+      url: programUrl,
+      headers: { 'if-match': done.headers.etag as string },
+      payload: { status: 'active' },
+    });
     t.equal(again.statusCode, 422);
     t.match(again.json().errors, [{ pointer: '/status' }]);
   });
