@@ -59,7 +59,7 @@ t.test('request ids, logs and the HTTP surface', async (t) => {
     const response = await app.inject({ method: 'GET', url: '/v2/nothing' });
     t.equal(response.statusCode, 404);
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
-    t.match(response.json(), { status: 404, title: 'Not Found', type: '/problems/not-found' });
+    t.match(response.json(), { status: 404, title: 'No such operation', type: '/problems/route-not-found' });
   });
 
   t.test('Swagger UI and the contract are served without a key and without the internet', async (t) => {

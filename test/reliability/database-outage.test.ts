@@ -1,3 +1,5 @@
+import { createClient } from '../../src/clients/service.js';
+import type { CreateClient } from '../../src/clients/schemas.js';
 /*
  * Faults: the database goes down and comes back while writes are in flight. The service must
  * answer 503 problems (no hang, no crash, no 500), say it is not ready, recover without a restart
@@ -123,15 +125,20 @@ t.test('PostgreSQL down and back with writes in flight', async (t) => {
   const config = loadConfig({ DATABASE_URL: server.url, API_ADMIN_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '1000000' });
   const app = await buildApp({ config, db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
 
-  // A write can be held between its handler and its commit: the handler's answer is serialized
-  // (preSerialization) before the audit plugin commits (onSend).
+  // A write can be held at the end of its unit of work, just before its audit event and commit:
+  // the real client registration, in a route of the test's own that waits there when asked to.
   let holdBeforeCommit: { reached: () => void; release: Promise<void> } | undefined;
-  app.addHook('preSerialization', async (request, _reply, payload) => {
-    if (request.headers['x-test-hold-before-commit'] && holdBeforeCommit) {
-      holdBeforeCommit.reached();
-      await holdBeforeCommit.release;
-    }
-    return payload;
+  const audit = { action: 'create', resource: 'client', client: 'result.id' } as const;
+  app.post('/v1/probes/held-registration', { config: { access: { roles: ['admin'] }, audit } }, async (request, reply) => {
+    const row = await request.ctx.write(async (tx) => {
+      const created = await createClient(tx, request.body as CreateClient);
+      if (holdBeforeCommit) {
+        holdBeforeCommit.reached();
+        await holdBeforeCommit.release;
+      }
+      return created;
+    });
+    return reply.code(201).send({ id: row.id });
   });
   await app.ready();
 
@@ -224,11 +231,7 @@ t.test('PostgreSQL down and back with writes in flight', async (t) => {
     const atCommit = new Promise<void>((resolve) => (reached = resolve));
     let release!: () => void;
     holdBeforeCommit = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
-    const write = settle(
-      app,
-      { ...registration(openOrganization, 'at-commit'), headers: { 'x-test-hold-before-commit': '1' } },
-      'at-commit',
-    );
+    const write = settle(app, { ...registration(openOrganization, 'at-commit'), url: '/v1/probes/held-registration' }, 'at-commit');
     await atCommit;
     await server.stop();
     release();
