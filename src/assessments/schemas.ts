@@ -3,26 +3,27 @@ import { CalendarDate, SocialSupport } from '../clients/schemas.js';
 import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { AssessmentStatus, CareForm, LivingSituation, SelfCareReduction } from '../enums.js';
 
+/** One option for every item of the home form, for the contract's examples. */
+const EXAMPLE_ANSWERS = {
+  '1': '1.4',
+  '2': '2.3',
+  '3': '3.2',
+  '4': '4.2',
+  '5': '5.3',
+  '6': '6.3',
+  '7': '7.2',
+  '8': '8.3',
+  '9': '9.2',
+  '10': '10.2',
+  '11': '11.1',
+};
+
 // A member whose name is not an item code is unknown (400), as elsewhere; without additionalProperties
 // it would pass unchecked, whatever its value.
 const Answers = Type.Record(Type.String({ pattern: '^[0-9]{1,3}$' }), Type.String({ pattern: '^[0-9]{1,3}\\.[0-9]{1,3}$' }), {
   additionalProperties: false,
   description: 'Item code -> the chosen option code, one for every item of the instrument.',
-  examples: [
-    {
-      '1': '1.4',
-      '2': '2.3',
-      '3': '3.2',
-      '4': '4.2',
-      '5': '5.3',
-      '6': '6.3',
-      '7': '7.2',
-      '8': '8.3',
-      '9': '9.2',
-      '10': '10.2',
-      '11': '11.1',
-    },
-  ],
+  examples: [EXAMPLE_ANSWERS],
 });
 
 const ConductedBy = Type.Array(Uuid, {
@@ -111,19 +112,7 @@ export const CreateAssessmentSchema = Type.Object(
       {
         instrumentId: 'bfd-home-2019',
         assessedOn: '2026-11-20',
-        answers: {
-          '1': '1.4',
-          '2': '2.3',
-          '3': '3.2',
-          '4': '4.2',
-          '5': '5.3',
-          '6': '6.3',
-          '7': '7.2',
-          '8': '8.3',
-          '9': '9.2',
-          '10': '10.2',
-          '11': '11.1',
-        },
+        answers: EXAMPLE_ANSWERS,
         conductedBy: ['0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1'],
       },
     ],
