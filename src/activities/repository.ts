@@ -115,6 +115,15 @@ export async function busyClients(
   return [...new Set(rows.map((row) => row.client_id))];
 }
 
+/** Marks the session's clients as booked anyway, before a move that was. */
+export async function allowParticipantsOverlap(tx: UnitOfWork, activity: ActivityRow): Promise<void> {
+  await tx.scoped
+    .updateTable('activity_participants')
+    .set({ overlap_allowed: true })
+    .where('activity_participants.activity_id', '=', activity.id)
+    .execute();
+}
+
 export async function upsertParticipants(tx: UnitOfWork, activity: ActivityRow, rows: ParticipantRow[]): Promise<void> {
   await tx.scoped
     .insertChildren('activity_participants', activity, rows)
@@ -123,6 +132,7 @@ export async function upsertParticipants(tx: UnitOfWork, activity: ActivityRow, 
         attendance: eb.ref('excluded.attendance'),
         engagement: eb.ref('excluded.engagement'),
         note: eb.ref('excluded.note'),
+        overlap_allowed: eb.ref('excluded.overlap_allowed'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

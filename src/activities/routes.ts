@@ -163,7 +163,17 @@ const activityRoutes: Routes = async (app) => {
         body: UpdateActivitySchema,
         response: {
           200: ActivitySchema,
-          ...problemResponses(400, 404, StaffOverlap, 412, CancelReasonRequired, CancelReasonUnexpected, SessionRuleViolated, 428),
+          ...problemResponses(
+            400,
+            404,
+            StaffOverlap,
+            ClientOverlap,
+            412,
+            CancelReasonRequired,
+            CancelReasonUnexpected,
+            SessionRuleViolated,
+            428,
+          ),
         },
       },
       config: { access: writers, audit: { action: 'update', resource: 'activity' } },

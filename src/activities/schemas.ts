@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ActivityStatus, Attendance } from '../enums.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { Instant, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 
 export const ParticipantSchema = Type.Object({
   clientId: Uuid,
@@ -37,7 +37,7 @@ const sessionFields = {
   organizationId: Uuid,
   departmentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   activityTypeId: Uuid,
-  startsAt: Type.String({ format: 'date-time', examples: ['2025-02-04T10:00:00+03:00'] }),
+  startsAt: Instant('When the session starts.'),
   durationMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 720, description: 'Default: the type’s duration.' })),
   place: Type.Optional(Type.Union([Text(300), Type.Null()])),
   capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()])),
@@ -104,7 +104,7 @@ export const SeriesSchema = Type.Object(
 
 export const UpdateActivitySchema = Type.Object(
   {
-    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
+    startsAt: Type.Optional(Instant('When the session starts.')),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 720 })),
     place: Type.Optional(Type.Union([Text(300), Type.Null()])),
     capacity: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()])),
@@ -127,8 +127,8 @@ export const ActivityListQuery = Type.Object(
     departmentId: Type.Optional(Uuid),
     activityTypeId: Type.Optional(Uuid),
     status: Type.Optional(ActivityStatus),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions starting at or after.' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'Sessions starting before.' })),
+    from: Type.Optional(Instant('Sessions starting at or after.')),
+    to: Type.Optional(Instant('Sessions starting before.')),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -171,8 +171,8 @@ export const ParticipantParams = Type.Object({ id: Uuid, clientId: Uuid }, { add
 
 export const ScheduleQuery = Type.Object(
   {
-    from: Type.String({ format: 'date-time', examples: ['2025-02-01T00:00:00+03:00'] }),
-    to: Type.String({ format: 'date-time', examples: ['2025-03-01T00:00:00+03:00'] }),
+    from: Instant('Sessions starting at or after.', ['2025-02-01T00:00:00+03:00']),
+    to: Instant('Sessions starting before.', ['2025-03-01T00:00:00+03:00']),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import { findActivityType } from '../activity-types/repository.js';
 import { formatWallTime, wallTime } from '../calendar/zoned.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { ActivityRow, Attendance, NewActivityRow, ParticipantRow } from '../db/schema.js';
+import { exclusionViolation, inSavepoint } from '../db/errors.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import { getClient } from '../clients/service.js';
 import { findDepartment } from '../departments/repository.js';
@@ -127,6 +128,34 @@ async function checkStaffFree(ctx: Context, staff: string[], slots: repository.S
   }
 }
 
+async function checkClientsFree(ctx: Context, clientIds: string[], slot: repository.Slot, except: string): Promise<void> {
+  if (clientIds.length === 0) return;
+  const busy = await repository.busyClients(ctx, clientIds, TAKING_PART, slot, except);
+  if (busy.length) throw withProblem(new ClientOverlap(busy.join(', ')), { clientIds: busy });
+}
+
+/** The checks that name who is double-booked, by the database constraint that refused the booking. */
+interface Rechecks {
+  staff?: () => Promise<void>;
+  clients?: () => Promise<void>;
+}
+
+/**
+ * Runs a write that books staff or clients. The checks before it pass for two requests at once;
+ * the database's exclusion constraints refuse the second booking once the first is committed, and
+ * then the same check, run again, sees the first and gives the documented 409 naming whom.
+ */
+async function booking<T>(tx: UnitOfWork, write: () => Promise<T>, rechecks: Rechecks): Promise<T> {
+  try {
+    return await inSavepoint(tx.db, write);
+  } catch (error) {
+    const constraint = exclusionViolation(error);
+    if (constraint === 'staff_bookings_no_overlap') await rechecks.staff?.();
+    if (constraint === 'activity_participants_no_overlap') await rechecks.clients?.();
+    throw error;
+  }
+}
+
 function newSession(input: SessionInput, startsAt: Date, durationMinutes: number, seriesId: string | null): NewActivityRow {
   return {
     organization_id: input.organizationId,
@@ -138,14 +167,17 @@ function newSession(input: SessionInput, startsAt: Date, durationMinutes: number
     place: input.place ?? null,
     capacity: input.capacity ?? null,
     responsible_staff: input.responsibleStaff,
+    overlap_allowed: input.allowOverlap ?? false,
   };
 }
 
 export async function createActivity(tx: UnitOfWork, input: CreateActivity): Promise<ActivityRow> {
   const { durationMinutes } = await checkSession(tx, input);
   const startsAt = new Date(input.startsAt);
-  if (!input.allowOverlap) await checkStaffFree(tx, input.responsibleStaff, [{ startsAt, durationMinutes }]);
-  return repository.insertActivity(tx, { ...newSession(input, startsAt, durationMinutes, null), status: input.status ?? 'planned' });
+  const staffFree = () => checkStaffFree(tx, input.responsibleStaff, [{ startsAt, durationMinutes }]);
+  if (!input.allowOverlap) await staffFree();
+  const row = { ...newSession(input, startsAt, durationMinutes, null), status: input.status ?? 'planned' };
+  return booking(tx, () => repository.insertActivity(tx, row), { staff: staffFree });
 }
 
 /** A recurring session: the series and all its sessions in one unit of work, each an ordinary activity after. */
@@ -160,23 +192,21 @@ export async function createSeries(tx: UnitOfWork, input: CreateSeries) {
     throw withFields(new RecurrenceRuleInvalid(), [{ pointer: '/rule', message: error.message }]);
   }
   if (starts.length === 0) throw withFields(new RecurrenceRuleEmpty(), [{ pointer: '/rule', message: 'makes no session' }]);
-  if (!input.allowOverlap) {
-    await checkStaffFree(
+  const staffFree = () =>
+    checkStaffFree(
       tx,
       input.responsibleStaff,
       starts.map((startsAt) => ({ startsAt, durationMinutes })),
     );
-  }
+  if (!input.allowOverlap) await staffFree();
   const series = await repository.insertSeries(tx, {
     organization_id: input.organizationId,
     rule: input.rule,
     first_starts_at: first,
     time_zone: timeZone,
   });
-  const sessions = await repository.insertActivities(
-    tx,
-    starts.map((startsAt) => newSession(input, startsAt, durationMinutes, series.id)),
-  );
+  const rows = starts.map((startsAt) => newSession(input, startsAt, durationMinutes, series.id));
+  const sessions = await booking(tx, () => repository.insertActivities(tx, rows), { staff: staffFree });
   return { ...series, sessions: sessions.sort((a, b) => a.starts_at.getTime() - b.starts_at.getTime()) };
 }
 
@@ -204,9 +234,18 @@ export async function updateActivity(tx: UnitOfWork, id: string, ifMatch: IfMatc
     startsAt: input.startsAt ? new Date(input.startsAt) : current.starts_at,
     durationMinutes: input.durationMinutes ?? current.duration_minutes,
   };
-  const moved = input.startsAt || input.durationMinutes || input.responsibleStaff;
-  if (moved && status !== 'cancelled' && !input.allowOverlap) await checkStaffFree(tx, staff, [slot], id);
-  const updated = await repository.updateActivity(tx, id, expectedVersion(ifMatch, current), {
+  const moved = Boolean(input.startsAt || input.durationMinutes || input.responsibleStaff);
+  const staffFree = () => checkStaffFree(tx, staff, [slot], id);
+  const participants = async () =>
+    (await repository.participantsOf(tx, [id])).filter((row) => takesPart(row.attendance)).map((row) => row.client_id);
+  const clientsFree = async () => checkClientsFree(tx, await participants(), slot, id);
+  if (moved && status !== 'cancelled' && !input.allowOverlap) {
+    await staffFree();
+    await clientsFree();
+  }
+  // Booked anyway: the moved session's clients too, for the move is one decision.
+  if (moved && input.allowOverlap) await repository.allowParticipantsOverlap(tx, current);
+  const changes = {
     starts_at: input.startsAt ? slot.startsAt : undefined,
     duration_minutes: input.durationMinutes,
     place: input.place,
@@ -214,6 +253,12 @@ export async function updateActivity(tx: UnitOfWork, id: string, ifMatch: IfMatc
     responsible_staff: input.responsibleStaff,
     status: input.status,
     cancel_reason: status === 'cancelled' ? (input.cancelReason ?? current.cancel_reason) : null,
+    overlap_allowed: moved ? Boolean(input.allowOverlap) : undefined,
+  };
+  // A session taken out of cancellation books its slots again, checked by the constraints alone.
+  const updated = await booking(tx, () => repository.updateActivity(tx, id, expectedVersion(ifMatch, current), changes), {
+    staff: staffFree,
+    clients: clientsFree,
   });
   if (!updated) throw failedUpdate(current, ifMatch, () => new NotFound('Activity', id));
   return updated;
@@ -267,24 +312,20 @@ export async function recordParticipation(tx: UnitOfWork, activityId: string, in
     throw withProblem(new SessionFull(activityId, activity.capacity), { capacity: activity.capacity });
   }
   const joining = input.participants.filter((participant) => takesPart(participant.attendance)).map((participant) => participant.clientId);
-  if (!input.allowOverlap && joining.length) {
-    const slot = { startsAt: activity.starts_at, durationMinutes: activity.duration_minutes };
-    const busy = await repository.busyClients(tx, joining, TAKING_PART, slot, activityId);
-    if (busy.length) throw withProblem(new ClientOverlap(busy.join(', ')), { clientIds: busy });
-  }
+  const slot = { startsAt: activity.starts_at, durationMinutes: activity.duration_minutes };
+  const clientsFree = () => checkClientsFree(tx, joining, slot, activityId);
+  if (!input.allowOverlap) await clientsFree();
   const now = new Date();
-  await repository.upsertParticipants(
-    tx,
-    activity,
-    input.participants.map((participant) => ({
-      activity_id: activityId,
-      client_id: participant.clientId,
-      attendance: participant.attendance,
-      engagement: participant.engagement ?? null,
-      note: participant.note ?? null,
-      updated_at: now,
-    })),
-  );
+  const rows = input.participants.map((participant) => ({
+    activity_id: activityId,
+    client_id: participant.clientId,
+    attendance: participant.attendance,
+    engagement: participant.engagement ?? null,
+    note: participant.note ?? null,
+    overlap_allowed: input.allowOverlap ?? false,
+    updated_at: now,
+  }));
+  await booking(tx, () => repository.upsertParticipants(tx, activity, rows), { clients: clientsFree });
   return activity;
 }
 

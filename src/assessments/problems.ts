@@ -82,3 +82,19 @@ export const AssessmentAlreadySuperseded = defineProblem(
   RULE_DETAIL,
   '`supersedes` names an assessment another correction already replaced: correct that one; `errors` names it and any other broken rule.',
 );
+
+// The two keys of a client's assessments on one form, kept unique by the database.
+export const FinalAssessmentOnDate = defineProblem<[string, string]>(
+  'final-assessment-on-date',
+  409,
+  'Final assessment of that date exists',
+  'Assessment %s is the client’s final assessment on this form dated %s; file a correction with "supersedes" instead.',
+  'The client already has a final, current assessment on the same form and date, and has one a day: a change to it is a correction naming it in `supersedes`.',
+);
+export const InterviewNoTaken = defineProblem<[number, string]>(
+  'interview-number-taken',
+  409,
+  'Interview number taken',
+  'Interview number %s of the client on this form is held by assessment %s; leave interviewNo out to get the next one.',
+  'Another current assessment of the client on the same form holds the `interviewNo`; left out, the next free number is given.',
+);

@@ -1,4 +1,5 @@
-import type { Context } from '../context/request-context.js';
+import { sql } from 'kysely';
+import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { AssessmentRow, AssessmentUpdate, NewAssessmentRow } from '../db/schema.js';
 import type { AssessmentStatus } from '../enums.js';
 import type { AssessmentListFilter } from './schemas.js';
@@ -9,6 +10,42 @@ export async function insertAssessment(ctx: Context, row: NewAssessmentRow): Pro
 
 export async function findAssessment(ctx: Context, id: string): Promise<AssessmentRow | undefined> {
   return ctx.scoped.selectFrom('assessments').selectAll().where('assessments.id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Holds the clients' rows until the unit of work ends: the writers of one client's assessments
+ * take turns, so that each reads the interview numbers and final assessments the one before it
+ * committed, instead of both taking the same. Rows are locked in id order, so that two writers of
+ * many clients (bulk imports) cannot deadlock. The unique keys are the guarantee; this is what
+ * lets the second writer get the next number rather than a refusal.
+ */
+export async function lockClientsForAssessment(tx: UnitOfWork, clientIds: string[]): Promise<void> {
+  if (clientIds.length === 0) return;
+  await tx.scoped
+    .selectFrom('clients')
+    .select('clients.id')
+    .where(sql<boolean>`clients.id = ANY(${clientIds}::uuid[])`)
+    .orderBy('clients.id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/** The current holders of a client's keys on a form: its final assessment of a date, or the holder of an interview number. */
+export async function keyHolder(
+  ctx: Context,
+  key: { clientId: string; instrumentId: string } & ({ assessedOn: string } | { interviewNo: number }),
+): Promise<AssessmentRow | undefined> {
+  let query = ctx.scoped
+    .selectFrom('assessments')
+    .selectAll()
+    .where('assessments.client_id', '=', key.clientId)
+    .where('assessments.instrument_id', '=', key.instrumentId)
+    .where('assessments.superseded_by', 'is', null);
+  query =
+    'assessedOn' in key
+      ? query.where('assessments.assessed_on', '=', key.assessedOn).where('assessments.status', '=', 'final')
+      : query.where('assessments.interview_no', '=', key.interviewNo);
+  return query.orderBy('assessments.created_at').executeTakeFirst();
 }
 
 /** The next "Инт. №" for a client on a form; corrections reuse their original's number. */

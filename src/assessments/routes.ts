@@ -16,7 +16,9 @@ import {
   CorrectionOfDraft,
   CorrectionOfOtherAssessment,
   DeceasedClientNotAssessable,
+  FinalAssessmentOnDate,
   InstrumentCareFormMismatch,
+  InterviewNoTaken,
   SupersededMeanwhile,
   UnknownInstrument,
 } from './problems.js';
@@ -69,7 +71,8 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         description:
           'One option for every item of the form; the score is the sum of their points and sets the dependency group and weekly ' +
           'care hours (order No. 99). `status: draft` keeps it editable. A correction of a final assessment names it in ' +
-          '`supersedes`, with a `reason`.',
+          '`supersedes`, with a `reason`, and keeps its interview number. A client has one final assessment a form and date ' +
+          '(409 for a second one), and each interview number once (409 for a given one that is taken).',
         params: ClientParams,
         body: CreateAssessmentSchema,
         response: {
@@ -78,6 +81,8 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
             400,
             404,
             SupersededMeanwhile,
+            FinalAssessmentOnDate,
+            InterviewNoTaken,
             ...clientNotAssessable,
             UnknownInstrument,
             InstrumentCareFormMismatch,
@@ -190,7 +195,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         body: UpdateAssessmentSchema,
         response: {
           200: AssessmentSchema,
-          ...problemResponses(400, 404, AssessmentFinal, 412, ...clientNotAssessable, AssessmentRuleViolated, 428),
+          ...problemResponses(400, 404, AssessmentFinal, InterviewNoTaken, 412, ...clientNotAssessable, AssessmentRuleViolated, 428),
         },
       },
       config: { access: writers, audit: { action: 'update', resource: 'assessment', client: 'result.client_id' } },
@@ -214,7 +219,16 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
         headers: IfMatchHeaders,
         response: {
           200: AssessmentSchema,
-          ...problemResponses(400, 404, AssessmentAlreadyFinal, SupersededMeanwhile, 412, ...clientNotAssessable, 428),
+          ...problemResponses(
+            400,
+            404,
+            AssessmentAlreadyFinal,
+            SupersededMeanwhile,
+            FinalAssessmentOnDate,
+            412,
+            ...clientNotAssessable,
+            428,
+          ),
         },
       },
       config: { access: writers, audit: { action: 'finalize', resource: 'assessment', client: 'result.client_id' } },

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate, SocialSupport } from '../clients/schemas.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { SocialSupport } from '../clients/schemas.js';
+import { CalendarDate, Day, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { AssessmentStatus, CareForm, LivingSituation, SelfCareReduction } from '../enums.js';
 
 /** One option for every item of the home form, for the contract's examples. */
@@ -97,9 +97,7 @@ export const CreateAssessmentSchema = Type.Object(
     ),
     livingSituation: Type.Optional(LivingSituation),
     socialSupport: Type.Optional(SocialSupport),
-    nextCheckOn: Type.Optional(
-      Type.String({ format: 'date', description: 'Дата следующей плановой проверки. Default: assessedOn + REASSESSMENT_MONTHS (6).' }),
-    ),
+    nextCheckOn: Type.Optional(Day('Дата следующей плановой проверки. Default: assessedOn + REASSESSMENT_MONTHS (6).')),
     notes: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
     status: Type.Optional(AssessmentStatus),
     supersedes: Type.Optional(Uuid),
@@ -201,7 +199,7 @@ export const ReassessmentSchema = Type.Object(
 
 export const ReassessmentQuery = Type.Object(
   {
-    dueBefore: Type.Optional(Type.String({ format: 'date', description: 'Due on or before this day; default today.' })),
+    dueBefore: Type.Optional(Day('Due on or before this day; default today.')),
     organizationId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
     ...PageQuery,

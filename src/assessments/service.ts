@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { addMonths, daysBetween, today } from '../calendar/dates.js';
 import { refreshCurrentAssessment } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
+import { guardUnique } from '../db/errors.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { LivingSituation } from '../enums.js';
 import type { IfMatch } from '../http/etag.js';
@@ -31,7 +33,9 @@ import {
   CorrectionOfDraft,
   CorrectionOfOtherAssessment,
   DeceasedClientNotAssessable,
+  FinalAssessmentOnDate,
   InstrumentCareFormMismatch,
+  InterviewNoTaken,
   SupersededMeanwhile,
   UnknownInstrument,
 } from './problems.js';
@@ -253,6 +257,7 @@ export async function createAssessment(
   input: CreateAssessment,
 ): Promise<AssessmentRow> {
   const client = await getClient(tx, clientId);
+  await repository.lockClientsForAssessment(tx, [client.id]);
   checkClientAssessable(client);
   const instrument = formFor(await settings.catalog.find(input.instrumentId), client);
   if (instrument instanceof Error) throw instrument;
@@ -261,12 +266,41 @@ export async function createAssessment(
   const evaluation = await validate(tx, client, instrument, { ...input, livingSituation }, correction);
   const interviewNo =
     input.interviewNo ?? correction.original?.interview_no ?? (await repository.nextInterviewNo(tx, client.id, instrument.id));
-  const row = await repository.insertAssessment(
-    tx,
-    newAssessmentRow(client, { ...input, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths),
-  );
-  if (row.status === 'final') await settleFinal(tx, row);
-  return row;
+  const row = {
+    ...newAssessmentRow(client, { ...input, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths),
+    id: randomUUID(),
+  };
+  return guardKeys(tx, row, async () => {
+    if (row.status === 'final') await supersedeOriginal(tx, row);
+    const inserted = await repository.insertAssessment(tx, row);
+    if (inserted.status === 'final') await refreshCurrentAssessment(tx, inserted.client_id);
+    return inserted;
+  });
+}
+
+type AssessmentKeys = Pick<AssessmentRow, 'client_id' | 'instrument_id' | 'assessed_on' | 'interview_no'>;
+
+/**
+ * Runs a write of an assessment with `keys`, answering the database's unique keys of a client's
+ * assessments on a form (one final a day, one holder of an interview number) with their 409.
+ */
+async function guardKeys<T>(tx: UnitOfWork, keys: AssessmentKeys, write: () => Promise<T>): Promise<T> {
+  const form = { clientId: keys.client_id, instrumentId: keys.instrument_id };
+  return guardUnique(tx.db, write, async (constraint) => {
+    if (constraint === 'assessments_one_current_final') {
+      const holder = await repository.keyHolder(tx, { ...form, assessedOn: keys.assessed_on });
+      return withFields(new FinalAssessmentOnDate(holder?.id ?? 'of another request', keys.assessed_on), [
+        { pointer: '/assessedOn', message: 'is the date of a final assessment of the client on this form' },
+      ]);
+    }
+    if (constraint === 'assessments_interview_no_once') {
+      const holder = await repository.keyHolder(tx, { ...form, interviewNo: keys.interview_no });
+      return withFields(new InterviewNoTaken(keys.interview_no, holder?.id ?? 'of another request'), [
+        { pointer: '/interviewNo', message: 'is held by another assessment of the client on this form' },
+      ]);
+    }
+    return undefined;
+  });
 }
 
 /** The assessment a correction replaces, checked: same client, final, not yet replaced. */
@@ -293,12 +327,15 @@ async function correctedAssessment(ctx: Context, client: AssessedClient, input: 
   return { errors, original };
 }
 
-/** What becoming final changes besides the row: the corrected original, and the client's latest. */
-async function settleFinal(tx: UnitOfWork, row: AssessmentRow): Promise<void> {
+/**
+ * A correction becoming final first marks its original superseded, and only then is written: the
+ * two share the interview number (and often the date), and the database keeps one current holder
+ * of each. The reference to the correction is checked at commit, when the correction exists.
+ */
+async function supersedeOriginal(tx: UnitOfWork, row: { id: string; supersedes?: string | null }): Promise<void> {
   if (row.supersedes && !(await repository.markSuperseded(tx, row.supersedes, row.id))) {
     throw new SupersededMeanwhile(row.supersedes);
   }
-  await refreshCurrentAssessment(tx, row.client_id);
 }
 
 export async function getAssessment(ctx: Context, id: string): Promise<AssessmentRow> {
@@ -317,6 +354,7 @@ export async function updateDraft(
   const current = await getAssessment(tx, id);
   if (current.status === 'final') throw new AssessmentFinal(id, id);
   const client = await getClient(tx, current.client_id);
+  await repository.lockClientsForAssessment(tx, [client.id]);
   checkClientAssessable(client);
   const instrument = await settings.catalog.get(current.instrument_id);
   const fields = {
@@ -327,17 +365,20 @@ export async function updateDraft(
     nextCheckOn: input.nextCheckOn ?? current.next_check_on,
   };
   const evaluation = await validate(tx, client, instrument, fields);
-  const updated = await repository.updateDraft(tx, id, expectedVersion(ifMatch, current), {
-    assessed_on: fields.assessedOn,
-    answers: JSON.stringify(fields.answers),
-    conducted_by: fields.conductedBy,
-    living_situation: fields.livingSituation,
-    next_check_on: fields.nextCheckOn,
-    interview_no: input.interviewNo,
-    social_support: input.socialSupport,
-    notes: input.notes,
-    ...resultColumns(evaluation),
-  });
+  const keys = { ...current, assessed_on: fields.assessedOn, interview_no: input.interviewNo ?? current.interview_no };
+  const write = () =>
+    repository.updateDraft(tx, id, expectedVersion(ifMatch, current), {
+      assessed_on: fields.assessedOn,
+      answers: JSON.stringify(fields.answers),
+      conducted_by: fields.conductedBy,
+      living_situation: fields.livingSituation,
+      next_check_on: fields.nextCheckOn,
+      interview_no: input.interviewNo,
+      social_support: input.socialSupport,
+      notes: input.notes,
+      ...resultColumns(evaluation),
+    });
+  const updated = await guardKeys(tx, keys, write);
   if (!updated) throw failedUpdate(await repository.findAssessment(tx, id), ifMatch, () => new NotFound('Assessment', id));
   return updated;
 }
@@ -345,10 +386,14 @@ export async function updateDraft(
 export async function finalize(tx: UnitOfWork, id: string, ifMatch: IfMatch): Promise<AssessmentRow> {
   const current = await getAssessment(tx, id);
   if (current.status === 'final') throw new AssessmentAlreadyFinal(id);
+  await repository.lockClientsForAssessment(tx, [current.client_id]);
   checkClientAssessable(await getClient(tx, current.client_id));
-  const row = await repository.updateDraft(tx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
+  const row = await guardKeys(tx, current, async () => {
+    await supersedeOriginal(tx, current);
+    return repository.updateDraft(tx, id, expectedVersion(ifMatch, current), { status: 'final', finalized_at: new Date() });
+  });
   if (!row) throw failedUpdate(current, ifMatch, () => new NotFound('Assessment', id));
-  await settleFinal(tx, row);
+  await refreshCurrentAssessment(tx, row.client_id);
   return row;
 }
 

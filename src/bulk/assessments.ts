@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AssessmentRuleViolated } from '../assessments/problems.js';
+import { AssessmentRuleViolated, InterviewNoTaken } from '../assessments/problems.js';
+import { keyHolder, lockClientsForAssessment } from '../assessments/repository.js';
 import {
   assessmentRules,
   createAssessment,
@@ -109,6 +110,7 @@ export async function assessmentImporter(
       else valid.push(checked);
     }
 
+    await lockClientsForAssessment(tx, [...new Set(valid.map(({ client }) => client.id))]);
     const stored = new Map<string, AssessmentRow>();
     const keys = valid.map(({ record, client }) => ({
       clientId: client.id,
@@ -121,7 +123,7 @@ export async function assessmentImporter(
     }
 
     const numbers = await repository.latestInterviewNumbers(tx, [...new Set(valid.map(({ client }) => client.id))]);
-    const inserts: Array<NewAssessmentRow & { id: string }> = [];
+    const inserts: Array<{ entry: Checked; row: NewAssessmentRow & { id: string } }> = [];
     const changes: Array<{ entry: Checked; row: AssessmentRow }> = [];
     for (const entry of valid) {
       const row = stored.get(entry.key);
@@ -133,18 +135,35 @@ export async function assessmentImporter(
         const interviewNo = record.interviewNo ?? (numbers.get(numberKey) ?? 0) + 1;
         numbers.set(numberKey, Math.max(interviewNo, numbers.get(numberKey) ?? 0));
         const livingSituation = record.livingSituation ?? client.living_situation;
-        const id = randomUUID();
-        inserts.push({
-          ...newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths),
-          id,
-        });
-        results.push({ line: entry.line, outcome: 'created', id });
+        const row = newAssessmentRow(client, { ...record, livingSituation, interviewNo }, evaluation, settings.reassessmentMonths);
+        inserts.push({ entry, row: { ...row, id: randomUUID() } });
       }
     }
-    await repository.insertAssessments(tx, inserts);
-    await refreshCurrentAssessment(tx, [...new Set(inserts.filter((row) => row.status === 'final').map((row) => row.client_id))]);
+    const landed = await repository.insertAssessments(
+      tx,
+      inserts.map(({ row }) => row),
+    );
+    for (const { entry, row } of inserts) {
+      results.push(landed.has(row.id) ? { line: entry.line, outcome: 'created', id: row.id } : await numberTaken(entry, row));
+    }
+    const finals = inserts.filter(({ row }) => landed.has(row.id) && row.status === 'final');
+    await refreshCurrentAssessment(tx, [...new Set(finals.map(({ row }) => row.client_id))]);
     for (const change of changes) results.push(await revise(change.entry, change.row));
     return results;
+  }
+
+  /**
+   * A new line whose interview number another current assessment holds. Only a number the line
+   * itself gives can be: those the import gives were read under the clients' locks.
+   */
+  async function numberTaken({ line }: Checked, row: NewAssessmentRow): Promise<LineResult> {
+    const holder = await keyHolder(tx, { clientId: row.client_id, instrumentId: row.instrument_id, interviewNo: row.interview_no });
+    return refusedLine(
+      line,
+      withFields(new InterviewNoTaken(row.interview_no, holder?.id ?? 'of another import'), [
+        { pointer: '/interviewNo', message: 'is held by another assessment of the client on this form' },
+      ]),
+    );
   }
 
   /** A changed record goes through the single-record rules, in a savepoint so a refusal fails only its line. */

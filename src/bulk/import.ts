@@ -3,11 +3,13 @@ import type { ValidateFunction } from 'ajv';
 import type { Context } from '../context/request-context.js';
 import { fieldErrors } from '../http/error-handler.js';
 import type { FieldError } from '../http/problem.js';
+import { firstUnusable } from '../http/json-body.js';
 import { withProblem } from '../http/problems.js';
 import { findOrganization } from '../organizations/repository.js';
-import type { NdjsonLine } from './ndjson.js';
+import { MAX_LINE_BYTES, type NdjsonLine } from './ndjson.js';
 import { ImportLinesFailed } from './problems.js';
-import type { LineResult, Totals } from './schemas.js';
+import { ImportLog } from './results.js';
+import type { LineResult } from './schemas.js';
 
 /** A line that passed its schema, waiting in a batch. */
 export interface ParsedLine<T> {
@@ -51,25 +53,33 @@ export function refusedLine(line: number, error: unknown): LineResult {
   );
 }
 
-function parse(importer: Importer<unknown>, ndjson: NdjsonLine): ParsedLine<unknown> | LineResult {
+/**
+ * A line as the JSON body of the single-record operation would be read: the same guard, then its
+ * schema. Once the answer lists no more failures (`detailed` false) a line breaking its schema is
+ * only counted: its field errors are the costliest part of a bad line, and no one would read them.
+ */
+function parse(importer: Importer<unknown>, ndjson: NdjsonLine, detailed: boolean): ParsedLine<unknown> | LineResult {
   const { line } = ndjson;
   if ('notUtf8' in ndjson) return failedLine(line, 400, 'The line is not valid UTF-8.', [{ pointer: '', message: 'is not valid UTF-8' }]);
+  if ('tooLong' in ndjson) {
+    return failedLine(line, 400, `The line is longer than ${MAX_LINE_BYTES} bytes.`, [
+      { pointer: '', message: `is longer than ${MAX_LINE_BYTES} bytes` },
+    ]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(ndjson.text);
   } catch (error) {
     return failedLine(line, 400, `The line is not JSON: ${(error as Error).message}.`, [{ pointer: '', message: 'is not valid JSON' }]);
   }
+  const unusable = firstUnusable(value);
+  if (unusable) return failedLine(line, 400, `The line holds what is not text at ${unusable.pointer}.`, [unusable]);
   if (!importer.validate(value)) {
+    if (!detailed) return { line, outcome: 'failed' };
     const errors = fieldErrors('line', importer.validate.errors ?? []);
     return failedLine(line, 400, `The line breaks its schema: ${errors.map((error) => error.pointer).join(', ')}.`, errors);
   }
   return { line, record: value };
-}
-
-export interface ImportOutcome {
-  totals: Totals;
-  results: LineResult[];
 }
 
 /** Reads, checks and writes every line; one bad line is reported and does not stop the others. */
@@ -77,19 +87,19 @@ export async function runImport<T>(
   lines: AsyncIterable<NdjsonLine>,
   importer: Importer<T>,
   onProgress?: (linesRead: number) => void,
-): Promise<ImportOutcome> {
-  const results: LineResult[] = [];
+): Promise<ImportLog> {
+  const log = new ImportLog();
   let batch: Array<ParsedLine<T>> = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    results.push(...(await importer.apply(batch)));
+    log.add(await importer.apply(batch));
     batch = [];
   };
   let read = 0;
   for await (const line of lines) {
     read += 1;
-    const parsed = parse(importer, line);
-    if ('outcome' in parsed) results.push(parsed);
+    const parsed = parse(importer, line, log.listsFailureOf(line.line));
+    if ('outcome' in parsed) log.add([parsed]);
     else batch.push(parsed as ParsedLine<T>);
     if (batch.length >= BATCH_SIZE) {
       await flush();
@@ -98,17 +108,16 @@ export async function runImport<T>(
   }
   await flush();
   onProgress?.(read);
-  results.sort((a, b) => a.line - b.line);
-  const totals: Totals = { lines: results.length, created: 0, updated: 0, unchanged: 0, failed: 0 };
-  for (const result of results) totals[result.outcome] += 1;
-  return { totals, results };
+  return log;
 }
 
 /** The answer of an all-or-nothing import that met a bad line: nothing was written. */
-export function atomicFailure({ totals, results }: ImportOutcome): Error {
+export function atomicFailure(log: ImportLog): Error {
+  const { totals } = log;
   return withProblem(new ImportLinesFailed(totals.failed, totals.lines), {
     totals,
-    failures: results.filter((result) => result.outcome === 'failed'),
+    failuresOmitted: log.failuresOmitted,
+    failures: log.listedFailures(),
   });
 }
 

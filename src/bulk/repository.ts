@@ -127,16 +127,21 @@ export async function latestInterviewNumbers(ctx: Context, clientIds: string[]):
  * The whole batch as one JSON parameter that PostgreSQL unpacks into rows: a thousand rows of 22
  * columns as bound parameters cost more to build and send than the insert itself. The rows are
  * of clients read in the caller's scope (`assessedClientsByExternalId`), which gave each its
- * organization.
+ * organization. A row whose interview number a current assessment holds is skipped, not failing
+ * the batch; the ids returned tell which rows landed.
  */
-export async function insertAssessments(tx: UnitOfWork, rows: Array<NewAssessmentRow & { id: string }>): Promise<void> {
+export async function insertAssessments(tx: UnitOfWork, rows: Array<NewAssessmentRow & { id: string }>): Promise<Set<string>> {
   const [first] = rows;
-  if (!first) return;
+  if (!first) return new Set();
   const columns = Object.keys(first);
   // The answers come as JSON text already (the column's insert form); spliced in, not parsed back.
   const records = `[${rows.map(({ answers, ...row }) => `${JSON.stringify(row).slice(0, -1)},"answers":${answers}}`).join(',')}]`;
   const list = sql.join(columns.map((column) => sql.id(column)));
-  await sql`INSERT INTO assessments (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::assessments, ${records}::jsonb)`.execute(
-    tx.db,
-  );
+  const { rows: inserted } = await sql<{ id: string }>`
+    INSERT INTO assessments (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::assessments, ${records}::jsonb)
+    ON CONFLICT (client_id, instrument_id, interview_no) WHERE superseded_by IS NULL AND (status = 'final' OR supersedes IS NULL)
+    DO NOTHING
+    RETURNING id
+  `.execute(tx.db);
+  return new Set(inserted.map((row) => row.id));
 }

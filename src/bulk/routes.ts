@@ -1,14 +1,15 @@
 import { NotSocialServiceOrganization } from '../organizations/problems.js';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifySchema } from 'fastify';
+import type { FastifyReply, FastifySchema } from 'fastify';
 import type { AssessmentSettings } from '../assessments/service.js';
 import { problemResponses } from '../http/problem.js';
 import { PayloadTooLarge } from '../http/problems.js';
 import type { Routes } from '../http/typebox.js';
-import { ImportLinesFailed } from './problems.js';
-import { BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema } from './schemas.js';
-import { MAX_IMPORT_BYTES, importRecords } from './service.js';
+import { bulkResultJson } from './answer.js';
+import { ImportLinesFailed, UploadStalled } from './problems.js';
+import { MAX_LISTED_FAILURES, BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema } from './schemas.js';
+import { MAX_IMPORT_BYTES, UPLOAD_IDLE_MS, importRecords, type ImportedFile } from './service.js';
 
 export const NDJSON = 'application/x-ndjson';
 
@@ -27,11 +28,19 @@ function ndjsonBody(line: TSchema) {
 }
 
 const DESCRIPTION =
-  'The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB), read as it arrives. ' +
-  'The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, ' +
-  'and pointers into the line). A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the ' +
-  'whole import back and the answer is a 422 listing the failures. Sending the same file again changes nothing, so a retry is ' +
-  'safe without an Idempotency-Key.';
+  'The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it ' +
+  'arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate ' +
+  'pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the ' +
+  `line’s problem (status, detail, and pointers into the line). Only the first ${MAX_LISTED_FAILURES} failed lines are listed; ` +
+  'the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless ' +
+  '`atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that ' +
+  `stops arriving for ${UPLOAD_IDLE_MS / 1000} s is a 408 and nothing is imported. Sending the same file again changes nothing, ` +
+  'so a retry is safe without an Idempotency-Key.';
+
+/** The answer, written as it is sent (src/bulk/answer.ts); the schema above documents it. */
+function sendResult(reply: FastifyReply, imported: ImportedFile) {
+  return reply.type('application/json; charset=utf-8').send(Readable.from(bulkResultJson(imported)));
+}
 
 const bulkRoutes: Routes = async (app, { config, instruments }) => {
   const settings: AssessmentSettings = { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS };
@@ -53,14 +62,17 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         summary: 'Import clients from NDJSON, matched by externalId',
         description: DESCRIPTION,
         querystring: BulkQuery,
-        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, NotSocialServiceOrganization, ImportLinesFailed) },
+        response: {
+          200: BulkResultSchema,
+          ...problemResponses(400, UploadStalled, 413, 415, NotSocialServiceOrganization, ImportLinesFailed),
+        },
       },
       // The whole import is one unit of work and one audit event, naming no one record.
       config: { access, audit: { action: 'create', resource: 'client', id: null }, ...ndjsonBody(BulkClientLineSchema) },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = request.body as Readable;
-      return request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source }));
+      return sendResult(reply, await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source })));
     },
   );
 
@@ -73,14 +85,20 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         summary: 'Import assessments from NDJSON, matched by client externalId, instrument and date',
         description: DESCRIPTION,
         querystring: BulkQuery,
-        response: { 200: BulkResultSchema, ...problemResponses(400, 413, 415, NotSocialServiceOrganization, ImportLinesFailed) },
+        response: {
+          200: BulkResultSchema,
+          ...problemResponses(400, UploadStalled, 413, 415, NotSocialServiceOrganization, ImportLinesFailed),
+        },
       },
       // The whole import is one unit of work and one audit event, naming no one record.
       config: { access, audit: { action: 'create', resource: 'assessment', id: null }, ...ndjsonBody(BulkAssessmentLineSchema) },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = request.body as Readable;
-      return request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source }));
+      return sendResult(
+        reply,
+        await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source })),
+      );
     },
   );
 };

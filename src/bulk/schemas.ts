@@ -79,12 +79,29 @@ export const TotalsSchema = Type.Object({
   failed: Type.Integer(),
 });
 
+/**
+ * How many failed lines an answer details: the ones with the lowest line numbers. The others are
+ * counted in `totals.failed` and `failuresOmitted`, so that a file of bad lines costs memory and an
+ * answer of this size, not of its length.
+ */
+export const MAX_LISTED_FAILURES = 1000;
+
+export const FailuresOmittedSchema = Type.Integer({
+  minimum: 0,
+  description: `Failed lines counted in \`totals.failed\` but not listed: only the first ${MAX_LISTED_FAILURES} failed lines are.`,
+});
+
 export const BulkResultSchema = Type.Object(
   {
     organizationId: Uuid,
     atomic: Type.Boolean(),
     totals: TotalsSchema,
-    results: Type.Array(LineResultSchema, { description: 'One entry per non-blank line, in file order.' }),
+    failuresOmitted: FailuresOmittedSchema,
+    results: Type.Array(LineResultSchema, {
+      description:
+        `One entry per non-blank line, in file order, except failed lines beyond the first ${MAX_LISTED_FAILURES}: ` +
+        'those are only counted (`failuresOmitted`).',
+    }),
   },
   { title: 'BulkResult' },
 );

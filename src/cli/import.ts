@@ -53,6 +53,10 @@ function report(failed: LineResult): void {
   console.log(`line ${failed.line}: ${failed.problem?.detail}${fields ? ` [${fields}]` : ''}`);
 }
 
+function reportOmitted(omitted: number): void {
+  if (omitted) console.log(`… and ${omitted} more failed lines, counted but not listed`);
+}
+
 function parseCommandLine() {
   try {
     return parseArgs({
@@ -81,7 +85,7 @@ await withDatabase(async ({ db, config }) => {
     // The import's one audit event, as POST /v1/bulk/... records it, in the import's unit of work.
     const audit = { action: 'create', resource: kind === 'clients' ? 'client' : 'assessment', id: null } as const;
     const ctx = systemContext(db, `cli-import:${file}`.slice(0, 200), audit);
-    const result = await ctx.write((tx) =>
+    const { log } = await ctx.write((tx) =>
       importRecords(
         tx,
         { catalog, reassessmentMonths: config.REASSESSMENT_MONTHS },
@@ -89,15 +93,17 @@ await withDatabase(async ({ db, config }) => {
       ),
     );
     if (process.stderr.isTTY) process.stderr.write('\n');
-    result.results.filter((line) => line.outcome === 'failed').forEach(report);
-    const { lines, created, updated, unchanged, failed } = result.totals;
+    log.listedFailures().forEach(report);
+    reportOmitted(log.failuresOmitted);
+    const { lines, created, updated, unchanged, failed } = log.totals;
     console.log(`${kind}: ${lines} lines, ${created} created, ${updated} updated, ${unchanged} unchanged, ${failed} failed`);
     if (failed) process.exitCode = 1;
   } catch (error) {
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const problem = error as { statusCode?: number; message: string; problem?: { failures?: LineResult[] } };
+    const problem = error as { statusCode?: number; message: string; problem?: { failures?: LineResult[]; failuresOmitted?: number } };
     if (!problem.statusCode) throw error;
     problem.problem?.failures?.forEach(report);
+    reportOmitted(problem.problem?.failuresOmitted ?? 0);
     console.log(problem.message);
     process.exitCode = 1;
   }

@@ -1,10 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { CalendarDate, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { CareForm } from '../enums.js';
 import { LivingSituation, SelfCareReduction } from '../enums.js';
 import { SNILS_PATTERN } from './snils.js';
-
-export const CalendarDate = Type.String({ format: 'date', examples: ['2026-03-27'] });
 
 export const ClientStatus = Type.Union(
   [Type.Literal('active'), Type.Literal('suspended'), Type.Literal('discharged'), Type.Literal('deceased')],

@@ -81,9 +81,9 @@ export async function clientRuleErrors(
   if (fields.snils !== undefined && !isValidSnils(canonicalSnils(fields.snils))) {
     errors.push({ pointer: '/snils', message: 'has a wrong check number' });
   }
-  if (fields.birthDate !== undefined) {
-    if (fields.birthDate > todayInMoscow()) errors.push({ pointer: '/birthDate', message: 'is in the future' });
-    else if (fields.birthDate < '1890-01-01') errors.push({ pointer: '/birthDate', message: 'is before 1890' });
+  // The schema holds a birth date to 1900 and later; only the future needs today.
+  if (fields.birthDate !== undefined && fields.birthDate > todayInMoscow()) {
+    errors.push({ pointer: '/birthDate', message: 'is in the future' });
   }
   const departmentId = fields.departmentId === undefined ? current?.department_id : fields.departmentId;
   const careForm = fields.careForm ?? current?.care_form;

@@ -10,6 +10,12 @@ export function uniqueViolation(error: unknown): string | undefined {
   return pgError?.code === '23505' ? (pgError.constraint ?? '') : undefined;
 }
 
+/** PostgreSQL's SQLSTATE for an exclusion violation (a double booking), and the constraint that raised it. */
+export function exclusionViolation(error: unknown): string | undefined {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError?.code === '23P01' ? (pgError.constraint ?? '') : undefined;
+}
+
 /**
  * Runs `work` so that its failure undoes only its own writes: inside a transaction it gets a
  * savepoint, so the transaction survives (a bulk import goes on with the next line) and can still

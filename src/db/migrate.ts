@@ -34,8 +34,11 @@ export function createMigrator(db: Db): Migrator {
 }
 
 /**
- * Runs every pending migration. Kysely's PostgreSQL adapter holds an advisory lock inside one
- * transaction while it migrates, so concurrent starts wait for each other and run nothing twice.
+ * Runs every pending migration. Kysely's PostgreSQL adapter takes an advisory lock of this
+ * database (pg_advisory_lock, on one connection) around the one transaction that applies them,
+ * so instances starting at once wait for each other and run nothing twice; one that dies
+ * mid-way loses the lock with its connection and its transaction rolls back
+ * (test/reliability/two-instances.test.ts starts two server processes on an empty database).
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await createMigrator(db).migrateToLatest();

@@ -199,6 +199,8 @@ export interface ActivityTable {
   responsible_staff: string[];
   status: Generated<ActivityStatus>;
   cancel_reason: string | null;
+  /** Booked with allowOverlap: its staff's slots are left out of the double-booking constraint. */
+  overlap_allowed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
@@ -210,6 +212,8 @@ export interface ActivityParticipantTable {
   attendance: Attendance;
   engagement: number | null;
   note: string | null;
+  /** Enrolled with allowOverlap: left out of the double-booking constraint. */
+  overlap_allowed: Generated<boolean>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 

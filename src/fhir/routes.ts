@@ -38,14 +38,15 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
       schema: {
         tags,
         operationId: 'getFhirQuestionnaire',
-        summary: 'A functional diagnostic form as a FHIR Questionnaire',
+        summary: 'A functional diagnostic form as a FHIR Questionnaire (medical partners)',
         params: Type.Object(
           { id: Type.String({ pattern: '^[a-z0-9-]{1,64}$', examples: ['bfd-home-2019'] }) },
           { additionalProperties: false },
         ),
         response: { 200: Resource, ...outcomeResponses(400, 404) },
       },
-      config: { access: { roles: ['admin', 'regional', 'provider', 'medical_partner'] } },
+      // The FHIR views are the partners' interface (README): the other roles read the same forms at /v1/instruments.
+      config: { access: partnerOnly },
     },
     async (request, reply) => {
       const instrument = await instruments.find(request.params.id);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin';
 import { findActiveKeyBySecret, touchKey } from '../api-keys/repository.js';
 import { KeyCache } from '../api-keys/key-cache.js';
+import { listenForKeyChanges, type KeyChangeListener } from '../api-keys/key-changes.js';
 import { hashSecret, secretsEqual } from '../api-keys/secrets.js';
 import type { Db } from '../db/database.js';
 import { createContext } from '../context/request-context.js';
@@ -48,13 +49,22 @@ const ALL_ORGANIZATIONS: ReadonlySet<Role> = new Set(['admin', 'regional']);
 export interface AuthOptions {
   db: Db;
   adminKey?: string;
+  /** Where to listen for changes to keys; without it (generating the contract) no key is cached. */
+  databaseUrl?: string;
 }
 
 export default fp(
-  async function auth(app: FastifyInstance, { db, adminKey }: AuthOptions) {
+  async function auth(app: FastifyInstance, { db, adminKey, databaseUrl }: AuthOptions) {
     app.decorateRequest('credential', null as unknown as Credential);
     const keyCache = new KeyCache();
     app.decorate('keyCache', keyCache);
+    if (databaseUrl) {
+      let listener: KeyChangeListener | undefined;
+      app.addHook('onReady', async () => {
+        listener = listenForKeyChanges(databaseUrl, keyCache, app.log);
+      });
+      app.addHook('onClose', async () => listener?.close());
+    }
 
     async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       const secret = bearerToken(request.headers.authorization);
@@ -69,8 +79,9 @@ export default fp(
       const hash = hashSecret(secret);
       let key = keyCache.get(hash);
       if (!key) {
+        const epoch = keyCache.epoch;
         key = await findActiveKeyBySecret(db, hash);
-        if (key) keyCache.set(hash, key);
+        if (key) keyCache.set(hash, key, epoch);
       }
       if (!key) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
@@ -135,7 +146,8 @@ function documentAccess(route: RouteOptions, access: Access): void {
   schema.response = { ...errors, ...(schema.response as object) };
 }
 
-function bearerToken(header: string | undefined): string | undefined {
+/** The secret of an `Authorization: Bearer` header (the scheme in any case, RFC 9110 § 11.1), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
 }

@@ -1,13 +1,17 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   DatabaseUnavailable,
+  HeadersTooLarge,
   InternalError,
   InvalidReference,
   InvalidRequest,
   InvalidValue,
   PayloadTooLarge,
   RateLimited,
+  RequestTimeout,
   RouteNotFound,
   RuleViolated,
   UnexpectedDuplicate,
@@ -18,6 +22,7 @@ import {
   type ProblemExtensions,
 } from './problems.js';
 import { operationOutcome } from '../fhir/resources.js';
+import { PATTERN_MEANINGS } from './common-schemas.js';
 import { FHIR_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, isFhirPath, type FieldError, type Problem } from './problem.js';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
@@ -37,7 +42,7 @@ export default fp(
       }
       const defined = definitionOf(error);
       if (defined) return sendProblem(request, reply, defined, error.message, error.problem ?? {});
-      const database = DATABASE_ERRORS[(error as { code?: string }).code ?? ''];
+      const database = databaseProblem(error);
       if (database) {
         // Constraint violations a repository did not translate are still the client's; PostgreSQL's own text never reaches it.
         request.log.warn({ err: error }, 'database error answered as a client error');
@@ -57,19 +62,24 @@ export default fp(
   { name: 'error-handler', dependencies: ['@fastify/rate-limit'] },
 );
 
-/** What PostgreSQL refused, as the catalogue names it. */
-const DATABASE_ERRORS: Record<string, CatalogueProblem> = {
+/** The integrity violations PostgreSQL reports, as the catalogue names them. */
+const INTEGRITY_VIOLATIONS: Record<string, CatalogueProblem> = {
   '23505': UnexpectedDuplicate,
+  // an exclusion constraint: a double booking no service check named
+  '23P01': UnexpectedDuplicate,
   '23503': InvalidReference,
   '23514': RuleViolated,
-  '22P02': InvalidValue,
-  '22P05': InvalidValue,
-  '22007': InvalidValue,
-  '22008': InvalidValue,
-  '22003': InvalidValue,
-  '22021': InvalidValue,
-  '22001': InvalidValue,
 };
+
+/**
+ * What PostgreSQL refused, as the catalogue names it: an integrity violation, or any data exception
+ * (SQLSTATE class 22: a value out of range, not text, too long) as an invalid value. Schemas stop
+ * such values first; this is the last line, and never passes on PostgreSQL's own code or text.
+ */
+function databaseProblem(error: { code?: unknown }): CatalogueProblem | undefined {
+  if (typeof error.code !== 'string' || !/^[0-9A-Z]{5}$/.test(error.code)) return undefined;
+  return INTEGRITY_VIOLATIONS[error.code] ?? (error.code.startsWith('22') ? InvalidValue : undefined);
+}
 
 /** The errors Fastify and its plugins raise for a request they refuse, by status. */
 const FRAMEWORK_STATUSES: Record<number, ProblemDefinition> = {
@@ -92,6 +102,44 @@ function frameworkProblem(error: FastifyError): ProblemDefinition | undefined {
  */
 export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(request, reply, frameworkProblem(error) ?? InvalidRequest.definition, error.message);
+}
+
+/** What node's HTTP parser refuses before Fastify sees a request, by the parser's error code. */
+const CLIENT_ERRORS: Record<string, ProblemDefinition> = {
+  HPE_HEADER_OVERFLOW: HeadersTooLarge.definition,
+  ERR_HTTP_REQUEST_TIMEOUT: RequestTimeout.definition,
+};
+
+/**
+ * The `clientErrorHandler` server option: a request node's parser refuses (a request line or
+ * headers beyond the limit, a malformed header line, a request that never finished) gets a
+ * problem+json answer too, written on the raw socket since there is no request to reply to; the
+ * connection then closes, as nothing after the broken request can be read.
+ */
+export function sendClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const definition = CLIENT_ERRORS[error.code ?? ''] ?? InvalidRequest.definition;
+  this.log.debug({ err: error }, 'request refused by the HTTP parser');
+  if (socket.writable) {
+    const body = JSON.stringify({
+      type: definition.type,
+      title: definition.title,
+      status: definition.status,
+      detail: definition === InvalidRequest.definition ? 'The request is not valid HTTP/1.1.' : definition.description,
+    } satisfies Problem);
+    socket.write(
+      [
+        `HTTP/1.1 ${definition.status} ${STATUS_CODES[definition.status] ?? ''}`,
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  }
+  socket.destroy(error);
 }
 
 export function sendProblem(
@@ -158,6 +206,9 @@ function fieldError(where: string, issue: ValidationIssue): FieldError {
   if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     return { in: where, pointer: path || '/', message: `must be one of: ${params.allowedValues.join(', ')}` };
   }
+  // A pattern that stands for a rule (a range of dates) reads as the rule, not as a regular expression.
+  const meaning = issue.keyword === 'pattern' ? PATTERN_MEANINGS.get(String(params.pattern)) : undefined;
+  if (meaning) return { in: where, pointer: path || '/', message: meaning };
   if (issue.keyword === 'additionalProperties') {
     return { in: where, pointer: `${path}/${String(params.additionalProperty)}`, message: 'is not a known field' };
   }

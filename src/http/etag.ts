@@ -16,7 +16,7 @@ export const IfMatchHeaders = Type.Object({
     Type.String({
       description:
         'The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); ' +
-        'required. When none matches the current version the answer is 412.',
+        'required. Compared strongly: a weak ETag (`W/"3"`) matches no version. When none matches the current version the answer is 412.',
       examples: ['"1"'],
     }),
   ),
@@ -33,16 +33,16 @@ export interface IfMatch {
 }
 
 /** One element of an If-Match list: an entity tag, weak or strong, and the separator after it. */
-const LIST_ELEMENT = /^[\s,]*(?:W\/)?"([^"]*)"[ \t]*(?:,|$)/;
+const LIST_ELEMENT = /^[\s,]*(W\/)?"([^"]*)"[ \t]*(?:,|$)/;
 const OUR_TAG = /^\d{1,9}$/;
 
 /**
  * Reads If-Match. Updates then say `WHERE version = expected`, so the check and the write are
  * one atomic statement and concurrent writers cannot both win.
  *
- * Weak tags (`W/"3"`) are compared like strong ones: a proxy that compresses answers weakens the
- * ETags it passes on, and our version counter means the same either way. Tags we did not issue
- * and a header that is not a list of entity tags match no version (412).
+ * If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag (`W/"3"`) matches no version,
+ * since it only claims an equivalent representation, not this one. Tags we did not issue and a
+ * header that is not a list of entity tags match no version either (412).
  */
 export function readIfMatch(request: FastifyRequest): IfMatch {
   const header = request.headers['if-match'];
@@ -53,8 +53,8 @@ export function readIfMatch(request: FastifyRequest): IfMatch {
   while (rest.trim() !== '') {
     const element = LIST_ELEMENT.exec(rest);
     if (!element) return { version: [], header };
-    const tag = element[1] ?? '';
-    if (OUR_TAG.test(tag)) versions.push(Number(tag));
+    const [, weak, tag = ''] = element;
+    if (!weak && OUR_TAG.test(tag)) versions.push(Number(tag));
     rest = rest.slice(element[0].length);
   }
   const [only, ...others] = versions;

@@ -16,7 +16,7 @@ const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~
  * Where `value` is not a body we take, and why: a string or member name that is not storable
  * text, or nesting beyond MAX_DEPTH. Iterative, so that no depth overflows the stack here.
  */
-function firstUnusable(value: unknown): { pointer: string; message: string } | undefined {
+export function firstUnusable(value: unknown): { pointer: string; message: string } | undefined {
   const pending: Array<[unknown, string, number]> = [[value, '', 0]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [member, pointer, depth] = next;

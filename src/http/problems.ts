@@ -144,6 +144,18 @@ export const StaleVersion = defineProblem<[string]>(
   'If-Match %s does not match the current version: the resource changed since it was read. Read it again and retry.',
   'If-Match does not match the current ETag: the resource changed since it was read.',
 );
+export const RequestTimeout = defineProblem(
+  'request-timeout',
+  408,
+  'Request timeout',
+  'The request did not arrive in full in time; the connection is closed.',
+);
+export const HeadersTooLarge = defineProblem(
+  'headers-too-large',
+  431,
+  'Request header fields too large',
+  'The request line and headers together are larger than the server reads; shorten the URL or the headers.',
+);
 export const PayloadTooLarge = defineProblem<[string]>(
   'payload-too-large',
   413,
@@ -201,4 +213,10 @@ export const DatabaseUnavailable = defineProblem(
   503,
   'Database unavailable',
   'The database is unavailable; retry later.',
+);
+export const ShuttingDown = defineProblem(
+  'shutting-down',
+  503,
+  'Shutting down',
+  'This instance of the service is shutting down; retry, and another instance or the restarted one answers.',
 );

@@ -1,6 +1,7 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { firstUnusable } from './json-body.js';
 
 const common: Options = {
   // Unknown fields are refused (400), not silently dropped.
@@ -28,9 +29,32 @@ const byPart: Record<string, Ajv> = {
   headers: compiler({ coerceTypes: 'array' }),
 };
 
+type Validator = ValidateFunction & ReturnType<FastifySchemaCompiler<object>>;
+
+/**
+ * Paths and query strings are percent-decoded before any schema sees them, so `?name=%00` is a
+ * U+0000 that PostgreSQL would refuse with its own text. Such a value is a 400 naming the
+ * parameter, as the same character in a JSON body is (src/http/json-body.ts).
+ */
+function refusingUnstorableText(validate: ValidateFunction): Validator {
+  const guarded = ((data: unknown) => {
+    const unusable = firstUnusable(data);
+    if (unusable) {
+      guarded.errors = [{ instancePath: unusable.pointer, schemaPath: '', keyword: 'text', params: {}, message: unusable.message }];
+      return false;
+    }
+    const valid = validate(data);
+    guarded.errors = validate.errors;
+    return valid;
+  }) as Validator;
+  return guarded;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
-  const ajv = byPart[httpPart ?? 'body'] ?? bodies;
-  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
+  const part = httpPart ?? 'body';
+  const validate = (byPart[part] ?? bodies).compile(schema);
+  // A JSON body is checked as it is parsed; headers cannot carry U+0000 past node's parser.
+  return part === 'params' || part === 'querystring' ? refusingUnstorableText(validate) : (validate as Validator);
 };
 
 /** A validator for JSON documents outside a request's body, such as the lines of a bulk import. */

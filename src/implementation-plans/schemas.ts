@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate } from '../clients/schemas.js';
 import { PlanDocumentKind, Stage, TaskStatus } from '../enums.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { CalendarDate, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 
 const taskFields = {
   stage: Stage,

@@ -6,6 +6,8 @@ import { maxScore } from './scoring.js';
 /**
  * The instruments, read from the database once per process: a version never changes once used
  * (a trigger enforces it), and a new version arrives with a migration, that is with a deploy.
+ * Instances are deployed one after another: an older one may meet an assessment on a form a newer
+ * one's migration added after it loaded, so a stored form it has not seen makes it read them again.
  */
 export class InstrumentCatalog {
   #loading: Promise<Map<string, Instrument>> | undefined;
@@ -22,9 +24,14 @@ export class InstrumentCatalog {
 
   /** The form a stored assessment was made on: always there, its foreign key says so. */
   async get(id: string): Promise<Instrument> {
-    const instrument = await this.find(id);
+    const instrument = (await this.find(id)) ?? (await this.#reload()).get(id);
     if (!instrument) throw new Error(`Instrument ${id} is not in the catalog`);
     return instrument;
+  }
+
+  #reload(): Promise<Map<string, Instrument>> {
+    this.#loading = undefined;
+    return this.#instruments();
   }
 
   #instruments(): Promise<Map<string, Instrument>> {

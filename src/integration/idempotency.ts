@@ -29,9 +29,25 @@ declare module 'fastify' {
 
 const credentialOf = (request: FastifyRequest) => request.credential.id ?? `env:${request.credential.role}`;
 
-function requestHash(request: FastifyRequest): string {
+/**
+ * A JSON value with every object's members in key order, recursively (arrays keep theirs): the same
+ * body sent with its members in another order is the same request. The JSON body parser has
+ * already refused nesting deep enough to overflow the stack here.
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, member]) => [key, canonical(member)]),
+  );
+}
+
+/** What tells one request from another under one key: its method, URL and canonical body. */
+export function requestHash({ method, url, body }: Pick<FastifyRequest, 'method' | 'url' | 'body'>): string {
   return createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(`${method} ${url}\n${JSON.stringify(canonical(body ?? null))}`)
     .digest('base64url');
 }
 

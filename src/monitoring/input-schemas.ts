@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate } from '../clients/schemas.js';
 import { ObservationMethod } from '../enums.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { CalendarDate, Month, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { INDICATOR_NAMES, type Indicator } from './indicators.js';
 
 /** The template a questionnaire answers when it names none. */
@@ -9,7 +8,6 @@ export const DEFAULT_TEMPLATE = 'milieu-questionnaire-2025';
 
 const Rating = Type.Integer({ minimum: 1, maximum: 5, description: '1 very poor … 5 excellent.' });
 const IndicatorRating = Type.Integer({ minimum: 0, maximum: 4 });
-export const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', examples: ['2025-02'] });
 
 const questionnaireFields = {
   templateId: Type.String({ maxLength: 64, default: DEFAULT_TEMPLATE, description: 'The versioned template answered.' }),

@@ -1,8 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CsvSeparator, Direction, ReportStatus, enumeration } from '../enums.js';
-import { PageQuery, Timestamp, Uuid } from '../http/common-schemas.js';
+import { Month, PageQuery, Timestamp, Uuid } from '../http/common-schemas.js';
 import { INDICATOR_NAMES, type Indicator } from './indicators.js';
-import { Month } from './input-schemas.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const IndicatorName = Type.Unsafe<Indicator>({

@@ -5,7 +5,8 @@ import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
-import { CSV_CONTENT_TYPE, wantsCsv } from '../reports/csv.js';
+import { preferredType } from '../http/negotiation.js';
+import { CSV_CONTENT_TYPE } from '../reports/csv.js';
 import {
   ClientInputQuery,
   CreateObservationSchema,
@@ -40,11 +41,12 @@ import {
 import { reportsQuery } from './report-store.js';
 import { approveReport, createReport, getReport, reportPage, toReport } from './service.js';
 
+/** The report's formats by media type, JSON first: the answer when Accept prefers none. */
+const FORMATS = { 'application/json': 'json', 'text/csv': 'csv', 'text/html': 'html' } as const satisfies Record<string, ReportFormat>;
+
 /** The format the caller asks for: `format` first, then the Accept header. */
-function formatOf(format: ReportFormat | undefined, accept: string): ReportFormat {
-  if (format) return format;
-  if (wantsCsv(accept)) return 'csv';
-  return /text\/html/.test(accept) && !/json/.test(accept) ? 'html' : 'json';
+function formatOf(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
+  return format ?? FORMATS[preferredType(accept, ['application/json', 'text/csv', 'text/html'])];
 }
 
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
@@ -256,7 +258,7 @@ const monitoringRoutes: Routes = async (app) => {
       const row = await getReport(request.ctx, request.params.id);
       const report = toReport(row);
       setEtag(reply, row.version);
-      const format = formatOf(request.query.format, request.headers.accept ?? '');
+      const format = formatOf(request.query.format, request.headers.accept);
       if (format === 'csv') {
         return reply
           .type(CSV_CONTENT_TYPE)

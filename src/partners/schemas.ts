@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AssessmentSchema } from '../assessments/schemas.js';
-import { CalendarDate, Snils } from '../clients/schemas.js';
+import { Snils } from '../clients/schemas.js';
 import { AgreementScope, AgreementStatus, CareForm, ConsentKind, ConsentStatus, SelfCareReduction, Sex } from '../enums.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { CalendarDate, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 
 export const AgreementSchema = Type.Object(
   {

@@ -177,9 +177,15 @@ async function audit(
 }
 
 /**
+ * Whether a client the partner's scope found is shared: an archived client has left the register's
+ * care, so a partner reads it no more, whatever its agreement and consent say.
+ */
+const shared = (client: ClientRow | undefined) => (client && !client.archived_at ? client : undefined);
+
+/**
  * A client the partner may read, for a read of its `resource`. A medical partner's scope reads
- * only what an agreement and the client's consent share: found is allowed, not found is the one
- * 404. Audited either way.
+ * only what an agreement and the client's consent share, of clients not archived: found is
+ * allowed, not found is the one 404. Audited either way.
  */
 export async function partnerClient(
   ctx: Context,
@@ -188,10 +194,11 @@ export async function partnerClient(
   resource: 'client' | 'assessment',
 ): Promise<ClientRow> {
   const named = 'clientId' in lookup ? lookup : { snils: canonicalSnils(lookup.snils) };
-  const client =
+  const client = shared(
     'clientId' in named
       ? await findClient(ctx, named.clientId)
-      : await findClientBy(ctx, named).then((hit) => (hit ? findClient(ctx, hit.id) : undefined));
+      : await findClientBy(ctx, named).then((hit) => (hit ? findClient(ctx, hit.id) : undefined)),
+  );
   await audit(ctx, sourceIp, resource, named, client?.id);
   if (!client) throw UNAVAILABLE();
   return client;
@@ -200,7 +207,8 @@ export async function partnerClient(
 /** A final assessment no correction superseded that the partner may read, found and audited as `partnerClient`. */
 export async function partnerAssessment(ctx: Context, sourceIp: string, id: string): Promise<AssessmentRow> {
   const found = await findAssessment(ctx, id);
-  const assessment = found?.status === 'final' && !found.superseded_by ? found : undefined;
+  const current = found?.status === 'final' && !found.superseded_by ? found : undefined;
+  const assessment = current && shared(await findClient(ctx, current.client_id)) ? current : undefined;
   await audit(ctx, sourceIp, 'assessment', { assessmentId: id }, assessment?.client_id);
   if (!assessment) throw UNAVAILABLE();
   return assessment;

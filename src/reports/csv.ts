@@ -1,9 +1,17 @@
 import type { CsvSeparator } from '../enums.js';
+import { preferredType } from '../http/negotiation.js';
 
 /* CSV for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Cyrillic right), CRLF lines. */
 
 /** What a spreadsheet takes for the start of a formula when a text cell begins with it. */
 const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell a reader could take apart or trim unless quoted: a quote, a line break, either
+ * separator (a file is opened with the other one as often as not: Excel's locale decides), or
+ * spaces at either end, which spreadsheets drop from unquoted cells.
+ */
+const NEEDS_QUOTES = /["\r\n,;]|^\s|\s$/;
 
 /** A cell's value; null and undefined leave it empty. */
 export type Cell = string | number | null | undefined;
@@ -11,11 +19,11 @@ export type Cell = string | number | null | undefined;
 function cell(value: Cell, separator: CsvSeparator): string {
   if (value === null || value === undefined) return '';
   // Russian-locale Excel reads ';'-separated files and a decimal comma.
-  const number = typeof value === 'number' && separator === ';' ? String(value).replace('.', ',') : String(value);
+  if (typeof value === 'number') return separator === ';' ? String(value).replace('.', ',') : String(value);
   // Text from the register (an organization's name) is shown, never run: a leading apostrophe
   // keeps "=HYPERLINK(…)" a text in Excel and LibreOffice (CSV injection, CWE-1236).
-  const text = typeof value !== 'number' && FORMULA_START.test(number) ? `'${number}` : number;
-  return /["\r\n]/.test(text) || text.includes(separator) ? `"${text.replaceAll('"', '""')}"` : text;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function toCsv(header: string[], rows: Cell[][], separator: CsvSeparator = ','): string {
@@ -25,11 +33,7 @@ export function toCsv(header: string[], rows: Cell[][], separator: CsvSeparator 
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-/** True when the caller asks for CSV rather than JSON. */
+/** True when the caller's Accept prefers CSV to JSON, JSON being the answer when it prefers neither. */
 export function wantsCsv(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const types = accept.split(',').map((part) => part.replace(/;.*$/s, '').trim().toLowerCase());
-  const csv = types.indexOf('text/csv');
-  const json = types.indexOf('application/json');
-  return csv >= 0 && (json < 0 || csv < json);
+  return preferredType(accept, ['application/json', 'text/csv']) === 'text/csv';
 }

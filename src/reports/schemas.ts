@@ -1,13 +1,13 @@
 import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { CareForm, CsvSeparator } from '../enums.js';
-import { Uuid } from '../http/common-schemas.js';
+import { CalendarDate, Day, Uuid } from '../http/common-schemas.js';
 
 /** The dependency groups of the order, 1 (least) to 6. */
 export const GROUPS = ['1', '2', '3', '4', '5', '6'] as const;
 
 export const LongTermCareQuery = Type.Object(
   {
-    asOf: Type.Optional(Type.String({ format: 'date', description: 'Default: today (Moscow time).' })),
+    asOf: Type.Optional(Day('Default: today (Moscow time).')),
     organizationId: Type.Optional(Uuid),
     departmentId: Type.Optional(Uuid),
     careForm: Type.Optional(CareForm),
@@ -48,7 +48,7 @@ const Figures = {
 
 export const LongTermCareReportSchema = Type.Object(
   {
-    asOf: Type.String({ format: 'date' }),
+    asOf: CalendarDate,
     weeklyHoursPerFte: Type.Number(),
     organizations: Type.Array(Type.Object({ organizationId: Uuid, name: Type.String(), ...Figures })),
     total: Type.Object(Figures),

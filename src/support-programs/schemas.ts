@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CalendarDate } from '../clients/schemas.js';
-import { PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
+import { CalendarDate, Month, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { ProgramStatus, SelfCareReduction, WarningCode } from '../enums.js';
 
 const Goals = Type.Object(
@@ -104,10 +103,7 @@ export const UpdateSupportProgramSchema = Type.Object(
 export const ProgramParams = Type.Object({ clientId: Uuid, id: Uuid }, { additionalProperties: false });
 export const ProgramListQuery = Type.Object({ status: Type.Optional(ProgramStatus), ...PageQuery }, { additionalProperties: false });
 
-export const FulfilmentQuery = Type.Object(
-  { month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', examples: ['2025-02'] }) },
-  { additionalProperties: false },
-);
+export const FulfilmentQuery = Type.Object({ month: Month }, { additionalProperties: false });
 
 const Figures = {
   planned: Type.Integer(),

@@ -154,6 +154,20 @@ t.test('enrolment and attendance', async (t) => {
     t.match(gone.json().errors, [{ pointer: '/clientId', message: 'is discharged' }]);
   });
 
+  t.test('a provider cannot tell another organization’s client from an id no one holds', async (t) => {
+    const provider = (await makeKey(c.testApp, 'provider', c.organizationId)).secret;
+    const stranger = (await makeClient(c.testApp, (await makeOrganization(c.testApp)).id)).id;
+    const open = await makeActivity(c.testApp, session(c, { startsAt: '2025-03-05T10:00:00+03:00' }));
+    const enrol = (client: string) =>
+      call(provider, { method: 'PUT', url: `/v1/activities/${open.id}/participants/${client}`, payload: { attendance: 'enrolled' } });
+    const foreign = await enrol(stranger);
+    const unknown = await enrol('00000000-0000-4000-8000-000000000000');
+    t.equal(foreign.statusCode, 422);
+    // Each answer names its own request and URL; everything else must be the same.
+    const problem = ({ requestId: _request, instance: _instance, ...rest }: Record<string, unknown>) => rest;
+    t.same(problem(foreign.json()), problem(unknown.json()), 'the same answer, field for field');
+  });
+
   t.test('the bulk form is all or nothing', async (t) => {
     const open = await makeActivity(c.testApp, session(c, { startsAt: '2025-04-01T10:00:00+03:00' }));
     const other = await makeOrganization(c.testApp);
@@ -212,6 +226,41 @@ t.test('enrolment and attendance', async (t) => {
     });
     t.equal(enrol.statusCode, 404);
   });
+});
+
+t.test('moving a session onto another of its clients’ sessions is a 409 unless allowOverlap', async (t) => {
+  const c = await center(t);
+  const { call } = c.testApp;
+  const client = (await makeClient(c.testApp, c.organizationId)).id;
+  const morning = await makeActivity(c.testApp, session(c, { startsAt: '2099-02-04T10:00:00+03:00' }));
+  const noon = await makeActivity(c.testApp, session(c, { startsAt: '2099-02-04T12:00:00+03:00', responsibleStaff: [c.instructor] }));
+  for (const { id } of [morning, noon]) {
+    const enrolled = await call(ADMIN_KEY, {
+      method: 'PUT',
+      url: `/v1/activities/${id}/participants/${client}`,
+      payload: { attendance: 'enrolled' },
+    });
+    t.equal(enrolled.statusCode, 200);
+  }
+  const url = `/v1/activities/${noon.id}`;
+  const move = async (payload: Record<string, unknown>) => {
+    const etag = (await call(ADMIN_KEY, { method: 'GET', url })).headers.etag as string;
+    return call(ADMIN_KEY, { method: 'PATCH', url, headers: { 'if-match': etag }, payload });
+  };
+
+  const refused = await move({ startsAt: '2099-02-04T10:30:00+03:00' });
+  t.equal(refused.statusCode, 409);
+  t.match(refused.json(), { type: '/problems/client-overlap', clientIds: [client] });
+  const anyway = await move({ startsAt: '2099-02-04T10:30:00+03:00', allowOverlap: true });
+  t.equal(anyway.statusCode, 200, 'booked anyway, for the staff and the clients');
+  const cancelled = await call(ADMIN_KEY, {
+    method: 'PATCH',
+    url: `/v1/activities/${morning.id}`,
+    headers: { 'if-match': (await call(ADMIN_KEY, { method: 'GET', url: `/v1/activities/${morning.id}` })).headers.etag as string },
+    payload: { status: 'cancelled', cancelReason: 'Карантин' },
+  });
+  t.equal(cancelled.statusCode, 200);
+  t.equal((await move({ startsAt: '2099-02-04T10:15:00+03:00' })).statusCode, 200, 'a cancelled session holds no slot');
 });
 
 t.test('the activity catalog', async (t) => {

@@ -194,6 +194,34 @@ t.test('defaults, drafts, immutability and corrections', async (t) => {
   });
 });
 
+t.test('a client has one final assessment a form and date, and each interview number once', async (t) => {
+  const w = await world(t);
+  const client = (await makeClient(w.testApp, w.organizationId)).id;
+  const first = (await post(w, client, body(w, 5))).json();
+
+  const second = await post(w, client, body(w, 7));
+  t.equal(second.statusCode, 409, 'a second final assessment of the day is refused');
+  t.match(second.json(), { type: '/problems/final-assessment-on-date', errors: [{ in: 'body', pointer: '/assessedOn' }] });
+  t.match(second.json().detail, first.id, 'naming the one to correct instead');
+
+  const draft = await post(w, client, body(w, 7, { status: 'draft' }));
+  t.equal(draft.statusCode, 201, 'a draft of that day may wait');
+  const finalized = await w.testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/assessments/${draft.json().id}/finalize`,
+    headers: { 'if-match': draft.headers.etag as string },
+  });
+  t.equal(finalized.statusCode, 409, 'but not become final beside the first');
+  t.match(finalized.json(), { type: '/problems/final-assessment-on-date' });
+
+  const taken = await post(w, client, body(w, 7, { assessedOn: '2026-01-20', interviewNo: first.interviewNo }));
+  t.equal(taken.statusCode, 409, 'a given interview number another assessment holds is refused');
+  t.match(taken.json(), { type: '/problems/interview-number-taken', errors: [{ in: 'body', pointer: '/interviewNo' }] });
+  t.match(taken.json().detail, first.id);
+  const next = await post(w, client, body(w, 7, { assessedOn: '2026-01-20' }));
+  t.equal(next.json().interviewNo, 3, 'left out, the next free one is given: after the first and the draft');
+});
+
 t.test('GET /v1/clients/:clientId/dynamics', async (t) => {
   const w = await world(t);
   const client = (await makeClient(w.testApp, w.organizationId)).id;
@@ -273,7 +301,7 @@ t.test('a provider works only with its own organization’s clients and assessme
   const own = (await makeKey(w.testApp, 'provider', w.organizationId)).secret;
 
   t.equal((await post(w, client, body(w, 4), stranger)).statusCode, 404);
-  t.equal((await post(w, client, body(w, 4), own)).statusCode, 201);
+  t.equal((await post(w, client, body(w, 4, { assessedOn: '2026-01-16' }), own)).statusCode, 201);
   for (const url of [`/v1/assessments/${created.id}`, `/v1/clients/${client}/assessments`, `/v1/clients/${client}/dynamics`]) {
     t.equal((await w.testApp.call(stranger, { method: 'GET', url })).statusCode, 404, url);
     t.equal((await w.testApp.call(own, { method: 'GET', url })).statusCode, 200, url);

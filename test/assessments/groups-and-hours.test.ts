@@ -46,7 +46,9 @@ async function assess(
   const response = await testApp.call(ADMIN_KEY, {
     method: 'POST',
     url: `/v1/clients/${clientId}/assessments`,
+    // Drafts: scored like final ones, and a client may have many on one day (one final a form and date).
     payload: {
+      status: 'draft',
       instrumentId,
       assessedOn: '2026-01-15',
       answers: typeof answers === 'number' ? answersScoring(forms[instrumentId]!, answers) : answers,

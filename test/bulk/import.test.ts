@@ -96,7 +96,7 @@ t.test('POST /v1/bulk/clients', async (t) => {
       clientLine('R-14', { snils: taken }),
       clientLine('R-10'),
       clientLine('R-15', { departmentId: department, careForm: 'inpatient' }),
-      clientLine('R-16', { birthDate: '2999-01-01' }),
+      clientLine('R-16', { birthDate: '2099-01-01' }),
       '[1, 2]',
     ];
     const response = await send(testApp, 'clients', organizationId, ndjson(file));
@@ -286,5 +286,98 @@ t.test('POST /v1/bulk/assessments', async (t) => {
     );
     t.equal(response.statusCode, 422);
     t.equal((await testApp.database.db.selectFrom('assessments').select('id').execute()).length, count);
+  });
+});
+
+t.test('NDJSON lines pass the JSON body guard', async (t) => {
+  const testApp = await buildTestApp(t);
+  const organizationId = (await makeOrganization(testApp)).id;
+
+  t.test('a client line with U+0000 or half a surrogate pair fails alone, with a 400 naming the field', async (t) => {
+    const response = await send(
+      testApp,
+      'clients',
+      organizationId,
+      ndjson([clientLine('G-1'), clientLine('G-2', { lastName: 'Нуль\u0000' }), clientLine('G-3', { notes: 'половина \ud800' })]),
+    );
+    t.equal(response.statusCode, 200, 'the other lines of a non-atomic file land');
+    const body = response.json();
+    t.same(body.totals, { lines: 3, created: 1, updated: 0, unchanged: 0, failed: 2 });
+    const message = 'has a lone surrogate or U+0000, which is not text';
+    t.match(body.results[1], {
+      line: 2,
+      outcome: 'failed',
+      problem: { status: 400, errors: [{ in: 'line', pointer: '/lastName', message }] },
+    });
+    t.match(body.results[2], { line: 3, outcome: 'failed', problem: { status: 400, errors: [{ pointer: '/notes', message }] } });
+    t.notMatch(response.body, /PostgreSQL|invalid byte sequence|22P05|22021/);
+    const stored = await testApp.database.db
+      .selectFrom('clients')
+      .select('external_id')
+      .where('organization_id', '=', organizationId)
+      .execute();
+    t.same(stored, [{ external_id: 'G-1' }], 'nothing stored as U+FFFD');
+  });
+
+  t.test('an assessment line with U+0000 in its notes fails alone with a 400, not a 500', async (t) => {
+    const staffId = (await makeStaff(testApp, organizationId)).id;
+    const home: FormItem[] = (await testApp.call(ADMIN_KEY, { method: 'GET', url: '/v1/instruments/bfd-home-2019' })).json().items;
+    const line = (assessedOn: string, notes: string) => ({
+      clientExternalId: 'G-1',
+      instrumentId: 'bfd-home-2019',
+      assessedOn,
+      answers: answersScoring(home, 5),
+      conductedBy: [staffId],
+      notes,
+    });
+    const response = await send(
+      testApp,
+      'assessments',
+      organizationId,
+      ndjson([line('2026-03-01', 'a\u0000b'), line('2026-03-02', 'fine')]),
+    );
+    t.equal(response.statusCode, 200);
+    t.same(outcomes(response), ['failed', 'created']);
+    t.match(response.json().results[0].problem, { status: 400, errors: [{ pointer: '/notes' }] });
+  });
+
+  t.test('a line longer than 1 MiB fails alone, without being kept', async (t) => {
+    const long = JSON.stringify(clientLine('G-4', { notes: 'я'.repeat(600_000) }));
+    const response = await send(testApp, 'clients', organizationId, `${long}\n${JSON.stringify(clientLine('G-5'))}\n`);
+    t.same(outcomes(response), ['failed', 'created']);
+    t.match(response.json().results[0].problem, { status: 400, errors: [{ pointer: '', message: 'is longer than 1048576 bytes' }] });
+  });
+});
+
+t.test('a file of bad lines costs an answer of a thousand failures, whatever its length', async (t) => {
+  const testApp = await buildTestApp(t);
+  const organizationId = (await makeOrganization(testApp)).id;
+  const lines: unknown[] = Array.from({ length: 100_000 }, () => '{}');
+  lines[49_999] = clientLine('B-1');
+  lines[50_000] = '{"broken": ';
+
+  t.test('the first 1000 failed lines are listed, the others counted; written lines all listed in file order', async (t) => {
+    const response = await send(testApp, 'clients', organizationId, ndjson(lines));
+    t.equal(response.statusCode, 200);
+    t.ok(response.body.length < 1_000_000, `the answer is ${response.body.length} bytes, not tens of megabytes`);
+    const body = response.json();
+    t.same(body.totals, { lines: 100_000, created: 1, updated: 0, unchanged: 0, failed: 99_999 });
+    t.equal(body.failuresOmitted, 98_999);
+    t.equal(body.results.length, 1001);
+    t.same(
+      body.results.slice(0, 3).map((result: { line: number }) => result.line),
+      [1, 2, 3],
+    );
+    t.match(body.results[999], { line: 1000, outcome: 'failed', problem: { status: 400, errors: [{ pointer: '/externalId' }] } });
+    t.match(body.results[1000], { line: 50_000, outcome: 'created', id: String });
+  });
+
+  t.test('atomic=true lists the first 1000 failures too', async (t) => {
+    const response = await send(testApp, 'clients', organizationId, ndjson(lines), { atomic: true });
+    t.equal(response.statusCode, 422);
+    const problem = response.json();
+    t.equal(problem.failures.length, 1000);
+    t.equal(problem.failuresOmitted, 98_999);
+    t.same(problem.totals, { lines: 100_000, created: 0, updated: 0, unchanged: 1, failed: 99_999 });
   });
 });

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import t from 'tap';
-import { ndjsonLines, type NdjsonLine } from '../../src/bulk/ndjson.js';
+import { ndjsonLines, untilStalled, type NdjsonLine } from '../../src/bulk/ndjson.js';
 
-async function collect(chunks: Buffer[], maxBytes = 1000): Promise<NdjsonLine[]> {
+async function collect(chunks: Buffer[], maxBytes = 1000, maxLineBytes?: number): Promise<NdjsonLine[]> {
   const lines: NdjsonLine[] = [];
-  for await (const line of ndjsonLines(Readable.from(chunks), maxBytes)) lines.push(line);
+  for await (const line of ndjsonLines(Readable.from(chunks), maxBytes, maxLineBytes)) lines.push(line);
   return lines;
 }
 
@@ -37,4 +37,34 @@ t.test('a line that is not UTF-8 is reported by number and the next lines go on'
 t.test('a body over the limit stops with 413', async (t) => {
   const error = await collect([Buffer.alloc(600, 0x20), Buffer.alloc(600, 0x20)]).catch((failure: { statusCode?: number }) => failure);
   t.equal((error as { statusCode?: number }).statusCode, 413);
+});
+
+t.test('a line over the line limit is reported by number without being kept, across chunks too', async (t) => {
+  const lines = await collect([Buffer.from('{"a":1}\n{"long":"'), Buffer.alloc(40, 0x61), Buffer.from('"}\n{"b":2}\n')], 1000, 32);
+  t.same(lines, [
+    { line: 1, text: '{"a":1}' },
+    { line: 2, tooLong: true },
+    { line: 3, text: '{"b":2}' },
+  ]);
+});
+
+t.test('untilStalled: a source that waits longer than the limit fails; the time spent on a chunk does not count', async (t) => {
+  async function* slowSource() {
+    yield 'first';
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    yield 'late';
+  }
+  const seen: string[] = [];
+  const error = await (async () => {
+    for await (const chunk of untilStalled(slowSource(), 50, () => new Error('stalled'))) seen.push(chunk);
+  })().catch((failure: Error) => failure);
+  t.same(seen, ['first']);
+  t.equal((error as Error).message, 'stalled');
+
+  const busy: string[] = [];
+  for await (const chunk of untilStalled(Readable.from(['a', 'b']), 50, () => new Error('stalled'))) {
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    busy.push(chunk);
+  }
+  t.same(busy, ['a', 'b'], 'a consumer slower than the limit is no stall');
 });

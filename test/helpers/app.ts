@@ -21,8 +21,13 @@ export interface TestApp {
  * The real application on a fresh database of its own, closed when the test ends. It is built
  * with the production server options; only the environment differs.
  */
-export async function buildTestApp(t: Teardown, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function buildTestApp(
+  t: Teardown,
+  env: Record<string, string> = {},
+  { poolSize }: { poolSize?: number } = {},
+): Promise<TestApp> {
+  // Races need a connection for each contender, or the pool would queue them one after another.
+  const database = await createTestDatabase(poolSize);
   const config = loadConfig({
     DATABASE_URL: database.url,
     API_ADMIN_KEY: ADMIN_KEY,

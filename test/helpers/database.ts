@@ -27,11 +27,11 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database of this test file's own, cloned from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(poolSize = 5): Promise<TestDatabase> {
   const name = `ltc_test_${randomBytes(6).toString('hex')}`;
   await onServer((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   const url = withDatabase(testServerUrl(), name);
-  const db = createDatabase({ connectionString: url, poolSize: 5 });
+  const db = createDatabase({ connectionString: url, poolSize });
   return {
     name,
     url,

@@ -56,6 +56,13 @@ export async function makeStaff(
 }
 
 /** A random valid SNILS; its own rules are tested on known numbers in test/clients/snils.test.ts. */
+let days = 0;
+
+/** A day since 2015 not given before in this test file: a client has one final assessment a form and day. */
+export function freshDay(): string {
+  return new Date(Date.UTC(2015, 0, 1) + ++days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function makeSnils(): string {
   const number = String(100_000_000 + Math.floor(Math.random() * 899_999_999));
   return `${number}${String(snilsCheckNumber(number)).padStart(2, '0')}`;

@@ -19,6 +19,7 @@ import {
   makeOrganization,
   makeStaff,
   programBody,
+  freshDay,
 } from '../helpers/factories.js';
 
 const CALLERS = ['anonymous', 'revoked', 'admin', 'regional', 'providerOwn', 'providerOther', 'partner'] as const;
@@ -55,7 +56,7 @@ let sequence = 0;
 const unique = () => `${++sequence}-${Date.now()}`;
 
 function assessment(fixtures: Fixtures, status = 'final') {
-  return { instrumentId: 'bfd-home-2019', assessedOn: '2026-01-15', answers: fixtures.answers, conductedBy: [fixtures.staffA], status };
+  return { instrumentId: 'bfd-home-2019', assessedOn: freshDay(), answers: fixtures.answers, conductedBy: [fixtures.staffA], status };
 }
 
 /** A fresh draft of client A, to edit or finalize. */
@@ -479,7 +480,7 @@ const MATRIX: Record<string, Row> = {
   'GET /fhir/r4/metadata': { request: async () => ({}), expect: PUBLIC },
   'GET /fhir/r4/Questionnaire/{id}': {
     request: async () => ({ url: '/fhir/r4/Questionnaire/bfd-home-2019' }),
-    expect: expect(200, 200, 200, 200, 200),
+    expect: expect(403, 403, 403, 403, 200),
   },
   'GET /fhir/r4/Patient/{id}': {
     request: async ({ clientA }) => ({ url: `/fhir/r4/Patient/${clientA}` }),

@@ -34,6 +34,7 @@ import {
   makeSnils,
   makeStaff,
   programBody,
+  freshDay,
 } from '../helpers/factories.js';
 import {
   ContractValidator,
@@ -226,7 +227,7 @@ async function created(testApp: TestApp, url: string, payload: unknown): Promise
 
 const assessmentBody = (f: Fixtures, status: 'draft' | 'final' = 'final') => ({
   instrumentId: 'bfd-home-2019',
-  assessedOn: '2026-01-15',
+  assessedOn: freshDay(),
   answers: f.answers,
   conductedBy: [f.staff],
   status,

@@ -8,12 +8,16 @@ import { buildTestApp } from '../helpers/app.js';
 const EVERYWHERE = new Set([
   '/problems/internal-error',
   '/problems/database-unavailable',
+  '/problems/shutting-down',
   '/problems/route-not-found',
   // The error handler's last line of defence for a constraint a repository did not translate.
   '/problems/duplicate-record',
   '/problems/invalid-reference',
   '/problems/constraint-violated',
   '/problems/invalid-value',
+  // Answered by node's HTTP parser's refusals, before any operation is known.
+  '/problems/request-timeout',
+  '/problems/headers-too-large',
 ]);
 
 type Responses = Record<string, { description?: string }>;

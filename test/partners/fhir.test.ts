@@ -108,6 +108,16 @@ t.test('FHIR R4 views', async (t) => {
     );
   });
 
+  t.test('the Questionnaires are for medical partners, as every FHIR view but metadata (issue 14.10)', async (t) => {
+    const provider = (await makeKey(testApp, 'provider', center)).secret;
+    for (const key of [ADMIN_KEY, provider]) {
+      const response = await fhir('/fhir/r4/Questionnaire/bfd-home-2019', key);
+      t.equal(response.statusCode, 403);
+      t.match(response.json(), { resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+    }
+    t.equal((await fhir('/fhir/r4/Questionnaire/bfd-home-2019', null)).statusCode, 401, 'not public');
+  });
+
   t.test('errors are OperationOutcomes too', async (t) => {
     const anonymous = await fhir(`/fhir/r4/Patient/${client.id}`, null);
     t.equal(anonymous.statusCode, 401);

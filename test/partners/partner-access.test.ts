@@ -130,6 +130,53 @@ t.test('medical partners read only under an agreement and the client’s consent
     t.match(await lastEvent(), { outcome: 'denied', client_id: null });
   });
 
+  t.test('an archived client is shared no more: the same 404 as an unknown client (issue 14.10)', async (t) => {
+    const leaving = await makeClient(testApp, center);
+    t.equal(
+      (
+        await call(ADMIN_KEY, {
+          method: 'POST',
+          url: `/v1/clients/${leaving.id}/consents`,
+          payload: { kind: 'medical_data_sharing', status: 'granted', date: '2025-01-20', document: 'Заявление' },
+        })
+      ).statusCode,
+      201,
+    );
+    const assessment = await call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${leaving.id}/assessments`,
+      payload: { instrumentId: 'bfd-home-2019', assessedOn: '2025-01-10', answers: answersScoring(home, 8), conductedBy: [staff] },
+    });
+    t.equal(assessment.statusCode, 201);
+    const reads = async () => {
+      const urls = [
+        `/v1/partner/clients/${leaving.id}`,
+        `/v1/partner/clients?snils=${leaving.snils}`,
+        `/v1/partner/clients/${leaving.id}/assessments`,
+        `/fhir/r4/Patient/${leaving.id}`,
+        `/fhir/r4/QuestionnaireResponse?subject=Patient/${leaving.id}`,
+        `/fhir/r4/QuestionnaireResponse/${assessment.json().id}`,
+      ];
+      const answers = [];
+      for (const url of urls) answers.push(await call(partner.secret, { method: 'GET', url }));
+      return answers;
+    };
+    t.same(
+      (await reads()).map((response) => response.statusCode),
+      [200, 200, 200, 200, 200, 200],
+      'shared while in care',
+    );
+    t.equal((await call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${leaving.id}/archive` })).statusCode, 200);
+    const after = await reads();
+    t.same(
+      after.map((response) => response.statusCode),
+      [404, 404, 404, 404, 404, 404],
+      'archived: not shared',
+    );
+    t.equal(after[0]?.json().detail, 'Client (unknown or not shared) not found', 'the same answer as an unknown client');
+    t.match(await lastEvent(), { outcome: 'denied', client_id: leaving.id }, 'the refusal is audited under the client');
+  });
+
   t.test('a partner key reaches nothing else; no other key reaches the partner API', async (t) => {
     t.equal((await call(partner.secret, { method: 'GET', url: `/v1/clients/${client.id}` })).statusCode, 403);
     t.equal((await call(ADMIN_KEY, { method: 'GET', url: `/v1/partner/clients/${client.id}` })).statusCode, 403);

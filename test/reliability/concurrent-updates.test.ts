@@ -8,75 +8,17 @@
  * while the ten updates start, so all ten read the same version, pass every check and wait at
  * their `UPDATE … WHERE version = $expected` together before the lock goes.
  */
-import pg from 'pg';
-import pino from 'pino';
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createDatabase } from '../../src/db/database.js';
 import { answersScoring, type FormItem } from '../../src/demo/answers.js';
-import { ADMIN_KEY, type TestApp } from '../helpers/app.js';
-import { createTestDatabase } from '../helpers/database.js';
+import { ADMIN_KEY, buildTestApp, type TestApp } from '../helpers/app.js';
+import { behindLock } from '../helpers/locks.js';
 import { makeClient, makeOrganization, makeStaff } from '../helpers/factories.js';
 
 const CONTENDERS = 10;
 
-/**
- * The application on a fresh database, as test/helpers/app.ts builds it, with a pool large enough
- * for every contender to hold a connection while it waits at the lock.
- */
-async function raceApp(t: { teardown(fn: () => unknown): void }): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const db = createDatabase({ connectionString: database.url, poolSize: CONTENDERS + 4 });
-  const config = loadConfig({ DATABASE_URL: database.url, API_ADMIN_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '100000' });
-  const app = await buildApp({ config, db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  t.teardown(async () => {
-    await app.close();
-    await db.destroy();
-    await database.drop();
-  });
-  return {
-    app,
-    database: { ...database, db },
-    call: (key, options) => app.inject({ ...options, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...options.headers } }),
-  };
-}
-
-/**
- * Runs `start` while a side connection holds `table`'s row `id` FOR UPDATE, and lets the lock go
- * once `waiting` of the service's backends queue behind it (as a second connection sees them:
- * pg_stat_activity is a snapshot within the locker's own transaction).
- */
-async function behindRowLock<T>(
-  url: string,
-  table: 'clients' | 'assessments',
-  id: string,
-  waiting: number,
-  start: () => Promise<T>,
-): Promise<T> {
-  const locker = new pg.Client({ connectionString: url });
-  const observer = new pg.Client({ connectionString: url });
-  await Promise.all([locker.connect(), observer.connect()]);
-  try {
-    await locker.query('BEGIN');
-    await locker.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
-    const running = start();
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { rows } = await observer.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = 'ltc-registry' AND wait_event_type = 'Lock'`,
-      );
-      if (rows[0]!.count === waiting) break;
-      if (Date.now() > deadline) throw new Error(`only ${rows[0]!.count} of ${waiting} updates reached the lock`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    await locker.query('COMMIT');
-    return await running;
-  } finally {
-    await Promise.all([locker.end(), observer.end()]);
-  }
-}
+/** Runs `start` while a side connection holds `table`'s row `id` FOR UPDATE, until `waiting` backends queue behind it. */
+const behindRowLock = <T>(url: string, table: 'clients' | 'assessments', id: string, waiting: number, start: () => Promise<T>) =>
+  behindLock(url, { sql: `SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, parameters: [id] }, waiting, start);
 
 interface Race {
   /** The one answered 200: its index in the changes, its body and ETag. */
@@ -113,7 +55,7 @@ const preconditionFailed = {
 };
 
 t.test('ten concurrent updates of one client with the same ETag', async (t) => {
-  const testApp = await raceApp(t);
+  const testApp = await buildTestApp(t, {}, { poolSize: CONTENDERS + 4 });
   const { call, database } = testApp;
   const organizationId = (await makeOrganization(testApp)).id;
   const client = await makeClient(testApp, organizationId);
@@ -164,7 +106,7 @@ t.test('ten concurrent updates of one client with the same ETag', async (t) => {
 });
 
 t.test('ten concurrent updates of one assessment draft with the same ETag', async (t) => {
-  const testApp = await raceApp(t);
+  const testApp = await buildTestApp(t, {}, { poolSize: CONTENDERS + 4 });
   const { call, database } = testApp;
   const organizationId = (await makeOrganization(testApp)).id;
   const staffId = (await makeStaff(testApp, organizationId)).id;

@@ -211,6 +211,14 @@ t.test('SIGTERM under load: accepted requests complete, new ones are refused, th
     'a 503 while closing also closes its connection',
   );
   t.same(
+    answers
+      .filter((answer) => answer.status === 503)
+      .map((answer) => `${String(answer.headers!['content-type'])} ${(JSON.parse(answer.body!) as { type: string }).type}`)
+      .filter((answer) => answer !== 'application/problem+json; charset=utf-8 /problems/shutting-down'),
+    [],
+    'a 503 while closing is the catalogue’s problem',
+  );
+  t.same(
     refused.filter((answer) => !['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(answer.error!)).map((answer) => answer.error),
     [],
     'a request without an answer failed to connect or was reset before it was read: none hangs',

@@ -139,6 +139,17 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
     t.match(lines[3], /^;Итого на 2025-11-01;5;/);
     t.match(lines[1], /;1,3;1,05;/, 'decimal commas');
   });
+
+  t.test('an Accept that refuses CSV with q=0 answers JSON (issue 14.10)', async (t) => {
+    const response = await call(ADMIN_KEY, {
+      method: 'GET',
+      url: '/v1/reports/long-term-care?asOf=2025-11-01',
+      headers: { accept: 'text/csv;q=0, application/json' },
+    });
+    t.equal(response.statusCode, 200);
+    t.match(response.headers['content-type'], /^application\/json/);
+    t.equal(response.json().asOf, '2025-11-01');
+  });
 });
 
 t.test('CSV keeps a name that looks like a formula a text', async (t) => {
