@@ -12,7 +12,7 @@ export const RecurrenceRuleInvalid = defineProblem(
   422,
   'Recurrence rule cannot be used',
   'The recurrence rule cannot be used.',
-  'The rule is not one RFC 5545 RRULE, has no UNTIL or COUNT, makes too many sessions or cannot be expanded in time; `errors` names `/rule`.',
+  'The rule is not one RFC 5545 RRULE, repeats more often than daily, has not exactly one of UNTIL and COUNT, ends more than two years after its first session, makes more than 500 sessions, or uses BYSECOND, TZID or more than 10 BYSETPOS positions; `errors` names `/rule`.',
 );
 export const RecurrenceRuleEmpty = defineProblem(
   'recurrence-rule-empty',

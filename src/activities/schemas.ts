@@ -78,7 +78,8 @@ export const CreateSeriesSchema = Type.Object(
     rule: Type.String({
       minLength: 6,
       maxLength: 500,
-      description: 'RFC 5545 RRULE with UNTIL or COUNT, expanded on the organization’s wall clock from startsAt.',
+      description:
+        'RFC 5545 RRULE, FREQ DAILY or longer, with UNTIL at most two years after startsAt or COUNT up to 500; expanded on the organization’s wall clock from startsAt.',
       examples: ['FREQ=WEEKLY;BYDAY=TU,FR;UNTIL=20250228T235959Z'],
     }),
   },
