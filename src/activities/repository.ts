@@ -81,6 +81,36 @@ const overlapping = (slot: Slot) =>
   sql<boolean>`activities.starts_at < ${new Date(slot.startsAt.getTime() + slot.durationMinutes * 60_000)}
     AND activities.starts_at + activities.duration_minutes * interval '1 minute' > ${slot.startsAt}`;
 
+/*
+ * Two bookings of one staff member (or client) at once both pass the check before their write;
+ * the exclusion constraints then refuse the second, but concurrent inserters into a GiST
+ * exclusion constraint can also wait for each other and deadlock. Holding the staff's (or the
+ * clients') rows until the unit of work ends makes the bookings of one person take turns: the
+ * second waits, then its check sees the first and answers the 409 naming whom. Rows are taken in
+ * id order, so that two bookings of several people cannot deadlock on them either.
+ */
+export async function holdStaffForBooking(ctx: Context, staffIds: string[]): Promise<void> {
+  if (staffIds.length === 0) return;
+  await ctx.scoped
+    .selectFrom('staff')
+    .select('staff.id')
+    .where(sql<boolean>`staff.id = ANY(${staffIds}::uuid[])`)
+    .orderBy('staff.id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+export async function holdClientsForBooking(ctx: Context, clientIds: string[]): Promise<void> {
+  if (clientIds.length === 0) return;
+  await ctx.scoped
+    .selectFrom('clients')
+    .select('clients.id')
+    .where(sql<boolean>`clients.id = ANY(${clientIds}::uuid[])`)
+    .orderBy('clients.id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
 /** Staff of `staffIds` already responsible for a session, not cancelled, that overlaps the slot. */
 export async function busyStaff(ctx: Context, staffIds: string[], slot: Slot, except?: string): Promise<string[]> {
   let query = ctx.scoped

@@ -119,6 +119,7 @@ async function checkSession(ctx: Context, input: SessionInput): Promise<{ durati
 }
 
 async function checkStaffFree(ctx: Context, staff: string[], slots: repository.Slot[], except?: string): Promise<void> {
+  await repository.holdStaffForBooking(ctx, staff);
   for (const slot of slots) {
     const busy = await repository.busyStaff(ctx, staff, slot, except);
     if (busy.length) {
@@ -130,6 +131,7 @@ async function checkStaffFree(ctx: Context, staff: string[], slots: repository.S
 
 async function checkClientsFree(ctx: Context, clientIds: string[], slot: repository.Slot, except: string): Promise<void> {
   if (clientIds.length === 0) return;
+  await repository.holdClientsForBooking(ctx, clientIds);
   const busy = await repository.busyClients(ctx, clientIds, TAKING_PART, slot, except);
   if (busy.length) throw withProblem(new ClientOverlap(busy.join(', ')), { clientIds: busy });
 }
