@@ -29,6 +29,7 @@ import auth, { bearerToken } from './http/auth.js';
 import errorHandler, { sendClientError, sendFrameworkError } from './http/error-handler.js';
 import { RateLimited, ShuttingDown } from './http/problems.js';
 import jsonBody from './http/json-body.js';
+import metrics from './metrics/plugin.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
@@ -104,6 +105,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     errorResponseBuilder: (_request, context) => new RateLimited(context.max, context.after),
   });
   await app.register(errorHandler);
+  await app.register(metrics, { db, token: config.METRICS_TOKEN });
   await app.register(jsonBody);
   await app.register(openapi);
   await app.register(auth, { db, adminKey: config.API_ADMIN_KEY, databaseUrl: config.DATABASE_URL });

@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ default: './.data', minLength: 1 }),
   /** Accepted as an admin key in addition to the keys stored in the database. */
   API_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24 })),
+  /** The bearer token of GET /metrics (Prometheus); unset, that route does not exist. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 24 })),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   /** Comma-separated origins allowed by CORS; empty allows none. */
   CORS_ORIGINS: Type.String({ default: '' }),

@@ -33,6 +33,13 @@ t.test('loadConfig', async (t) => {
     t.same(named, ['API_ADMIN_KEY', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
     t.match(error.message, /PORT: .*"eighty"/);
   });
+
+  t.test('METRICS_TOKEN is unset by default and, like an admin key, at least 24 characters', async (t) => {
+    t.equal(loadConfig({}).METRICS_TOKEN, undefined);
+    const error = t.throws(() => loadConfig({ METRICS_TOKEN: 'short-token' })) as ConfigError;
+    t.match(error.problems, [/^METRICS_TOKEN: /]);
+    t.equal(loadConfig({ METRICS_TOKEN: 'x'.repeat(24) }).METRICS_TOKEN, 'x'.repeat(24));
+  });
 });
 
 t.test('the service refuses to start on a bad configuration, with one line per variable', async (t) => {

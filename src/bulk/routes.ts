@@ -72,7 +72,9 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
     },
     async (request, reply) => {
       const source = request.body as Readable;
-      return sendResult(reply, await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source })));
+      const imported = await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source }));
+      app.metrics.countImportedLines('clients', imported.log.totals);
+      return sendResult(reply, imported);
     },
   );
 
@@ -95,10 +97,9 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
     },
     async (request, reply) => {
       const source = request.body as Readable;
-      return sendResult(
-        reply,
-        await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source })),
-      );
+      const imported = await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source }));
+      app.metrics.countImportedLines('assessments', imported.log.totals);
+      return sendResult(reply, imported);
     },
   );
 };

@@ -10,7 +10,9 @@ await withDatabase(async ({ db }) => {
     return;
   }
   console.log(
-    'demo data added: 3 organizations, 3 departments, 18 staff, 10 clients with assessments, three months of activities with attendance, a support program each',
+    'demo data added: 3 organizations, 3 departments, 18 staff, 10 clients with assessments, three months of activities with attendance, ' +
+      'a support program each, four months of questionnaires and observations, specialist reports and the monthly monitoring reports of the last three full months',
   );
   console.log(`provider key of the Ivanovo center (shown once): ${summary.providerKey}`);
+  console.log(`the latest full month's monitoring report, to print: GET /v1/monitoring-reports/${summary.monitoringReportId}?format=html`);
 });

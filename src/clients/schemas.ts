@@ -1,13 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CalendarDate, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
-import { CareForm } from '../enums.js';
+import { CareForm, ClientStatus } from '../enums.js';
 import { LivingSituation, SelfCareReduction } from '../enums.js';
 import { SNILS_PATTERN } from './snils.js';
-
-export const ClientStatus = Type.Union(
-  [Type.Literal('active'), Type.Literal('suspended'), Type.Literal('discharged'), Type.Literal('deceased')],
-  { description: 'active: receives services; suspended: services paused; discharged: left the service; deceased.' },
-);
 
 export const SocialSupport = Type.Integer({
   minimum: 1,

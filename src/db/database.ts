@@ -9,6 +9,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Db = Kysely<Database>;
 
+/** Kysely keeps its pool private; the metrics read theirs from here (src/metrics). */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The connection pool of a database made by createDatabase. */
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('The database was not made by createDatabase: it has no pool to read');
+  return pool;
+}
+
 export interface DatabaseOptions {
   connectionString: string;
   poolSize?: number;
@@ -31,5 +41,7 @@ export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOpti
   // queries) losing its connection emits 'error' with no listener, which would crash the process.
   // The request's next query fails instead (503) and the pool discards the client on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

@@ -15,6 +15,8 @@ import { createOrganization } from '../organizations/service.js';
 import { createStaff } from '../staff/service.js';
 import { createProgram } from '../support-programs/service.js';
 import { answersScoring } from './answers.js';
+import { found } from './found.js';
+import { seedMonitoring, type LedSessions } from './monitoring.js';
 
 /** A small, realistic region: two social-service centers and a partner hospital. */
 const ORGANIZATIONS = [
@@ -216,6 +218,8 @@ function demoSnils(index: number): string {
 export interface DemoSummary {
   created: boolean;
   providerKey?: string;
+  /** The Ivanovo center's monitoring report of the latest full month, to print. */
+  monitoringReportId?: string;
 }
 
 /**
@@ -242,16 +246,11 @@ export async function seedDemo(db: Db, catalog: InstrumentCatalog): Promise<Demo
     }
     const firstCenter = found(centers[0], 'social-service center');
     const clients = await seedClients(tx, catalog, firstCenter);
-    await seedMilieuTherapy(tx, firstCenter, clients);
+    const led = await seedMilieuTherapy(tx, firstCenter, clients);
+    const monitoringReportId = await seedMonitoring(tx, firstCenter, clients, led);
     const { secret } = await createApiKey(tx, { name: 'demo provider', role: 'provider', organizationId: firstCenter });
-    return { created: true, providerKey: secret };
+    return { created: true, providerKey: secret, monitoringReportId };
   });
-}
-
-/** The demo data names only rows it created: one missing is a bug of this file. */
-function found<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`The demo data has no ${what}.`);
-  return value;
 }
 
 /** Clients in all six groups with a history of assessments; some checks are overdue, one never assessed. */
@@ -298,18 +297,19 @@ async function seedClients(tx: UnitOfWork, catalog: InstrumentCatalog, organizat
   return ids;
 }
 
-/** Weekly sessions of the last three months, as [catalog code, RRULE days, local hour, position in charge]. */
-const SERIES: Array<[string, string, number, Position]> = [
-  ['exercise_therapy', 'MO,TH', 9, 'exercise_therapy_instructor'],
-  ['music_therapy', 'TU,FR', 11, 'psychologist'],
-  ['labor_therapy', 'WE', 14, 'labor_instructor'],
+/** Weekly sessions of the last three months, as [catalog code, RRULE days, local hour, position in charge, what in Russian]. */
+const SERIES: Array<[string, string, number, Position, string]> = [
+  ['exercise_therapy', 'MO,TH', 9, 'exercise_therapy_instructor', 'лечебная физкультура'],
+  ['music_therapy', 'TU,FR', 11, 'psychologist', 'музыкотерапия'],
+  ['labor_therapy', 'WE', 14, 'labor_instructor', 'посильная трудотерапия'],
 ];
 
 /**
  * Three months of milieu therapy at the center: recurring sessions with attendance (mostly
- * attended, some absences) and an active support program for every client.
+ * attended, some absences) and an active support program for every client. Answers who led
+ * which sessions, for the specialists' monthly reports.
  */
-async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients: string[]): Promise<void> {
+async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients: string[]): Promise<LedSessions[]> {
   const staff = await tx.scoped.selectFrom('staff').select(['id', 'position']).where('organization_id', '=', organizationId).execute();
   const types = await tx.scoped.selectFrom('activity_types').select(['id', 'code']).where('organization_id', 'is', null).execute();
   const typeOf = (code: string) =>
@@ -332,7 +332,8 @@ async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients
     .where('current_assessment_id', 'is not', null)
     .execute();
   const participants = assessed.map((client) => client.id);
-  for (const [code, days, hour, position] of SERIES) {
+  const led: LedSessions[] = [];
+  for (const [code, days, hour, position, what] of SERIES) {
     const { sessions } = await createSeries(tx, {
       organizationId,
       activityTypeId: typeOf(code),
@@ -341,6 +342,7 @@ async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients
       place: 'Зал отделения',
       rule: `FREQ=WEEKLY;BYDAY=${days};UNTIL=${until}`,
     });
+    led.push({ position, what, startsAt: sessions.map((session) => session.starts_at) });
     for (const [sessionIndex, session] of sessions.entries()) {
       await recordParticipation(tx, session.id, {
         participants: participants.map((clientId, clientIndex) => ({
@@ -373,6 +375,7 @@ async function seedMilieuTherapy(tx: UnitOfWork, organizationId: string, clients
       status: 'active',
     });
   }
+  return led;
 }
 
 function parseDate(date: string) {

@@ -26,7 +26,8 @@ const fhirRoutes: Routes = async (app, { instruments }) => {
         operationId: 'getFhirCapabilityStatement',
         summary: 'FHIR R4 CapabilityStatement',
         security: [],
-        response: { 200: Resource },
+        // Public, but rate limited per address as every route is.
+        response: { 200: Resource, ...outcomeResponses(429) },
       },
     },
     async (_request, reply) => send(reply, capabilityStatement()),

@@ -141,8 +141,15 @@ function documentAccess(route: RouteOptions, access: Access): void {
   const schema = (route.schema ??= {}) as Record<string, unknown>;
   const roles = access.roles.map((role) => (ALL_ORGANIZATIONS.has(role) ? role : `${role} (own organization)`));
   schema.security = [{ bearerAuth: [] }];
-  schema.description = [schema.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n');
-  const errors = isFhirPath(route.url) ? outcomeResponses(401, 403, 429) : problemResponses(401, 403, 429);
+  // The HEAD route Fastify adds for a GET shares its schema object: the line is stated once.
+  const rolesLine = `Roles: ${roles.join(', ')}.`;
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  if (!description.endsWith(rolesLine)) schema.description = [description, rolesLine].filter(Boolean).join('\n\n');
+  // What any /v1 operation may answer before its handler: the key, the rate limit, the database
+  // down; and for one that takes a body, the body parser's refusals (too large, unsupported type).
+  const takesBody = [route.method].flat().some((method) => method !== 'GET' && method !== 'HEAD');
+  const statuses = [401, 403, 429, 503, ...(takesBody ? [413, 415] : [])];
+  const errors = isFhirPath(route.url) ? outcomeResponses(...statuses) : problemResponses(...statuses);
   schema.response = { ...errors, ...(schema.response as object) };
 }
 

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { NotFound, problemCatalogue } from './problems.js';
+import { finishDocument } from './openapi-document.js';
 
 export const API_DESCRIPTION = `Registry and API of a regional long-term care system for elderly and disabled people
 (система долговременного ухода): organizations, staff, clients, functional diagnostics, milieu therapy, monitoring.
@@ -11,25 +11,67 @@ Every \`/v1\` operation needs an API key: \`Authorization: Bearer <key>\` (the A
 Errors are \`application/problem+json\` (RFC 9457). Lists are cursor-paginated: follow \`next\`.
 Updates are \`PATCH\` with \`If-Match\` set to the \`ETag\` of the version being changed.`;
 
-type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
-
 /**
- * The catalogue of problem types, in the contract: the Problem schema's `type` enumerates every
- * one with its meaning, so a client can branch on it (each operation's responses name their own).
+ * The tags in the order the domain reads: who provides care, to whom, how their needs are
+ * assessed, the milieu therapy that answers them, how it is monitored and reported, the medical
+ * partners, the systems that integrate, and the administration of the service.
  */
-function withProblemCatalogue<D extends OpenApiDocument>(document: D): D {
-  const problem = document.components?.schemas?.Problem as { properties?: Record<string, object> } | undefined;
-  const catalogue = problemCatalogue();
-  if (problem?.properties) {
-    problem.properties.type = {
-      type: 'string',
-      description: `The kind of problem, one of the catalogue:\n\n${catalogue.map((entry) => `- \`${entry.type}\` (${entry.status}): ${entry.description}`).join('\n')}`,
-      enum: catalogue.map((entry) => entry.type),
-      examples: [NotFound.definition.type],
-    };
-  }
-  return document;
-}
+const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description: string }> }> = [
+  {
+    name: 'Organizations',
+    tags: [
+      { name: 'organizations', description: 'Social-service and medical organizations' },
+      { name: 'departments', description: 'Departments of an organization, each with a care form' },
+      { name: 'staff', description: 'Employees who assess clients and run activities' },
+    ],
+  },
+  { name: 'Clients', tags: [{ name: 'clients', description: 'Recipients of social services (получатели социальных услуг)' }] },
+  {
+    name: 'Assessments',
+    tags: [
+      { name: 'instruments', description: 'The functional diagnostic forms of order No. 99, as versioned data' },
+      { name: 'assessments', description: 'Functional diagnostics: score, dependency group, weekly care hours, dynamics' },
+    ],
+  },
+  {
+    name: 'Milieu therapy',
+    tags: [
+      { name: 'activity-types', description: 'The catalog of milieu therapy activities, by direction' },
+      { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
+      { name: 'support-programs', description: 'Individual support programs and their monthly fulfilment' },
+      { name: 'implementation-plans', description: 'Plan-schedules of introducing milieu therapy: stages, tasks, documents' },
+    ],
+  },
+  {
+    name: 'Monitoring',
+    tags: [{ name: 'monitoring', description: 'Questionnaires, outcome indicators, specialist reports and the monthly monitoring report' }],
+  },
+  { name: 'Reports', tags: [{ name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing' }] },
+  {
+    name: 'Partners',
+    tags: [
+      { name: 'agreements', description: 'Agreements on interagency cooperation with medical organizations' },
+      { name: 'consents', description: 'Clients’ consent to share medical data' },
+      { name: 'partner', description: 'What a medical partner may read, under an agreement and consent' },
+      { name: 'fhir', description: 'FHIR R4 views for medical systems (application/fhir+json)' },
+    ],
+  },
+  {
+    name: 'Integration',
+    tags: [
+      { name: 'changes', description: 'The change feed for regional information systems' },
+      { name: 'bulk', description: 'NDJSON imports of whole registers, matched by external ids' },
+    ],
+  },
+  {
+    name: 'Administration',
+    tags: [
+      { name: 'api-keys', description: 'Credentials of integrations and people' },
+      { name: 'audit', description: 'The append-only audit trail' },
+      { name: 'health', description: 'Liveness and readiness probes' },
+    ],
+  },
+];
 
 /** Generates the OpenAPI document from the route schemas and serves it with Swagger UI. */
 export default fp(
@@ -49,31 +91,14 @@ export default fp(
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/api-keys or DATA_DIR/admin-key.' },
           },
         },
-        tags: [
-          { name: 'organizations', description: 'Social-service and medical organizations' },
-          { name: 'departments', description: 'Departments of an organization, each with a care form' },
-          { name: 'staff', description: 'Employees who assess clients and run activities' },
-          { name: 'clients', description: 'Recipients of social services (получатели социальных услуг)' },
-          { name: 'instruments', description: 'The functional diagnostic forms of order No. 99, as versioned data' },
-          { name: 'assessments', description: 'Functional diagnostics: score, dependency group, weekly care hours, dynamics' },
-          { name: 'activity-types', description: 'The catalog of milieu therapy activities, by direction' },
-          { name: 'activities', description: 'Sessions, recurring series, enrolment and attendance, schedules' },
-          { name: 'support-programs', description: 'Individual support programs and their monthly fulfilment' },
-          { name: 'implementation-plans', description: 'Plan-schedules of introducing milieu therapy: stages, tasks, documents' },
-          { name: 'monitoring', description: 'Questionnaires, outcome indicators, specialist reports and the monthly monitoring report' },
-          { name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing' },
-          { name: 'agreements', description: 'Agreements on interagency cooperation with medical organizations' },
-          { name: 'consents', description: 'Clients’ consent to share medical data' },
-          { name: 'partner', description: 'What a medical partner may read, under an agreement and consent' },
-          { name: 'audit', description: 'The append-only audit trail' },
-          { name: 'fhir', description: 'FHIR R4 views for medical systems (application/fhir+json)' },
-          { name: 'changes', description: 'The change feed for regional information systems' },
-          { name: 'bulk', description: 'NDJSON imports of whole registers, matched by external ids' },
-          { name: 'api-keys', description: 'Credentials of integrations and people' },
-          { name: 'health', description: 'Liveness and readiness probes' },
-        ],
+        tags: TAG_GROUPS.flatMap((group) => group.tags),
       },
-      transformObject: (document) => withProblemCatalogue('openapiObject' in document ? document.openapiObject : {}),
+      // Redoc shows the tags under these headings; Swagger UI keeps the order of `tags`.
+      transformObject: (document) =>
+        finishDocument({
+          ...('openapiObject' in document ? document.openapiObject : {}),
+          'x-tagGroups': TAG_GROUPS.map((group) => ({ name: group.name, tags: group.tags.map((tag) => tag.name) })),
+        }),
       // Shared schemas (Problem) become named components instead of `def-0`.
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     });

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { invalidParameter } from '../http/problems.js';
-import { problemResponses } from '../http/problem.js';
+import { mergeProblemResponses, problemResponses } from '../http/problem.js';
 import { IdempotencyKeyReused, IdempotencyKeyRunning, withProblem } from '../http/problems.js';
 
 /** Set on a replayed answer, so clients (and the audit trail) can tell it from a first one. */
@@ -52,23 +52,7 @@ export function requestHash({ method, url, body }: Pick<FastifyRequest, 'method'
 }
 
 /** The conditions of a claim, as each create's responses name them. */
-const CLAIM_RESPONSES: Record<string, { description?: string }> = problemResponses(IdempotencyKeyRunning, IdempotencyKeyReused);
-
-/**
- * A create's responses with the claim's conditions added: a status the route answers already
- * (a 409 or 422 of its own) gets their lines appended to its description. New objects, since
- * routes may share their response entries.
- */
-function withClaimProblems(responses: Record<string, { description?: string }>): Record<string, { description?: string }> {
-  const merged = { ...responses };
-  for (const [status, claim] of Object.entries(CLAIM_RESPONSES)) {
-    const own = responses[status];
-    // The first line of a problem response describes its status; the lines after it name its types.
-    const lines = (claim.description ?? '').split('\n').slice(1).join('\n');
-    merged[status] = own ? { ...own, description: `${own.description ?? ''}\n${lines}` } : claim;
-  }
-  return merged;
-}
+const CLAIM_RESPONSES = problemResponses(IdempotencyKeyRunning, IdempotencyKeyReused);
 
 /**
  * `Idempotency-Key` on every create (POST): the first request with a key runs and its answer is
@@ -85,7 +69,7 @@ export const idempotencyClaim = fp(
         headers?: { type?: string; properties?: Record<string, unknown> };
         response?: Record<string, { description?: string }>;
       };
-      schema.response = withClaimProblems(schema.response ?? {});
+      schema.response = mergeProblemResponses(schema.response ?? {}, CLAIM_RESPONSES);
       schema.headers = {
         ...schema.headers,
         type: 'object',

@@ -21,6 +21,21 @@ export function specialistReportsQuery(ctx: Context, filter: { organizationId?: 
   return query;
 }
 
+/**
+ * The month's specialist reports with who wrote them, for the printable report: the whole
+ * organization's, or one department's when the report is a department's.
+ */
+export async function monthSpecialistReports(ctx: Context, scope: { organizationId: string; departmentId: string | null; month: string }) {
+  let query = ctx.scoped
+    .selectFrom('specialist_reports')
+    .innerJoin('staff', 'staff.id', 'specialist_reports.staff_id')
+    .select(['staff.full_name', 'staff.position', 'specialist_reports.text', 'specialist_reports.counts'])
+    .where('specialist_reports.organization_id', '=', scope.organizationId)
+    .where('specialist_reports.month', '=', scope.month);
+  if (scope.departmentId !== null) query = query.where('specialist_reports.department_id', '=', scope.departmentId);
+  return query.orderBy('staff.full_name').orderBy('specialist_reports.created_at').orderBy('specialist_reports.id').execute();
+}
+
 export async function findTemplate(ctx: Context, id: string) {
   return ctx.db.selectFrom('questionnaire_templates').select(['id', 'definition']).where('id', '=', id).executeTakeFirst();
 }

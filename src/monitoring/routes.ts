@@ -266,11 +266,11 @@ const monitoringRoutes: Routes = async (app) => {
           .send(reportCsv(report, request.query.separator ?? ','));
       }
       if (format === 'html') {
-        const { organizationName, history } = await reportPage(request.ctx, row, report);
+        const page = await reportPage(request.ctx, row, report);
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-          .send(reportHtml(report, organizationName, history));
+          .send(reportHtml(report, page));
       }
       return reply.type('application/json').send(report);
     },

@@ -5,8 +5,10 @@ import type { IfMatch } from '../http/etag.js';
 import type { FieldError } from '../http/problem.js';
 import { NotFound, withFields } from '../http/problems.js';
 import { getOrganization } from '../organizations/service.js';
+import { monthSpecialistReports } from './input-repository.js';
 import { checkDepartment, checkMonth } from './input-service.js';
 import { MonitoringRuleViolated, ReportApproved } from './problems.js';
+import type { ReportPage } from './render.js';
 import { buildMonthlyReport } from './report.js';
 import type { MonitoringReport, ReportContent } from './report-schemas.js';
 import * as store from './report-store.js';
@@ -56,11 +58,24 @@ export async function approveReport(tx: UnitOfWork, id: string, ifMatch: IfMatch
   return row;
 }
 
-/** What the printable page shows besides the report: the organization's name and the months before it. */
-export async function reportPage(ctx: Context, row: MonitoringReportRow, report: MonitoringReport) {
-  const [organization, history] = await Promise.all([
+/**
+ * What the printable page shows besides the report: the organization's name, the months before it
+ * and the specialists' short reports of the month (the department's, or all of the organization's).
+ */
+export async function reportPage(ctx: Context, row: MonitoringReportRow, report: MonitoringReport): Promise<ReportPage> {
+  const [organization, history, specialistReports] = await Promise.all([
     getOrganization(ctx, row.organization_id),
     store.reportHistory(ctx, row, HISTORY_MONTHS),
+    monthSpecialistReports(ctx, { organizationId: row.organization_id, departmentId: row.department_id, month: row.month }),
   ]);
-  return { organizationName: organization.name, history: history.map((entry) => (entry.month === row.month ? report : toReport(entry))) };
+  return {
+    organizationName: organization.name,
+    history: history.map((entry) => (entry.month === row.month ? report : toReport(entry))),
+    specialistReports: specialistReports.map((entry) => ({
+      fullName: entry.full_name,
+      position: entry.position,
+      sessions: entry.counts.sessions ?? null,
+      text: entry.text,
+    })),
+  };
 }

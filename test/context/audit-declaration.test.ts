@@ -2,7 +2,9 @@ import Fastify from 'fastify';
 import t from 'tap';
 import requestContext from '../../src/context/plugin.js';
 import auth from '../../src/http/auth.js';
-import { ProblemSchema } from '../../src/http/problem.js';
+import { Type } from '@sinclair/typebox';
+import { problemResponses, ProblemSchema } from '../../src/http/problem.js';
+import { InternalError } from '../../src/http/problems.js';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 
 /** Just the plugins that declare and check routes, with a database that is never reached. */
@@ -46,8 +48,10 @@ t.test('every write route of the service declares its audit', async (t) => {
 t.test('the unit of work', async (t) => {
   const { app, call, database } = await buildTestApp(t);
   const audit = { action: 'create', resource: 'probe', id: 'result.id', client: 'body.clientId' } as const;
-  app.post('/v1/probes/forgetful', { config: { access, audit } }, async () => ({ id: 'not-written' }));
-  app.post('/v1/probes/written', { config: { access, audit } }, async (request) =>
+  // Documented as they answer: every answer of a test is checked against the contract.
+  const schema = { response: { 200: Type.Object({ id: Type.String() }), ...problemResponses(InternalError) } };
+  app.post('/v1/probes/forgetful', { schema, config: { access, audit } }, async () => ({ id: 'not-written' }));
+  app.post('/v1/probes/written', { schema, config: { access, audit } }, async (request) =>
     request.ctx.write(async (tx) => {
       await tx.db
         .insertInto('questionnaire_templates')
@@ -56,7 +60,7 @@ t.test('the unit of work', async (t) => {
       return { id: 'probe-written' };
     }),
   );
-  app.post('/v1/probes/failing', { config: { access, audit } }, async (request) =>
+  app.post('/v1/probes/failing', { schema, config: { access, audit } }, async (request) =>
     request.ctx.write(async (tx) => {
       await tx.db
         .insertInto('questionnaire_templates')

@@ -9,6 +9,7 @@ import { createDatabase } from '../../src/db/database.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { ADMIN_KEY } from '../helpers/app.js';
+import { checkAnswersAgainstContract } from '../helpers/contract-answers.js';
 
 // This file runs a PostgreSQL server of its own, because it stops and restarts it.
 t.test('readiness follows the database down and back up without a restart', async (t) => {
@@ -18,6 +19,7 @@ t.test('readiness follows the database down and back up without a restart', asyn
   await migrateToLatest(db);
   const config = loadConfig({ DATABASE_URL: server.url, API_ADMIN_KEY: ADMIN_KEY });
   const app = await buildApp({ config, db, logger: pino({ level: 'silent' }) });
+  checkAnswersAgainstContract(app);
   t.teardown(async () => {
     await app.close();
     await db.destroy();

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { checkAnswersAgainstContract } from './contract-answers.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -19,7 +20,8 @@ export interface TestApp {
 
 /**
  * The real application on a fresh database of its own, closed when the test ends. It is built
- * with the production server options; only the environment differs.
+ * with the production server options; only the environment differs. Every answer is checked
+ * against the contract (./contract-answers.ts).
  */
 export async function buildTestApp(
   t: Teardown,
@@ -35,6 +37,7 @@ export async function buildTestApp(
     ...env,
   });
   const app = await buildApp({ config, db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  checkAnswersAgainstContract(app);
   t.teardown(async () => {
     await app.close();
     await database.drop();

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
+import { checkAnswersAgainstContract } from '../helpers/contract-answers.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 t.test('request ids, logs and the HTTP surface', async (t) => {
@@ -20,6 +21,7 @@ t.test('request ids, logs and the HTTP surface', async (t) => {
   const logger = pino(options, sink);
   const config = loadConfig({ DATABASE_URL: database.url, API_ADMIN_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '5' });
   const app = await buildApp({ config, db: database.db, logger });
+  checkAnswersAgainstContract(app);
   t.teardown(async () => {
     await app.close();
     await database.drop();

@@ -1,8 +1,19 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { answersScoring, type FormItem } from '../../src/demo/answers.js';
+import { ActivityStatus, Component, Direction, Position, ReportStatus } from '../../src/enums.js';
+import { INDICATOR_NAMES } from '../../src/monitoring/indicators.js';
+import {
+  ACTIVITY_STATUS_LABELS,
+  COMPONENT_LABELS,
+  DIRECTION_LABELS,
+  INDICATOR_LABELS,
+  POSITION_LABELS,
+  QUESTIONNAIRE_LABELS,
+  REPORT_STATUS_LABELS,
+} from '../../src/monitoring/labels.js';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
-import { catalogType, makeActivity, makeClient, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
+import { catalogType, makeActivity, makeClient, makeDepartment, makeKey, makeOrganization, makeStaff } from '../helpers/factories.js';
 
 t.test('the monthly monitoring report on a hand-computed month', async (t) => {
   const testApp = await buildTestApp(t);
@@ -197,6 +208,53 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
     t.match(response.headers['content-security-policy'], /^default-src 'none'/, 'nothing the page could load or run');
   });
 
+  t.test('the printable page speaks Russian throughout: no machine name, the technology’s own words', async (t) => {
+    const html = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports/${report.id}?format=html` })).body;
+    const page = html.replace(/<style>[\s\S]*?<\/style>/, '');
+    const visible = page.replace(/<[^>]*>/g, ' ');
+    t.same(visible.match(/[A-Za-z_]+/g), null, 'no Latin word a reader would see');
+    const machineNames = [
+      ...Object.keys(QUESTIONNAIRE_LABELS),
+      ...INDICATOR_NAMES,
+      ...Direction.values,
+      ...ActivityStatus.values,
+      ...ReportStatus.values,
+      'improved',
+      'worsened',
+      'neverAssessed',
+    ];
+    for (const name of machineNames) t.notMatch(page, new RegExp(`\\b${name}\\b`), `${name} is not on the page`);
+    for (const label of [...Object.values(QUESTIONNAIRE_LABELS), ...Object.values(INDICATOR_LABELS), ...Object.values(DIRECTION_LABELS)]) {
+      t.ok(page.includes(label), `shows «${label}»`);
+    }
+    t.match(page, /февраль 2025 г\./, 'the month by its Russian name');
+    t.match(page, /01\.02\.2025–28\.02\.2025/, 'the period in dd.mm.yyyy');
+    t.match(
+      page,
+      /<td>Удовлетворённость процессом занятий<\/td><td>4,5<\/td><td>4<\/td><td>\+0,5<\/td>/,
+      'decimal commas, a signed change',
+    );
+    t.match(page, />фев 2025</, 'the chart’s months in Russian');
+    t.match(page, /черновик/);
+  });
+
+  t.test('every value of the enumerations the page shows has a Russian label', async (t) => {
+    const cyrillic = /^[А-ЯЁа-яё]/;
+    const labelled: Array<[string, readonly string[], Record<string, string>]> = [
+      ['Direction', Direction.values, DIRECTION_LABELS],
+      ['Component', Component.values, COMPONENT_LABELS],
+      ['ActivityStatus', ActivityStatus.values, ACTIVITY_STATUS_LABELS],
+      ['ReportStatus', ReportStatus.values, REPORT_STATUS_LABELS],
+      ['Position', Position.values, POSITION_LABELS],
+      ['Indicator', INDICATOR_NAMES, INDICATOR_LABELS],
+      ['questionnaire figure', Object.keys(report.content.questionnaires.averages), QUESTIONNAIRE_LABELS],
+    ];
+    for (const [name, values, labels] of labelled) {
+      for (const value of values) t.match(labels[value], cyrillic, `${name} ${value}`);
+      t.same(Object.keys(labels).sort(), [...values].sort(), `${name}: no label for a value that is not there`);
+    }
+  });
+
   t.test('an approved report never changes', async (t) => {
     const url = `/v1/monitoring-reports/${report.id}`;
     const approved = await call(ADMIN_KEY, {
@@ -242,5 +300,62 @@ t.test('the monthly monitoring report on a hand-computed month', async (t) => {
       403,
     );
     t.equal((await call(key, { method: 'GET', url: `/v1/clients/${k1}/observations` })).statusCode, 404);
+  });
+
+  t.test('the printable page shows the specialists’ short reports of its month, organization and department', async (t) => {
+    const department = (await makeDepartment(testApp, organizationId)).id;
+    const psychologist = (await makeStaff(testApp, organizationId, { fullName: 'Андреева Мария Петровна', position: 'psychologist' })).id;
+    const instructor = (
+      await makeStaff(testApp, organizationId, {
+        fullName: 'Белова Ольга Ивановна',
+        position: 'labor_instructor',
+        departmentId: department,
+      })
+    ).id;
+    const other = (await makeOrganization(testApp)).id;
+    const otherStaff = (await makeStaff(testApp, other, { fullName: 'Волкова Анна Сергеевна', position: 'librarian' })).id;
+    const specialistReport = (fields: Record<string, unknown>) => post('/v1/specialist-reports', { counts: { sessions: 7 }, ...fields });
+    await specialistReport({
+      organizationId,
+      staffId: psychologist,
+      month: '2025-02',
+      text: 'Занятия «Сказкотерапия» & чаепития <по пятницам>\nНастроение группы улучшилось.',
+    });
+    await specialistReport({
+      organizationId,
+      departmentId: department,
+      staffId: instructor,
+      month: '2025-02',
+      text: 'Мастерская по дереву: все участники освоили выжигание.',
+      counts: { sessions: 12, clients: 5 },
+    });
+    await specialistReport({ organizationId, staffId: psychologist, month: '2025-01', text: 'Январский отчёт психолога.' });
+    await specialistReport({ organizationId: other, staffId: otherStaff, month: '2025-02', text: 'Отчёт библиотекаря другого центра.' });
+    const page = async (id: string) => {
+      const html = (await call(ADMIN_KEY, { method: 'GET', url: `/v1/monitoring-reports/${id}?format=html` })).body;
+      return html.slice(html.indexOf('<h2>Краткие отчёты специалистов</h2>'), html.indexOf('<h2>Анкетирование'));
+    };
+
+    const organizationWide = await page(report.id);
+    t.equal((organizationWide.match(/<article>/g) ?? []).length, 2, 'the organization’s two reports of February, a department’s too');
+    t.match(organizationWide, /<h3>Андреева Мария Петровна<\/h3>\s*<p>Психолог; проведено занятий: 7<\/p>/);
+    t.match(organizationWide, /<h3>Белова Ольга Ивановна<\/h3>\s*<p>Инструктор по труду; проведено занятий: 12<\/p>/);
+    t.ok(
+      organizationWide.includes('Занятия «Сказкотерапия» &amp; чаепития &lt;по пятницам&gt;\nНастроение группы улучшилось.'),
+      'the text escaped, its line break kept',
+    );
+    t.notOk(organizationWide.includes('<по пятницам>'), 'no markup from a report’s text');
+    t.notOk(organizationWide.includes('Январский'), 'not another month’s');
+    t.notOk(organizationWide.includes('другого центра'), 'not another organization’s');
+    const visible = organizationWide.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#39);/g, ' ');
+    t.same(visible.match(/[A-Za-z_]+/g), null, 'no Latin word: positions in Russian, the counts’ names not shown');
+
+    const departmentReport = (await post('/v1/monitoring-reports', { organizationId, departmentId: department, month: '2025-02' })).json();
+    const departmentPage = await page(departmentReport.id);
+    t.equal((departmentPage.match(/<article>/g) ?? []).length, 1, 'a department’s page: that department’s reports only');
+    t.match(departmentPage, /Белова Ольга Ивановна/);
+
+    const march = (await post('/v1/monitoring-reports', { organizationId, month: '2025-03' })).json();
+    t.match(await page(march.id), /<p>За месяц краткие отчёты специалистов не представлены\.<\/p>/, 'a month without any says so');
   });
 });

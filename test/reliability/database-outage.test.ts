@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import pg from 'pg';
 import pino from 'pino';
 import t from 'tap';
@@ -20,9 +21,12 @@ import { snilsCheckNumber } from '../../src/clients/snils.js';
 import { clientBody } from '../helpers/factories.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
+import { problemResponses } from '../../src/http/problem.js';
+import { DatabaseUnavailable } from '../../src/http/problems.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { ADMIN_KEY } from '../helpers/app.js';
+import { checkAnswersAgainstContract } from '../helpers/contract-answers.js';
 
 const POOL_SIZE = 6;
 /** Far above anything a request should take; reaching it means the request hangs. */
@@ -124,12 +128,15 @@ t.test('PostgreSQL down and back with writes in flight', async (t) => {
   await migrateToLatest(db);
   const config = loadConfig({ DATABASE_URL: server.url, API_ADMIN_KEY: ADMIN_KEY, RATE_LIMIT_PER_MINUTE: '1000000' });
   const app = await buildApp({ config, db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  checkAnswersAgainstContract(app);
 
   // A write can be held at the end of its unit of work, just before its audit event and commit:
   // the real client registration, in a route of the test's own that waits there when asked to.
   let holdBeforeCommit: { reached: () => void; release: Promise<void> } | undefined;
   const audit = { action: 'create', resource: 'client', client: 'result.id' } as const;
-  app.post('/v1/probes/held-registration', { config: { access: { roles: ['admin'] }, audit } }, async (request, reply) => {
+  // Documented as it answers: every answer is checked against the contract.
+  const schema = { response: { 201: Type.Object({ id: Type.String() }), ...problemResponses(DatabaseUnavailable) } };
+  app.post('/v1/probes/held-registration', { schema, config: { access: { roles: ['admin'] }, audit } }, async (request, reply) => {
     const row = await request.ctx.write(async (tx) => {
       const created = await createClient(tx, request.body as CreateClient);
       if (holdBeforeCommit) {
