@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { access, chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -58,10 +58,13 @@ async function start({
   inform = () => undefined,
 }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
-  const password = await prepareDataDir(root);
+  await prepareDataDir(root);
   // PostgreSQL refuses to run as root: its programs then run as the `postgres` system user.
   const user = process.getuid?.() === 0 ? await postgresUser() : undefined;
   const clusterDir = await placeCluster(root, user, inform);
+  // The password goes with the cluster it opens: a cluster placed outside DATA_DIR keeps its own
+  // beside it, so that removing DATA_DIR never leaves a cluster no one can log in to.
+  const password = await readOrCreateSecret(join(clusterDir === join(root, 'postgres') ? root : dirname(clusterDir), 'postgres-password'));
   const url = (listening: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${listening}/${database}`;
   // Already running for another process on this DATA_DIR (`npm start` while `npm run seed:demo`):
   // share it instead of starting a second server on the same files, and leave stopping to its owner.
@@ -100,11 +103,11 @@ async function start({
   return { url: url(listenPort), port: listenPort, clusterDir, stop: () => server.stop() };
 }
 
-/** DATA_DIR, created when missing; returns the cluster's superuser password kept there. */
-async function prepareDataDir(root: string): Promise<string> {
+/** DATA_DIR, created when missing, and writable: the first-run admin key and (mostly) the password live there. */
+async function prepareDataDir(root: string): Promise<void> {
   try {
     await mkdir(root, { recursive: true });
-    return await readOrCreateSecret(join(root, 'postgres-password'));
+    await access(root, constants.W_OK);
   } catch (error) {
     throw new EmbeddedPostgresError(
       `DATA_DIR ${root} cannot be used (${reason(error)})`,
@@ -117,7 +120,7 @@ async function prepareDataDir(root: string): Promise<string> {
  * `DATA_DIR/postgres`, owned by the user the server runs as. As root, when the postgres user
  * cannot enter DATA_DIR's parent (a clone under root's home), the cluster goes to a directory of
  * its own under SHARED_ROOT named after DATA_DIR, so each DATA_DIR keeps its own cluster across
- * restarts; the password and everything else stay in DATA_DIR.
+ * restarts, with its password beside it; everything else stays in DATA_DIR.
  */
 async function placeCluster(root: string, user: RunAs | undefined, inform: (message: string) => void): Promise<string> {
   if (!user) return join(root, 'postgres');

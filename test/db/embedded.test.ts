@@ -66,9 +66,11 @@ t.test(
     t.ok(server.clusterDir.startsWith(`${SHARED_ROOT}/`), `the cluster is under ${SHARED_ROOT}`);
     t.match(informed, [new RegExp(`cannot enter ${dataDir}: its embedded cluster lives in ${server.clusterDir}`)], 'the log says where');
     t.equal((await stat(privateParent)).mode & 0o777, 0o700, 'the directory outside DATA_DIR keeps its mode');
-    t.ok((await readFile(join(dataDir, 'postgres-password'), 'utf8')).trim(), 'the password stays in DATA_DIR');
+    t.ok((await readFile(join(dirname(server.clusterDir), 'postgres-password'), 'utf8')).trim(), 'its password is beside it');
 
     await server.stop();
+    // DATA_DIR removed (to start over, say): the cluster outside it still opens with its own password.
+    await rm(dataDir, { recursive: true, force: true });
     const again = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     cleanUp(t, again);
     t.equal(again.clusterDir, server.clusterDir, 'a restart finds the same cluster');
