@@ -1,11 +1,15 @@
 /*
- * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10 --connections 200
- *                   --only floor,get,list,create,report,import,recurrence-flood,bulk-memory --soak SECONDS --profile]
+ * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10
+ *                   --connections 50,200
+ *                   --only noop,get,list,create,report,import,recurrence-flood,bulk-memory --soak SECONDS --profile]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
  * PostgreSQL, starts the service on a fresh copy of it as a separate process, measures the
  * scenarios of the integration issue with autocannon and prints them with the CPU the service
- * and PostgreSQL spent; writes them to bench/results.json. --profile writes the service's V8 CPU
+ * and PostgreSQL spent; writes them to bench/results.json. Each read (get, list) is measured at
+ * every --connections count on the service and then on its floor (bench/floor-server.ts: the
+ * service's SQL on a bare route), the import next to a raw SQL floor (bench/import-floor.ts), and
+ * the ratios service ÷ floor are printed and written too. --profile writes the service's V8 CPU
  * profile to bench/.data/profiles when it stops. `--only bulk-memory` (bench/bulk-memory.ts) needs no
  * large data set and adds its result to bench/results.json, keeping the measurements already there.
  */
@@ -26,6 +30,8 @@ import { answersScoring } from '../src/demo/answers.js';
 import { InstrumentCatalog } from '../src/instruments/catalog.js';
 import { bulkMemory } from './bulk-memory.js';
 import { postgresCpuSeconds } from './cpu.js';
+import { LIST_LIMIT, floorQueries } from './floor-queries.js';
+import { importFloorSeconds, type ImportLine } from './import-floor.js';
 import { recurrenceFlood } from './recurrence-flood.js';
 import { NAME_PREFIX, datasetExists, generateDataset, type DatasetSize } from './dataset.js';
 import { load, percentile } from './load.js';
@@ -37,8 +43,8 @@ const { values: flags } = parseArgs({
     organizations: { type: 'string', default: '50' },
     assessments: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '200' },
-    only: { type: 'string', default: 'floor,get,list,create,report,import,recurrence-flood' },
+    connections: { type: 'string', default: '50,200' },
+    only: { type: 'string', default: 'noop,get,list,create,report,import,recurrence-flood' },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
   },
@@ -50,7 +56,8 @@ const size: DatasetSize = {
   assessmentsPerClient: Number(flags.assessments),
 };
 const duration = Number(flags.duration);
-const connections = Number(flags.connections);
+const connectionCounts = flags.connections.split(',').map(Number);
+const connections = Math.max(...connectionCounts);
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 /** Replaces database `copy` with a copy of `template` (file by file: seconds, not a replay) and gives its URL. */
@@ -113,39 +120,6 @@ for (const { id } of organizations) {
   providers.set(id, await keys.write((tx) => createApiKey(tx, { name: 'benchmark provider', role: 'provider', organizationId: id })));
 }
 
-// --- the service, in a process of its own, as in production ---
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const child: ChildProcess = fork('src/server.ts', [], {
-  execArgv: [
-    ...(flags.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/.data/profiles'] : []),
-    '--expose-gc',
-    '--import',
-    'tsx',
-    '--import',
-    './bench/count-queries.ts',
-  ],
-  env: {
-    ...process.env,
-    DATABASE_URL: runUrl,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    MIGRATE_ON_START: 'false',
-  },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-for (let attempt = 0; ; attempt++) {
-  const ready = await fetch(`${base}/health/ready`).then(
-    (response) => response.ok,
-    () => false,
-  );
-  if (ready) break;
-  if (attempt > 100) throw new Error('the service did not become ready');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
-
 export interface ServiceStats {
   queries: number;
   cpu: NodeJS.CpuUsage;
@@ -153,14 +127,59 @@ export interface ServiceStats {
   /** CPU seconds of PostgreSQL so far, where /proc tells. */
   postgresCpu?: number;
 }
+
+/** A process under load: the service or its floor, answering its stats over IPC (bench/count-queries.ts). */
+interface Server {
+  base: string;
+  child: ChildProcess;
+  stats: () => Promise<ServiceStats>;
+}
+
 const postmasterPid = Number((await readFile(`${dataDir}/postgres/postmaster.pid`, 'utf8')).split('\n')[0]);
-export const stats = async () => {
-  const service = await new Promise<ServiceStats>((resolve) => {
-    child.once('message', (message) => resolve(message as ServiceStats));
-    child.send('stats');
+/** The floor's pool is the service's size, so neither has more connections to PostgreSQL. */
+const POOL_SIZE = 10;
+
+/** Forks `module` with the query counter preloaded and waits until it answers /health/ready. */
+async function startServer(module: string, execArgv: string[], env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = fork(module, [], {
+    execArgv: [...execArgv, '--expose-gc', '--import', 'tsx', '--import', './bench/count-queries.ts'],
+    env: { ...process.env, ...env, DATABASE_URL: runUrl, DATABASE_POOL_SIZE: String(POOL_SIZE), HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return { ...service, postgresCpu: await postgresCpuSeconds(postmasterPid) };
-};
+  for (let attempt = 0; ; attempt++) {
+    const ready = await fetch(`${base}/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (attempt > 100) throw new Error(`${module} did not become ready`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const stats = async () => {
+    const own = await new Promise<ServiceStats>((resolve) => {
+      child.once('message', (message) => resolve(message as ServiceStats));
+      child.send('stats');
+    });
+    return { ...own, postgresCpu: await postgresCpuSeconds(postmasterPid) };
+  };
+  return { base, child, stats };
+}
+
+async function stopServer({ child }: Server): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+// --- the service, in a process of its own, as in production; its floor in another ---
+const service = await startServer('src/server.ts', flags.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/.data/profiles'] : [], {
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '100000000',
+  MIGRATE_ON_START: 'false',
+});
+const floor = await startServer('bench/floor-server.ts', [], { FLOOR_QUERIES: JSON.stringify(await floorQueries(today())) });
+const { base, stats } = service;
 
 /** CPU seconds the service and PostgreSQL spent between two readings. */
 const cpuSeconds = (before: ServiceStats, after: ServiceStats) => ({
@@ -211,19 +230,20 @@ async function measure(
   name: string,
   options: { connections: number; setupRequest: autocannon.Request['setupRequest'] },
   target: { p99Ms: number; text: string },
+  server: Server = service,
 ): Promise<Scenario> {
   // A short warm-up so that connections, plans and caches are in place before measuring.
   const requests = [{ setupRequest: options.setupRequest }];
-  await load({ url: base, connections: Math.min(options.connections, 20), duration: 2, requests });
+  await load({ url: server.base, connections: Math.min(options.connections, 20), duration: 2, requests });
   await quiesce();
-  const before = await stats();
+  const before = await server.stats();
   const times: number[] = [];
   let failures = 0;
-  const result = await load({ url: base, connections: options.connections, duration, requests }, (statusCode, responseTime) => {
+  const result = await load({ url: server.base, connections: options.connections, duration, requests }, (statusCode, responseTime) => {
     times.push(responseTime);
     if (statusCode >= 400) failures += 1;
   });
-  const after = await stats();
+  const after = await server.stats();
   times.sort((a, b) => a - b);
   const errors = failures + result.errors + result.timeouts;
   const latencyMs = { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), max: times.at(-1) ?? 0 };
@@ -244,7 +264,7 @@ async function measure(
   return scenario;
 }
 
-const cpuText = ({ cpuSeconds: cpu }: Scenario) => `cpu s: service ${cpu.service} postgres ${cpu.postgres ?? '?'}`;
+const cpuText = ({ cpuSeconds: cpu }: Scenario) => `cpu s: app ${cpu.service} postgres ${cpu.postgres ?? '?'}`;
 
 function print(scenario: Scenario): void {
   const { latencyMs: l } = scenario;
@@ -256,31 +276,113 @@ function print(scenario: Scenario): void {
   );
 }
 
+/** A read on the service next to the same read on its floor, in one run: the ratios the targets are set in. */
+export interface FloorComparison {
+  name: string;
+  connections: number;
+  /** Service ÷ floor: requests per second, and p99 latency. */
+  throughputRatio: number;
+  p99Ratio: number;
+  /** Milliseconds of the process's CPU per answered request. */
+  appCpuMsPerRequest: { service: number; floor: number };
+  floor: Scenario;
+}
+
+const cpuMsPerRequest = (scenario: Scenario) => Number(((scenario.cpuSeconds.service * 1000) / Math.max(1, scenario.requests)).toFixed(3));
+const ratio = (service: number, floor: number) => Number((service / floor).toFixed(2));
+
+/**
+ * Measures a read at every connection count on the service and then on the floor, with the same
+ * requests (the floor takes the service's paths and ignores the key) and the same duration.
+ */
+async function measureAgainstFloor(
+  name: string,
+  setupRequest: autocannon.Request['setupRequest'],
+  target: (connections: number) => { p99Ms: number; text: string },
+): Promise<FloorComparison[]> {
+  const comparisons: FloorComparison[] = [];
+  for (const count of connectionCounts) {
+    const measured = await measure(name, { connections: count, setupRequest }, target(count));
+    scenarios.push(measured);
+    const floorScenario = await measure(
+      `floor: ${name}`,
+      { connections: count, setupRequest },
+      { p99Ms: Infinity, text: 'none: the service is measured against it' },
+      floor,
+    );
+    const comparison: FloorComparison = {
+      name,
+      connections: count,
+      throughputRatio: ratio(measured.requestsPerSecond, floorScenario.requestsPerSecond),
+      p99Ratio: ratio(measured.latencyMs.p99, floorScenario.latencyMs.p99),
+      appCpuMsPerRequest: { service: cpuMsPerRequest(measured), floor: cpuMsPerRequest(floorScenario) },
+      floor: floorScenario,
+    };
+    comparisons.push(comparison);
+  }
+  return comparisons;
+}
+
+function printComparisons(comparisons: FloorComparison[], importFloor: ImportFloor | undefined): void {
+  if (!comparisons.length && !importFloor) return;
+  console.log('\nservice ÷ floor, measured in this run');
+  console.log(
+    `${'read'.padEnd(44)} ${'conns'.padStart(5)}  ${'req/s'.padStart(6)}  ${'p99'.padStart(6)}  app CPU ms/request service / floor`,
+  );
+  for (const c of comparisons) {
+    console.log(
+      `${c.name.padEnd(44)} ${String(c.connections).padStart(5)}  ${c.throughputRatio.toFixed(2).padStart(6)}  ${c.p99Ratio.toFixed(2).padStart(6)}  ` +
+        `${c.appCpuMsPerRequest.service} / ${c.appCpuMsPerRequest.floor}`,
+    );
+  }
+  if (importFloor) {
+    console.log(
+      `${'import (time, service ÷ floor)'.padEnd(44)} ${''.padStart(5)}  ${importFloor.ratio.toFixed(2).padStart(6)}  ` +
+        `service ${importFloor.serviceSeconds} s, floor ${importFloor.floorSeconds} s`,
+    );
+  }
+}
+
 /** Every client of every organization gets one new assessment, one NDJSON file per organization. */
-async function bulkImport(): Promise<Scenario> {
+/** The import next to its floor: seconds of each, and import ÷ floor. */
+export interface ImportFloor {
+  lines: number;
+  serviceSeconds: number;
+  floorSeconds: number;
+  ratio: number;
+}
+
+async function bulkImport(): Promise<{ scenario: Scenario; importFloor: ImportFloor }> {
   // After the data set's last assessment (September 2026), so that every line becomes the client's current one.
   const assessedOn = '2026-10-01';
   const files: Array<{ organizationId: string; body: string; lines: number }> = [];
+  const floorLines: ImportLine[] = [];
   for (const { id } of organizations) {
     const clients = await db
       .selectFrom('clients')
-      .select(['external_id', 'care_form'])
+      .selectAll()
       .where('organization_id', '=', id)
       .where('status', '!=', 'deceased')
       .execute();
-    const lines = clients.map((client) =>
-      JSON.stringify({
-        clientExternalId: client.external_id,
-        instrumentId: instruments.get(client.care_form)!.id,
+    const lines = clients.map((client) => {
+      const line = {
+        instrument: instruments.get(client.care_form)!,
         assessedOn,
-        answers: answersOf.get(client.care_form),
-        conductedBy: [staffByOrganization.get(id)],
+        answers: answersOf.get(client.care_form)!,
+        conductedBy: [staffByOrganization.get(id)!],
         notes: 'bench import',
-      }),
-    );
+      };
+      floorLines.push({ client, ...line });
+      const { instrument, ...fields } = line;
+      return JSON.stringify({ clientExternalId: client.external_id, instrumentId: instrument.id, ...fields });
+    });
     files.push({ organizationId: id, body: `${lines.join('\n')}\n`, lines: lines.length });
   }
   const total = files.reduce((sum, file) => sum + file.lines, 0);
+  await quiesce();
+  const floorSeconds = await importFloorSeconds(db, runUrl, floorLines);
+  log(`import floor: ${total} rows in one INSERT … SELECT in ${floorSeconds.toFixed(2)} s (rolled back)`);
+  // The floor's rolled-back rows are dead tuples: vacuumed before the service imports.
   await quiesce();
   const before = await stats();
   const times: number[] = [];
@@ -322,46 +424,49 @@ async function bulkImport(): Promise<Scenario> {
   console.log(
     `${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  db round trips/line ${scenario.roundTripsPerRequest}  ${cpuText(scenario)}  ${scenario.met ? 'meets' : 'MISSES'} ${scenario.target}`,
   );
-  return scenario;
+  const importFloor: ImportFloor = {
+    lines: total,
+    serviceSeconds: scenario.seconds,
+    floorSeconds: Number(floorSeconds.toFixed(2)),
+    ratio: ratio(seconds, floorSeconds),
+  };
+  return { scenario, importFloor };
 }
 
 const asOf = today();
 const scenarios: Scenario[] = [];
+const comparisons: FloorComparison[] = [];
+let importFloor: ImportFloor | undefined;
 try {
   // What this machine gives at all with the load generator on the same cores: no database, no key.
-  if (only.has('floor'))
+  if (only.has('noop'))
     scenarios.push(
       await measure(
-        'floor: GET /health/live (no database, no key)',
+        'noop: GET /health/live (no database, no key)',
         { connections, setupRequest: (request) => ({ ...request, path: '/health/live' }) },
-        { p99Ms: Infinity, text: 'none: the baseline the other latencies stand on' },
+        { p99Ms: Infinity, text: 'none: what the machine answers at all' },
       ),
     );
+  const readTarget = (count: number) => ({ p99Ms: 50, text: `p99 < 50 ms at ${count} connections, no errors` });
   if (only.has('get'))
-    scenarios.push(
-      await measure(
+    comparisons.push(
+      ...(await measureAgainstFloor(
         'get a client with its latest assessment',
-        {
-          connections,
-          setupRequest: (request) => ({ ...request, path: `/v1/clients/${pickClient().id}`, headers: bearer(regional.secret) }),
-        },
-        { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
-      ),
+        (request) => ({ ...request, path: `/v1/clients/${pickClient().id}`, headers: bearer(regional.secret) }),
+        readTarget,
+      )),
     );
   if (only.has('list'))
-    scenarios.push(
-      await measure(
+    comparisons.push(
+      ...(await measureAgainstFloor(
         'list clients of an organization by group',
-        {
-          connections,
-          setupRequest: (request) => ({
-            ...request,
-            path: `/v1/clients?organizationId=${pickClient().organization_id}&group=${1 + Math.floor(Math.random() * 6)}&limit=50`,
-            headers: bearer(regional.secret),
-          }),
-        },
-        { p99Ms: 50, text: `p99 < 50 ms at ${connections} connections, no errors` },
-      ),
+        (request) => ({
+          ...request,
+          path: `/v1/clients?organizationId=${pickClient().organization_id}&group=${1 + Math.floor(Math.random() * 6)}&limit=${LIST_LIMIT}`,
+          headers: bearer(regional.secret),
+        }),
+        readTarget,
+      )),
     );
   if (only.has('create'))
     scenarios.push(
@@ -399,7 +504,12 @@ try {
         { p99Ms: 300, text: 'p99 < 300 ms, one request at a time, no errors' },
       ),
     );
-  if (only.has('import')) scenarios.push(await bulkImport());
+  if (only.has('import')) {
+    const imported = await bulkImport();
+    scenarios.push(imported.scenario);
+    importFloor = imported.importFloor;
+  }
+  printComparisons(comparisons, importFloor);
   const [firstOrganization] = organizations;
   const bulkMemoryResult =
     only.has('bulk-memory') && firstOrganization
@@ -458,6 +568,7 @@ try {
           machine,
           dataset: { ...size, clientsInDatabase: clientCount },
           scenarios,
+          floor: { comparisons, ...(importFloor ? { import: importFloor } : {}) },
           ...(soaked ? { soak: soaked } : {}),
           ...measured,
         };
@@ -470,8 +581,8 @@ try {
     (flood && !flood.met ? 1 : 0);
   if (missed) log(`${missed} target(s) missed`);
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stopServer(service);
+  await stopServer(floor);
   await keys.write((tx) => revokeApiKey(tx, regional.id));
   for (const provider of providers.values()) await keys.write((tx) => revokeApiKey(tx, provider.id));
   await db.destroy();
