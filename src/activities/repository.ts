@@ -84,10 +84,11 @@ const overlapping = (slot: Slot) =>
 /*
  * Two bookings of one staff member (or client) at once both pass the check before their write;
  * the exclusion constraints then refuse the second, but concurrent inserters into a GiST
- * exclusion constraint can also wait for each other and deadlock. Holding the staff's (or the
- * clients') rows until the unit of work ends makes the bookings of one person take turns: the
- * second waits, then its check sees the first and answers the 409 naming whom. Rows are taken in
- * id order, so that two bookings of several people cannot deadlock on them either.
+ * exclusion constraint can also wait for each other and deadlock. Holding the staff's rows (the
+ * clients': `holdClients` in src/clients/repository.ts) until the unit of work ends makes the
+ * bookings of one person take turns: the second waits, then its check sees the first and answers
+ * the 409 naming whom. Rows are taken in id order, so that two bookings of several people cannot
+ * deadlock on them either.
  */
 export async function holdStaffForBooking(ctx: Context, staffIds: string[]): Promise<void> {
   if (staffIds.length === 0) return;
@@ -96,17 +97,6 @@ export async function holdStaffForBooking(ctx: Context, staffIds: string[]): Pro
     .select('staff.id')
     .where(sql<boolean>`staff.id = ANY(${staffIds}::uuid[])`)
     .orderBy('staff.id')
-    .forNoKeyUpdate()
-    .execute();
-}
-
-export async function holdClientsForBooking(ctx: Context, clientIds: string[]): Promise<void> {
-  if (clientIds.length === 0) return;
-  await ctx.scoped
-    .selectFrom('clients')
-    .select('clients.id')
-    .where(sql<boolean>`clients.id = ANY(${clientIds}::uuid[])`)
-    .orderBy('clients.id')
     .forNoKeyUpdate()
     .execute();
 }

@@ -31,6 +31,7 @@ import {
 import { RecurrenceError, expandRule } from './recurrence.js';
 import * as repository from './repository.js';
 import type { Activity, BulkParticipation, CreateActivity, CreateSeries, UpdateActivity } from './schemas.js';
+import { holdClients } from '../clients/repository.js';
 
 type Pointer = Omit<FieldError, 'in'>;
 
@@ -131,7 +132,7 @@ async function checkStaffFree(ctx: Context, staff: string[], slots: repository.S
 
 async function checkClientsFree(ctx: Context, clientIds: string[], slot: repository.Slot, except: string): Promise<void> {
   if (clientIds.length === 0) return;
-  await repository.holdClientsForBooking(ctx, clientIds);
+  await holdClients(ctx, clientIds);
   const busy = await repository.busyClients(ctx, clientIds, TAKING_PART, slot, except);
   if (busy.length) throw withProblem(new ClientOverlap(busy.join(', ')), { clientIds: busy });
 }

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Context, UnitOfWork } from '../context/request-context.js';
+import type { Context } from '../context/request-context.js';
 import type { AssessmentRow, AssessmentUpdate, NewAssessmentRow } from '../db/schema.js';
 import type { AssessmentStatus } from '../enums.js';
 import type { AssessmentListFilter } from './schemas.js';
@@ -10,24 +9,6 @@ export async function insertAssessment(ctx: Context, row: NewAssessmentRow): Pro
 
 export async function findAssessment(ctx: Context, id: string): Promise<AssessmentRow | undefined> {
   return ctx.scoped.selectFrom('assessments').selectAll().where('assessments.id', '=', id).executeTakeFirst();
-}
-
-/**
- * Holds the clients' rows until the unit of work ends: the writers of one client's assessments
- * take turns, so that each reads the interview numbers and final assessments the one before it
- * committed, instead of both taking the same. Rows are locked in id order, so that two writers of
- * many clients (bulk imports) cannot deadlock. The unique keys are the guarantee; this is what
- * lets the second writer get the next number rather than a refusal.
- */
-export async function lockClientsForAssessment(tx: UnitOfWork, clientIds: string[]): Promise<void> {
-  if (clientIds.length === 0) return;
-  await tx.scoped
-    .selectFrom('clients')
-    .select('clients.id')
-    .where(sql<boolean>`clients.id = ANY(${clientIds}::uuid[])`)
-    .orderBy('clients.id')
-    .forNoKeyUpdate()
-    .execute();
 }
 
 /** The current holders of a client's keys on a form: its final assessment of a date, or the holder of an interview number. */

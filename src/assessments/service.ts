@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addMonths, daysBetween, today } from '../calendar/dates.js';
-import { refreshCurrentAssessment } from '../clients/repository.js';
+import { holdClients, refreshCurrentAssessment } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
 import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
@@ -257,7 +257,7 @@ export async function createAssessment(
   input: CreateAssessment,
 ): Promise<AssessmentRow> {
   const client = await getClient(tx, clientId);
-  await repository.lockClientsForAssessment(tx, [client.id]);
+  await holdClients(tx, [client.id]);
   checkClientAssessable(client);
   const instrument = formFor(await settings.catalog.find(input.instrumentId), client);
   if (instrument instanceof Error) throw instrument;
@@ -354,7 +354,7 @@ export async function updateDraft(
   const current = await getAssessment(tx, id);
   if (current.status === 'final') throw new AssessmentFinal(id, id);
   const client = await getClient(tx, current.client_id);
-  await repository.lockClientsForAssessment(tx, [client.id]);
+  await holdClients(tx, [client.id]);
   checkClientAssessable(client);
   const instrument = await settings.catalog.get(current.instrument_id);
   const fields = {
@@ -386,7 +386,7 @@ export async function updateDraft(
 export async function finalize(tx: UnitOfWork, id: string, ifMatch: IfMatch): Promise<AssessmentRow> {
   const current = await getAssessment(tx, id);
   if (current.status === 'final') throw new AssessmentAlreadyFinal(id);
-  await repository.lockClientsForAssessment(tx, [current.client_id]);
+  await holdClients(tx, [current.client_id]);
   checkClientAssessable(await getClient(tx, current.client_id));
   const row = await guardKeys(tx, current, async () => {
     await supersedeOriginal(tx, current);

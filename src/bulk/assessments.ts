@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AssessmentRuleViolated, InterviewNoTaken } from '../assessments/problems.js';
-import { keyHolder, lockClientsForAssessment } from '../assessments/repository.js';
+import { keyHolder } from '../assessments/repository.js';
 import {
   assessmentRules,
   createAssessment,
@@ -13,7 +13,7 @@ import {
   type AssessmentSettings,
   type Evaluation,
 } from '../assessments/service.js';
-import { refreshCurrentAssessment } from '../clients/repository.js';
+import { holdClients, refreshCurrentAssessment } from '../clients/repository.js';
 import type { UnitOfWork } from '../context/request-context.js';
 import { inSavepoint } from '../db/errors.js';
 import type { AssessmentRow, NewAssessmentRow } from '../db/schema.js';
@@ -110,7 +110,7 @@ export async function assessmentImporter(
       else valid.push(checked);
     }
 
-    await lockClientsForAssessment(tx, [...new Set(valid.map(({ client }) => client.id))]);
+    await holdClients(tx, [...new Set(valid.map(({ client }) => client.id))]);
     const stored = new Map<string, AssessmentRow>();
     const keys = valid.map(({ record, client }) => ({
       clientId: client.id,

@@ -8,6 +8,25 @@ export function searchName(...parts: Array<string | null | undefined>): string {
   return parts.filter(Boolean).join(' ').toLocaleLowerCase('ru').replaceAll('ё', 'е').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Holds the clients' rows until the unit of work ends, so that the writers of one client take
+ * turns: each reads what the one before it committed (interview numbers and final assessments;
+ * the sessions it is booked in) instead of both passing the same check. The database's
+ * constraints are the guarantee; this is what lets the second writer get the right answer
+ * rather than a refusal or a deadlock. Rows are taken in id order, so that two writers of many
+ * clients (bulk imports) cannot deadlock on them.
+ */
+export async function holdClients(ctx: Context, clientIds: string[]): Promise<void> {
+  if (clientIds.length === 0) return;
+  await ctx.scoped
+    .selectFrom('clients')
+    .select('clients.id')
+    .where(sql<boolean>`clients.id = ANY(${clientIds}::uuid[])`)
+    .orderBy('clients.id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
 function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
