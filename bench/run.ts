@@ -1,6 +1,6 @@
 /*
  * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10
- *                   --connections 50,200
+ *                   --connections 50,200 --rounds 2
  *                   --only noop,get,list,create,report,import,recurrence-flood,bulk-memory --soak SECONDS --profile]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
@@ -10,8 +10,8 @@
  * every --connections count on the service and then on its floor (bench/floor-server.ts: the
  * service's SQL on a bare route), the import next to a raw SQL floor (bench/import-floor.ts), and
  * the ratios service ÷ floor are printed and written too. --profile writes the service's V8 CPU
- * profile to bench/.data/profiles when it stops. `--only bulk-memory` (bench/bulk-memory.ts) needs no
- * large data set and adds its result to bench/results.json, keeping the measurements already there.
+ * profile to bench/.data/profiles when it stops. A run of some scenarios (`--only`) replaces their
+ * results in bench/results.json and keeps the others' last ones, each with the date it was measured.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -44,6 +44,7 @@ const { values: flags } = parseArgs({
     assessments: { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50,200' },
+    rounds: { type: 'string', default: '2' },
     only: { type: 'string', default: 'noop,get,list,create,report,import,recurrence-flood' },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -58,6 +59,7 @@ const size: DatasetSize = {
 const duration = Number(flags.duration);
 const connectionCounts = flags.connections.split(',').map(Number);
 const connections = Math.max(...connectionCounts);
+const rounds = Number(flags.rounds);
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 /** Replaces database `copy` with a copy of `template` (file by file: seconds, not a replay) and gives its URL. */
@@ -280,20 +282,27 @@ function print(scenario: Scenario): void {
 export interface FloorComparison {
   name: string;
   connections: number;
-  /** Service ÷ floor: requests per second, and p99 latency. */
+  /** Service ÷ floor, of the rounds' medians: requests per second, and p99 latency. */
   throughputRatio: number;
   p99Ratio: number;
-  /** Milliseconds of the process's CPU per answered request. */
+  /** Milliseconds of the process's CPU per answered request, the rounds' median. */
   appCpuMsPerRequest: { service: number; floor: number };
-  floor: Scenario;
+  /** Every round of the floor (the service's are among the scenarios). */
+  floor: Scenario[];
 }
 
-const cpuMsPerRequest = (scenario: Scenario) => Number(((scenario.cpuSeconds.service * 1000) / Math.max(1, scenario.requests)).toFixed(3));
+const cpuMsPerRequest = (scenario: Scenario) => (scenario.cpuSeconds.service * 1000) / Math.max(1, scenario.requests);
 const ratio = (service: number, floor: number) => Number((service / floor).toFixed(2));
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 /**
- * Measures a read at every connection count on the service and then on the floor, with the same
- * requests (the floor takes the service's paths and ignores the key) and the same duration.
+ * Measures a read at every connection count, `--rounds` times, the service then the floor in each
+ * round, with the same requests (the floor takes the service's paths and ignores the key) and the
+ * same duration; the ratios are of the rounds' medians, so one disturbed round moves them less.
  */
 async function measureAgainstFloor(
   name: string,
@@ -302,23 +311,38 @@ async function measureAgainstFloor(
 ): Promise<FloorComparison[]> {
   const comparisons: FloorComparison[] = [];
   for (const count of connectionCounts) {
-    const measured = await measure(name, { connections: count, setupRequest }, target(count));
-    scenarios.push(measured);
-    const floorScenario = await measure(
-      `floor: ${name}`,
-      { connections: count, setupRequest },
-      { p99Ms: Infinity, text: 'none: the service is measured against it' },
-      floor,
-    );
-    const comparison: FloorComparison = {
+    const serviceRounds: Scenario[] = [];
+    const floorRounds: Scenario[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      serviceRounds.push(await measure(name, { connections: count, setupRequest }, target(count)));
+      floorRounds.push(
+        await measure(
+          `floor: ${name}`,
+          { connections: count, setupRequest },
+          { p99Ms: Infinity, text: 'none: the service is measured against it' },
+          floor,
+        ),
+      );
+    }
+    scenarios.push(...serviceRounds);
+    const medianOf = (measured: Scenario[], value: (scenario: Scenario) => number) => median(measured.map(value));
+    comparisons.push({
       name,
       connections: count,
-      throughputRatio: ratio(measured.requestsPerSecond, floorScenario.requestsPerSecond),
-      p99Ratio: ratio(measured.latencyMs.p99, floorScenario.latencyMs.p99),
-      appCpuMsPerRequest: { service: cpuMsPerRequest(measured), floor: cpuMsPerRequest(floorScenario) },
-      floor: floorScenario,
-    };
-    comparisons.push(comparison);
+      throughputRatio: ratio(
+        medianOf(serviceRounds, (s) => s.requestsPerSecond),
+        medianOf(floorRounds, (s) => s.requestsPerSecond),
+      ),
+      p99Ratio: ratio(
+        medianOf(serviceRounds, (s) => s.latencyMs.p99),
+        medianOf(floorRounds, (s) => s.latencyMs.p99),
+      ),
+      appCpuMsPerRequest: {
+        service: Number(medianOf(serviceRounds, cpuMsPerRequest).toFixed(3)),
+        floor: Number(medianOf(floorRounds, cpuMsPerRequest).toFixed(3)),
+      },
+      floor: floorRounds,
+    });
   }
   return comparisons;
 }
@@ -431,6 +455,44 @@ async function bulkImport(): Promise<{ scenario: Scenario; importFloor: ImportFl
     ratio: ratio(seconds, floorSeconds),
   };
   return { scenario, importFloor };
+}
+
+/** What bench/results.json holds: the last measurement of every scenario, each with its date. */
+interface Results {
+  measuredAt: string;
+  scenarios: Array<Scenario & { measuredAt?: string }>;
+  floor: { comparisons: Array<FloorComparison & { measuredAt?: string }>; import?: ImportFloor };
+  [other: string]: unknown;
+}
+
+async function readPreviousResults(): Promise<Results | undefined> {
+  return readFile('bench/results.json', 'utf8').then(
+    (text) => JSON.parse(text) as Results,
+    () => undefined,
+  );
+}
+
+/**
+ * A run of some scenarios (`--only`) replaces their results and keeps the others' last ones: a
+ * scenario by its name and connection count, a floor comparison likewise, the other sections whole.
+ */
+function mergeResults(previous: Results | undefined, run: Results): Results {
+  if (!previous) return run;
+  const same = (a: { name: string; connections: number }) => (b: { name: string; connections: number }) =>
+    a.name === b.name && a.connections === b.connections;
+  const keep = <T extends { name: string; connections: number; measuredAt?: string }>(old: T[], fresh: T[]) => [
+    ...old.filter((item) => !fresh.some(same(item))).map((item) => ({ ...item, measuredAt: item.measuredAt ?? previous.measuredAt })),
+    ...fresh,
+  ];
+  return {
+    ...previous,
+    ...run,
+    scenarios: keep(previous.scenarios ?? [], run.scenarios),
+    floor: {
+      comparisons: keep(previous.floor?.comparisons ?? [], run.floor.comparisons),
+      ...((run.floor.import ?? previous.floor?.import) ? { import: run.floor.import ?? previous.floor?.import } : {}),
+    },
+  };
 }
 
 const asOf = today();
@@ -558,20 +620,18 @@ try {
     ...(bulkMemoryResult ? { bulkMemory: { measuredAt: new Date().toISOString(), machine, ...bulkMemoryResult } } : {}),
     ...(flood ? { recurrenceFlood: { measuredAt: new Date().toISOString(), machine, ...flood } } : {}),
   };
-  // Run alone, a scenario that needs no data set (memory) or compares with its own baseline (the
-  // recurrence flood) joins the other scenarios' last results.
-  const results =
-    only.size === 1 && (bulkMemoryResult || flood)
-      ? { ...JSON.parse(await readFile('bench/results.json', 'utf8')), ...measured }
-      : {
-          measuredAt: new Date().toISOString(),
-          machine,
-          dataset: { ...size, clientsInDatabase: clientCount },
-          scenarios,
-          floor: { comparisons, ...(importFloor ? { import: importFloor } : {}) },
-          ...(soaked ? { soak: soaked } : {}),
-          ...measured,
-        };
+  const results = mergeResults(await readPreviousResults(), {
+    measuredAt: new Date().toISOString(),
+    machine,
+    dataset: { ...size, clientsInDatabase: clientCount },
+    scenarios: scenarios.map((scenario) => ({ ...scenario, measuredAt: new Date().toISOString() })),
+    floor: {
+      comparisons: comparisons.map((comparison) => ({ ...comparison, measuredAt: new Date().toISOString() })),
+      ...(importFloor ? { import: importFloor } : {}),
+    },
+    ...(soaked ? { soak: soaked } : {}),
+    ...measured,
+  });
   await writeFile('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
   log('written to bench/results.json');
   const missed =

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { IncomingMessage, Server } from 'node:http';
 import apiKeyRoutes from './api-keys/routes.js';
-import { hashSecret } from './api-keys/secrets.js';
 import activityRoutes from './activities/routes.js';
 import activityTypeRoutes from './activity-types/routes.js';
 import assessmentRoutes from './assessments/routes.js';
@@ -25,9 +23,10 @@ import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
 import requestContext from './context/plugin.js';
 import auditRoutes from './audit/routes.js';
-import auth, { bearerToken } from './http/auth.js';
+import auth, { bearerSecretHash } from './http/auth.js';
 import errorHandler, { sendClientError, sendFrameworkError } from './http/error-handler.js';
 import { RateLimited, ShuttingDown } from './http/problems.js';
+import securityHeaders from './http/security-headers.js';
 import jsonBody from './http/json-body.js';
 import metrics from './metrics/plugin.js';
 import { ProblemSchema } from './http/problem.js';
@@ -88,7 +87,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     if (closing) reply.header('connection', 'close');
   });
 
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     // Plain http on 127.0.0.1 or behind a TLS proxy: do not make browsers rewrite Swagger UI's assets to https.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
@@ -98,10 +97,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     timeWindow: '1 minute',
     // Per credential: the hash of the key as authentication parses it, so that spellings of one
     // header (`bearer K`, `Bearer  K`) share one budget; the address when there is no key to read.
-    keyGenerator: (request) => {
-      const secret = bearerToken(request.headers.authorization);
-      return secret ? hashSecret(secret).toString('base64url') : request.ip;
-    },
+    keyGenerator: (request) => bearerSecretHash(request)?.toString('base64url') ?? request.ip,
     errorResponseBuilder: (_request, context) => new RateLimited(context.max, context.after),
   });
   await app.register(errorHandler);

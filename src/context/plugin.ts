@@ -1,7 +1,8 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { REPLAY_HEADER } from '../integration/idempotency.js';
 import { isProtectedRoute } from '../http/auth.js';
+import { addRouteHook } from '../http/route-hooks.js';
 import type { AuditDeclaration, RequestContext } from './request-context.js';
 
 declare module 'fastify' {
@@ -29,19 +30,24 @@ export default fp(
     app.decorateRequest('ctx', null as unknown as RequestContext);
 
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (!isProtectedRoute(route.url) || !methodsOf(route).some((method) => WRITE_METHODS.has(method))) return;
-      if (!route.config?.audit) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its audit`);
-    });
-
-    app.addHook('onSend', async (request, reply, payload) => {
-      const { ctx } = request;
-      if (!ctx || !request.routeOptions.config?.audit || reply.statusCode >= 300) return payload;
-      if (!WRITE_METHODS.has(request.method)) {
-        await ctx.recordRead();
-      } else if (!ctx.committed && reply.getHeader(REPLAY_HEADER) === undefined) {
-        throw new Error(`${request.method} ${request.routeOptions.url ?? ''} answered without its unit of work`);
+      if (!isProtectedRoute(route.url)) return;
+      if (!route.config?.audit) {
+        if (methodsOf(route).some((method) => WRITE_METHODS.has(method))) {
+          throw new Error(`Route ${String(route.method)} ${route.url} does not declare its audit`);
+        }
+        return;
       }
-      return payload;
+      // Only routes that audit: the others have no event to record and no unit of work to check.
+      addRouteHook(route, 'onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        const { ctx } = request;
+        if (!ctx || reply.statusCode >= 300) return payload;
+        if (!WRITE_METHODS.has(request.method)) {
+          await ctx.recordRead();
+        } else if (!ctx.committed && reply.getHeader(REPLAY_HEADER) === undefined) {
+          throw new Error(`${request.method} ${request.routeOptions.url ?? ''} answered without its unit of work`);
+        }
+        return payload;
+      });
     });
   },
   { name: 'request-context', dependencies: ['auth'] },

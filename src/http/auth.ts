@@ -9,6 +9,7 @@ import { createContext } from '../context/request-context.js';
 import { scopeOf, type Credential } from '../context/scope.js';
 import type { Role } from '../enums.js';
 import { isFhirPath, outcomeResponses, problemResponses } from './problem.js';
+import { addRouteHook } from './route-hooks.js';
 import { ApiKeyInvalid, ApiKeyMissing, NotFound, OtherOrganization, RoleForbidden } from './problems.js';
 
 export type { Credential } from '../context/scope.js';
@@ -76,7 +77,7 @@ export default fp(
         request.credential = { id: null, role: 'admin', organizationId: null };
         return;
       }
-      const hash = hashSecret(secret);
+      const hash = bearerSecretHash(request) ?? hashSecret(secret);
       let key = keyCache.get(hash);
       if (!key) {
         const epoch = keyCache.epoch;
@@ -96,24 +97,21 @@ export default fp(
       if (!isProtectedRoute(route.url)) return;
       if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
 
-      route.onRequest = [
-        ...toArray(route.onRequest),
-        async (request: FastifyRequest, reply: FastifyReply) => {
-          await authenticate(request, reply);
-          const { credential } = request;
-          if (!access.roles.includes(credential.role)) throw new RoleForbidden(credential.role, `${String(route.method)} ${route.url}`);
-          const declaration = route.config?.audit;
-          request.ctx = createContext(db, {
-            credential,
-            scope: scopeOf(credential),
-            requestId: request.id,
-            audit: declaration ? { declaration, request, sourceIp: request.ip } : undefined,
-          });
-        },
-      ];
+      addRouteHook(route, 'onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+        await authenticate(request, reply);
+        const { credential } = request;
+        if (!access.roles.includes(credential.role)) throw new RoleForbidden(credential.role, `${String(route.method)} ${route.url}`);
+        const declaration = route.config?.audit;
+        request.ctx = createContext(db, {
+          credential,
+          scope: scopeOf(credential),
+          requestId: request.id,
+          audit: declaration ? { declaration, request, sourceIp: request.ip } : undefined,
+        });
+      });
       if (access.organization) {
         const where = access.organization;
-        route.preHandler = [...toArray(route.preHandler), async (request: FastifyRequest) => checkOrganization(request, where)];
+        addRouteHook(route, 'preHandler', async (request: FastifyRequest) => checkOrganization(request, where));
       }
       documentAccess(route, access);
     });
@@ -153,13 +151,22 @@ function documentAccess(route: RouteOptions, access: Access): void {
   schema.response = { ...errors, ...(schema.response as object) };
 }
 
+const secretHashes = new WeakMap<FastifyRequest, Buffer | undefined>();
+
+/**
+ * The hash of the request's bearer secret, computed once: the rate limit keys its budget on it
+ * before authentication looks the key up by it.
+ */
+export function bearerSecretHash(request: FastifyRequest): Buffer | undefined {
+  if (secretHashes.has(request)) return secretHashes.get(request);
+  const secret = bearerToken(request.headers.authorization);
+  const hash = secret ? hashSecret(secret) : undefined;
+  secretHashes.set(request, hash);
+  return hash;
+}
+
 /** The secret of an `Authorization: Bearer` header (the scheme in any case, RFC 9110 § 11.1), or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
-}
-
-function toArray<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { invalidParameter } from '../http/problems.js';
+import { addRouteHook } from '../http/route-hooks.js';
 import { mergeProblemResponses, problemResponses } from '../http/problem.js';
 import { IdempotencyKeyReused, IdempotencyKeyRunning, withProblem } from '../http/problems.js';
 
@@ -51,6 +52,10 @@ export function requestHash({ method, url, body }: Pick<FastifyRequest, 'method'
     .digest('base64url');
 }
 
+/** The creates: the routes that take the header, and the only ones whose hooks look for it. */
+const takesIdempotencyKey = (route: RouteOptions) =>
+  route.method === 'POST' && route.url.startsWith('/v1/') && route.config?.idempotencyKey !== false;
+
 /** The conditions of a claim, as each create's responses name them. */
 const CLAIM_RESPONSES = problemResponses(IdempotencyKeyRunning, IdempotencyKeyReused);
 
@@ -64,7 +69,8 @@ export const idempotencyClaim = fp(
   async function idempotencyClaim(app: FastifyInstance, { db }: { db: Db }) {
     // Every create documents the header and the claim's conditions, so Swagger UI and generated clients offer them.
     app.addHook('onRoute', (route: RouteOptions) => {
-      if (route.method !== 'POST' || !route.url.startsWith('/v1/') || route.config?.idempotencyKey === false) return;
+      if (!takesIdempotencyKey(route)) return;
+      addRouteHook(route, 'preHandler', claim);
       const schema = (route.schema ??= {}) as {
         headers?: { type?: string; properties?: Record<string, unknown> };
         response?: Record<string, { description?: string }>;
@@ -84,10 +90,9 @@ export const idempotencyClaim = fp(
       };
     });
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    async function claim(request: FastifyRequest, reply: FastifyReply) {
       const key = request.headers['idempotency-key'];
-      if (request.method !== 'POST' || key === undefined || !request.credential) return;
-      if (request.routeOptions.config?.idempotencyKey === false) return;
+      if (key === undefined || !request.credential) return;
       if (typeof key !== 'string' || !KEY.test(key)) {
         throw invalidParameter('headers', '/idempotency-key', 'must be 1-200 visible ASCII characters');
       }
@@ -133,7 +138,7 @@ export const idempotencyClaim = fp(
       if (stored.etag) reply.header('etag', stored.etag);
       if (stored.content_type) reply.type(stored.content_type);
       return reply.send(stored.body);
-    });
+    }
   },
   // Before the handler's unit of work: the claim must be visible to concurrent retries at once,
   // outside the write's transaction, and a replay never reaches the handler.
@@ -143,7 +148,13 @@ export const idempotencyClaim = fp(
 /** Keeps the answer of a claimed request; its unit of work committed in the handler, before the answer. */
 export const idempotencyRecord = fp(
   async function idempotencyRecord(app: FastifyInstance, { db }: { db: Db }) {
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (!takesIdempotencyKey(route)) return;
+      addRouteHook(route, 'onSend', record);
+      addRouteHook(route, 'onResponse', free);
+    });
+
+    async function record(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const claim = request.idempotencyClaim;
       if (!claim) return payload;
       request.idempotencyClaim = undefined;
@@ -163,13 +174,13 @@ export const idempotencyRecord = fp(
         })
         .execute();
       return payload;
-    });
+    }
 
-    // A request that never got to answer frees its key.
-    app.addHook('onResponse', async (request) => {
+    /** A request that never got to answer frees its key. */
+    async function free(request: FastifyRequest) {
       const claim = request.idempotencyClaim;
       if (claim) await db.deleteFrom('idempotency_keys').where('credential', '=', claim.credential).where('key', '=', claim.key).execute();
-    });
+    }
   },
   { name: 'idempotency-record', dependencies: ['request-context'] },
 );
