@@ -478,6 +478,7 @@ async function readPreviousResults(): Promise<Results | undefined> {
  */
 function mergeResults(previous: Results | undefined, run: Results): Results {
   if (!previous) return run;
+  const importFloor = run.floor.import ?? previous.floor?.import;
   const same = (a: { name: string; connections: number }) => (b: { name: string; connections: number }) =>
     a.name === b.name && a.connections === b.connections;
   const keep = <T extends { name: string; connections: number; measuredAt?: string }>(old: T[], fresh: T[]) => [
@@ -490,7 +491,7 @@ function mergeResults(previous: Results | undefined, run: Results): Results {
     scenarios: keep(previous.scenarios ?? [], run.scenarios),
     floor: {
       comparisons: keep(previous.floor?.comparisons ?? [], run.floor.comparisons),
-      ...((run.floor.import ?? previous.floor?.import) ? { import: run.floor.import ?? previous.floor?.import } : {}),
+      ...(importFloor ? { import: importFloor } : {}),
     },
   };
 }
@@ -620,13 +621,14 @@ try {
     ...(bulkMemoryResult ? { bulkMemory: { measuredAt: new Date().toISOString(), machine, ...bulkMemoryResult } } : {}),
     ...(flood ? { recurrenceFlood: { measuredAt: new Date().toISOString(), machine, ...flood } } : {}),
   };
+  const measuredAt = new Date().toISOString();
   const results = mergeResults(await readPreviousResults(), {
-    measuredAt: new Date().toISOString(),
+    measuredAt,
     machine,
     dataset: { ...size, clientsInDatabase: clientCount },
-    scenarios: scenarios.map((scenario) => ({ ...scenario, measuredAt: new Date().toISOString() })),
+    scenarios: scenarios.map((scenario) => ({ ...scenario, measuredAt })),
     floor: {
-      comparisons: comparisons.map((comparison) => ({ ...comparison, measuredAt: new Date().toISOString() })),
+      comparisons: comparisons.map((comparison) => ({ ...comparison, measuredAt })),
       ...(importFloor ? { import: importFloor } : {}),
     },
     ...(soaked ? { soak: soaked } : {}),

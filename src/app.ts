@@ -23,7 +23,7 @@ import { InstrumentCatalog } from './instruments/catalog.js';
 import instrumentRoutes from './instruments/routes.js';
 import requestContext from './context/plugin.js';
 import auditRoutes from './audit/routes.js';
-import auth, { bearerSecretHash } from './http/auth.js';
+import auth, { bearerSecret } from './http/auth.js';
 import errorHandler, { sendClientError, sendFrameworkError } from './http/error-handler.js';
 import { RateLimited, ShuttingDown } from './http/problems.js';
 import securityHeaders from './http/security-headers.js';
@@ -97,7 +97,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     timeWindow: '1 minute',
     // Per credential: the hash of the key as authentication parses it, so that spellings of one
     // header (`bearer K`, `Bearer  K`) share one budget; the address when there is no key to read.
-    keyGenerator: (request) => bearerSecretHash(request)?.toString('base64url') ?? request.ip,
+    keyGenerator: (request) => bearerSecret(request)?.hash.toString('base64url') ?? request.ip,
     errorResponseBuilder: (_request, context) => new RateLimited(context.max, context.after),
   });
   await app.register(errorHandler);

@@ -68,16 +68,16 @@ export default fp(
     }
 
     async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const secret = bearerToken(request.headers.authorization);
-      if (!secret) {
+      const bearer = bearerSecret(request);
+      if (!bearer) {
         reply.header('www-authenticate', 'Bearer');
         throw new ApiKeyMissing();
       }
+      const { secret, hash } = bearer;
       if (adminKey && secretsEqual(secret, adminKey)) {
         request.credential = { id: null, role: 'admin', organizationId: null };
         return;
       }
-      const hash = bearerSecretHash(request) ?? hashSecret(secret);
       let key = keyCache.get(hash);
       if (!key) {
         const epoch = keyCache.epoch;
@@ -151,18 +151,22 @@ function documentAccess(route: RouteOptions, access: Access): void {
   schema.response = { ...errors, ...(schema.response as object) };
 }
 
-const secretHashes = new WeakMap<FastifyRequest, Buffer | undefined>();
+interface BearerSecret {
+  secret: string;
+  hash: Buffer;
+}
+const bearerSecrets = new WeakMap<FastifyRequest, BearerSecret | undefined>();
 
 /**
- * The hash of the request's bearer secret, computed once: the rate limit keys its budget on it
+ * The request's bearer secret and its hash, read once: the rate limit keys its budget on the hash
  * before authentication looks the key up by it.
  */
-export function bearerSecretHash(request: FastifyRequest): Buffer | undefined {
-  if (secretHashes.has(request)) return secretHashes.get(request);
+export function bearerSecret(request: FastifyRequest): BearerSecret | undefined {
+  if (bearerSecrets.has(request)) return bearerSecrets.get(request);
   const secret = bearerToken(request.headers.authorization);
-  const hash = secret ? hashSecret(secret) : undefined;
-  secretHashes.set(request, hash);
-  return hash;
+  const bearer = secret ? { secret, hash: hashSecret(secret) } : undefined;
+  bearerSecrets.set(request, bearer);
+  return bearer;
 }
 
 /** The secret of an `Authorization: Bearer` header (the scheme in any case, RFC 9110 § 11.1), or undefined. */
