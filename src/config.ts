@@ -25,6 +25,16 @@ export const ConfigSchema = Type.Object({
   REASSESSMENT_MONTHS: Type.Integer({ default: 6, minimum: 1, maximum: 60 }),
   /** Weekly hours of one full-time care assistant, for the staffing the care hours imply. */
   WEEKLY_HOURS_PER_FTE: Type.Number({ default: 40, exclusiveMinimum: 0, maximum: 168 }),
+  /*
+   * Thresholds of the signals for reassessment (GET /v1/reassessment-signals), with the defaults
+   * issue 17 sets: an outcome indicator two steps the worse way; a month's attendance rate at half
+   * the previous month's or lower, with at least four participation records in each month; a
+   * questionnaire's average one point or more below the one before.
+   */
+  SIGNAL_INDICATOR_STEPS: Type.Integer({ default: 2, minimum: 1, maximum: 4 }),
+  SIGNAL_ATTENDANCE_RATIO: Type.Number({ default: 0.5, exclusiveMinimum: 0, maximum: 1 }),
+  SIGNAL_ATTENDANCE_MIN_RECORDS: Type.Integer({ default: 4, minimum: 1, maximum: 1000 }),
+  SIGNAL_QUESTIONNAIRE_DROP: Type.Number({ default: 1, exclusiveMinimum: 0, maximum: 4 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

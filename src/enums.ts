@@ -180,6 +180,28 @@ export const WarningCode = enumeration(
 );
 export type WarningCode = Static<typeof WarningCode>;
 
+export const GoalStatus = enumeration(
+  {
+    planned: 'set, not yet worked on; open',
+    in_progress: 'being worked on; open',
+    achieved: 'reached',
+    partly_achieved: 'reached in part',
+    not_achieved: 'not reached',
+  },
+  'The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.',
+);
+export type GoalStatus = Static<typeof GoalStatus>;
+
+export const SuggestionExclusion = enumeration(
+  {
+    unsuited_group: 'the activity type’s maxGroup is below the client’s group',
+    retired: 'the activity type is retired from the catalog',
+    not_in_catalog: 'the catalog has no activity type with this code',
+  },
+  'Why a suggested program leaves an activity type out.',
+);
+export type SuggestionExclusion = Static<typeof SuggestionExclusion>;
+
 export const Stage = enumeration(
   { I: 'stage I: preparation', II: 'stage II: introduction', III: 'stage III: operation and analysis' },
   'The implementation stage of the plan-schedule.',
@@ -230,9 +252,43 @@ export type ConsentKind = Static<typeof ConsentKind>;
 export const ConsentStatus = enumeration({ granted: 'given', revoked: 'withdrawn' }, 'The consent’s state.');
 export type ConsentStatus = Static<typeof ConsentStatus>;
 
+export const ConsentSigner = enumeration(
+  { client: 'the client signed it', representative: 'a representative signed it for the client, empowered by a document valid that day' },
+  'Who signed the consent.',
+);
+export type ConsentSigner = Static<typeof ConsentSigner>;
+
+export const CarerRelation = enumeration(
+  {
+    spouse: 'супруг(а): husband or wife',
+    child: 'сын, дочь: son or daughter',
+    grandchild: 'внук, внучка: grandchild',
+    sibling: 'брат, сестра: brother or sister',
+    parent: 'мать, отец: mother or father',
+    child_in_law: 'зять, невестка: son- or daughter-in-law',
+    other_relative: 'another relative',
+    neighbour: 'сосед(ка): a neighbour',
+    friend: 'a friend',
+    other: 'someone else',
+  },
+  'How a family carer is related to the client.',
+);
+export type CarerRelation = Static<typeof CarerRelation>;
+
+export const RepresentativeDocumentKind = enumeration(
+  {
+    guardianship_decision: 'решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee',
+    court_decision: 'решение суда: a court decision',
+    power_of_attorney: 'доверенность: a power of attorney the client gave',
+    other: 'another document that empowers the representative',
+  },
+  'The document that empowers a representative (законный представитель) to act for the client.',
+);
+export type RepresentativeDocumentKind = Static<typeof RepresentativeDocumentKind>;
+
 export const AuditAction = enumeration(
   {
-    read: 'a partner read',
+    read: 'a recorded read of a client’s data: a partner’s read, a support program suggested from the assessment',
     create: 'a record created',
     update: 'a record changed',
     finalize: 'an assessment finalized',
@@ -251,7 +307,15 @@ export const ChangeOperation = enumeration({ create: 'created', update: 'changed
 export type ChangeOperation = Static<typeof ChangeOperation>;
 
 export const ChangeEntity = enumeration(
-  { client: 'a client', assessment: 'an assessment', support_program: 'a support program', activity: 'a session' },
+  {
+    client: 'a client',
+    assessment: 'an assessment',
+    support_program: 'a support program',
+    activity: 'a session',
+    carer: 'a family carer of a client',
+    representative: 'a representative of a client',
+    care_session: 'a session of the school of care',
+  },
   'The kind of record that changed.',
 );
 export type ChangeEntity = Static<typeof ChangeEntity>;
@@ -267,3 +331,20 @@ export const CsvSeparator = enumeration(
   'CSV separator.',
 );
 export type CsvSeparator = Static<typeof CsvSeparator>;
+
+export const ReassessmentSignalKind = enumeration(
+  {
+    outcomeIndicatorWorsened: 'an outcome indicator moved the worse way by the set number of steps between two consecutive observations',
+    attendanceDropped: 'a month’s attendance rate fell to the set share of the previous month’s or lower',
+    questionnaireAverageDropped: 'a questionnaire’s average answer fell by the set number of points from the one before',
+    rapidDeterioration: 'the current assessment is two groups or more above one of the six months before it (dynamics)',
+  },
+  'Why the client’s dependency group may be out of date.',
+);
+export type ReassessmentSignalKind = Static<typeof ReassessmentSignalKind>;
+
+export const SignalOutcome = enumeration(
+  { scheduled: 'a reassessment was scheduled (the client’s next check)', dismissed: 'no reassessment needed, with a reason' },
+  'How a reassessment signal was resolved.',
+);
+export type SignalOutcome = Static<typeof SignalOutcome>;

@@ -363,6 +363,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/clients/{clientId}/carers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client’s carers, and which of them the school of care trained
+         * @description Carers who stopped caring stay listed (`caring: false`). `trained` is true once the carer attended sessions of the school of care that together covered every topic of a course; `training` shows the progress per course.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listCarers"];
+        put?: never;
+        /**
+         * Register a family carer of a client (родственник, осуществляющий уход)
+         * @description A relative or someone else who cares for the client. Personal data of a third person (name, contacts): read by the organization that serves the client and the regional department, never by medical partners, never logged.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["createCarer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/carers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A carer of a client, with their training
+         * @description Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getCarer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a carer, or end their care
+         * @description Needs If-Match. A carer who stops caring is ended with `caresUntil`, never deleted: the sessions they attended stay theirs. `null` clears a field.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        patch: operations["updateCarer"];
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/representatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client’s representatives
+         * @description Representatives whose document has ended stay listed (`empowered: false`): the consents they signed name them.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listRepresentatives"];
+        put?: never;
+        /**
+         * Register a representative of a client (законный представитель) with the document that empowers them
+         * @description A guardian, a trustee or an attorney, by a guardianship decision, a court decision or a power of attorney. A representative may sign a consent for the client while the document is valid. Personal data of a third person (name, contacts): read by the organization that serves the client and the regional department, never by medical partners, never logged.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["createRepresentative"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/representatives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A representative of a client
+         * @description Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getRepresentative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a representative or their document, or end it
+         * @description Needs If-Match. `document` changes the fields it names; a representative whose powers end gets `document.validUntil`, never deleted. Consents signed while the document was valid stay valid.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        patch: operations["updateRepresentative"];
+        trace?: never;
+    };
     "/v1/clients/{clientId}/assessments": {
         parameters: {
             query?: never;
@@ -495,6 +603,50 @@ export interface paths {
          * @description Roles: admin, regional, provider (own organization).
          */
         get: operations["listReassessmentsDue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assessments/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a commission’s decision on a final assessment’s dependency group
+         * @description A commission of at least two staff members of the client’s organization decides the group (решение комиссии), with a reason. The computed `result` stays as it is; the decision stands beside it, and the care hours and self-care reduction follow the decided group’s row of the form’s tables. From then on the client’s current figures, its dynamics, the reassessment list and the regional report use the decided group (`effective` on the assessment). Only a final assessment that no correction superseded takes a decision (409 otherwise). A later decision names the current one in `supersedes` (409 `decision-exists` without it) and replaces it; the history stays at GET /v1/assessments/{id}/decisions. The assessment’s version (ETag) moves, and it enters the change feed as updated.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["decideAssessmentGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assessments/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The commission decisions on an assessment, superseded ones included
+         * @description In the order they were taken; the current one has `supersededBy: null` and is also the assessment’s `decision`.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listAssessmentDecisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,6 +961,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/support-programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Support programs of every client, such as those with goals due for review
+         * @description A provider sees its own organization’s programs, the regional department every organization’s. `reviewDueBefore=YYYY-MM-DD` keeps the active programs with an open goal (planned or in progress) whose target date is before that day; `reviewDueOn` on each program says since when. Goals that are achieved, partly achieved or not achieved are closed and never due; a review that keeps a goal open may move its target date.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["searchSupportPrograms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/support-programs/{id}/goals/{goalId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a review of a support-program goal
+         * @description The review (day, staff member, note) is appended to the goal and sets its status: `achieved`, `partly_achieved` and `not_achieved` close it; `planned` or `in_progress` keep it open, optionally with a new `targetDate`. Goals of active and completed programs are reviewed. Reviews sent at once are all kept, one after the other. If-Match is optional: sent, the review is refused (412) when the program changed since that version. Answers the program with its new ETag.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["reviewSupportProgramGoal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/support-programs/suggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest a draft support program from the latest assessment (stores nothing)
+         * @description The items of the client’s latest final assessment that show a deficit lead, through the current version of the suggestion mapping (data, like the forms), to milieu-therapy activities of the shared catalog and goals per component of quality of life: mobility to exercise therapy, board games and darts; orientation to psychological sessions and games; isolation (social support 3-4) to thematic talks, evenings of rest and excursions; household items to social and household orientation and labor therapy; going out seldom to music therapy, concerts and excursions; medicines and continence to health checks. Activity types whose `maxGroup` is below the client’s group in effect are left out and listed in `leftOut`. `program` is a CreateSupportProgram body: POST it, changed or not, to create the program. Nothing is stored; the read of the assessment is recorded in the audit trail.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["suggestSupportProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{id}/implementation-plans": {
         parameters: {
             query?: never;
@@ -928,6 +1146,146 @@ export interface paths {
          */
         get: operations["listOverduePlanTasks"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/care-courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The courses of the school of care, with their topics
+         * @description Versioned data loaded by a migration: a course never changes once a session uses it.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listCareCourses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/care-courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A course of the school of care
+         * @description Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getCareCourse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/care-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sessions of the school of care
+         * @description A provider sees its own organization’s sessions. `carerId` lists the sessions a carer is recorded at.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listCareSessions"];
+        put?: never;
+        /**
+         * Record (or plan) a session of the school of care
+         * @description The «Мобильная школа по уходу» (order No. 99, items 2.3 and 4) teaches the families who care for clients at home: a session has its course, day, the staff who run it and the course’s topics it covers. Then record the carers who attended.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["createCareSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/care-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session of the school of care with its attendees
+         * @description Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getCareSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a session of the school of care
+         * @description Needs If-Match. The course stays: a session of another course is another session.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        patch: operations["updateCareSession"];
+        trace?: never;
+    };
+    "/v1/care-sessions/{id}/attendees/{carerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Enrol a carer in a session of the school of care, or record their attendance
+         * @description One record per session and carer: sending it again replaces it. A carer of a client of another organization, or one who had stopped caring before the session’s day, is a 422; attendance other than `enrolled` only from the session’s day.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        put: operations["recordCareAttendee"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/care-sessions/{id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record enrolment or attendance of many carers of a session at once
+         * @description All or nothing: one refused carer refuses the whole request, with a pointer to its entry.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        put: operations["recordCareAttendees"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1119,6 +1477,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reassessment-signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signals from everyday work that a client’s group may be out of date
+         * @description Active clients whose recorded life since their current assessment suggests a reassessment: an outcome indicator moved the worse way between consecutive observations (`outcomeIndicatorWorsened`), a completed month’s attendance rate fell against the month before (`attendanceDropped`), a questionnaire’s average fell against the one before (`questionnaireAverageDropped`), or the current assessment shows a rapid deterioration in the dynamics (`rapidDeterioration`). Each signal names the records it rests on and the values that met the threshold. Signals are derived when read; a signal’s `id` comes from those records, so it is the same on every read and every instance. Resolved signals are listed with `status=resolved` or `all`, as they were when resolved. Ordered by date. A provider sees its own organization. Thresholds of this service: an indicator 2 steps the worse way; a month’s attendance rate at 0.5 of the month before or lower, with at least 4 records in each; a questionnaire average 1 points or more below the one before.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listReassessmentSignals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reassessment-signals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a reassessment signal, open or resolved
+         * @description An open signal whose records no longer give it (a record corrected, a newer assessment) is a 404.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getReassessmentSignal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reassessment-signals/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule a reassessment for a signal, or dismiss it
+         * @description `scheduledOn` (today or later) schedules a reassessment: it becomes the client’s next check (`nextCheckOn`, the reassessment list) unless the check already due is earlier, until a final assessment on or after the day of this resolution. Or `dismissed: true` with a `reason`. `staffId` is the specialist who decided. A signal is resolved once (409).
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["resolveReassessmentSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agreements": {
         parameters: {
             query?: never;
@@ -1182,7 +1606,7 @@ export interface paths {
         put?: never;
         /**
          * Record a client’s consent to share medical data, or its revocation
-         * @description The latest record of a kind (by date, then entry) decides.
+         * @description The latest record of a kind (by date, then entry) decides. The client signs, or a representative of the client (`representativeId`) whose document is valid on the consent’s date; either grants partner access the same way.
          *
          *     Roles: admin, provider (own organization).
          */
@@ -1404,7 +1828,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What changed since the last visit: clients, assessments, support programs and activities
+         * What changed since the last visit: clients, assessments, programs, activities, carers, school-of-care sessions
          * @description Creations and updates in the order their transactions became final. Follow `cursor` (as `since`); nothing is missed or repeated, also while writes go on. A provider sees its own organization’s changes.
          *
          *     Roles: admin, regional, provider (own organization).
@@ -1486,6 +1910,10 @@ export interface components {
              *     - `/problems/assessment-final` (409): The assessment is final and immutable: a change is a correction naming it in `supersedes`.
              *     - `/problems/assessment-superseded-meanwhile` (409): Another correction of the same assessment was filed while this one was written; read the assessment again.
              *     - `/problems/client-overlap` (409): A client already takes part in an overlapping session; `clientIds` names them. `allowOverlap` books anyway.
+             *     - `/problems/decision-exists` (409): The assessment already has a current decision (perhaps one taken meanwhile): a later one names it in `supersedes`.
+             *     - `/problems/decision-not-current` (409): `supersedes` names a decision that a later one superseded meanwhile; read the decisions again and supersede the current one.
+             *     - `/problems/decision-on-draft` (409): The assessment is a draft: only a final assessment takes a commission’s decision.
+             *     - `/problems/decision-on-superseded-assessment` (409): A correction superseded the assessment: its figures count no more, and a decision is taken on the correction.
              *     - `/problems/department-name-taken` (409): The organization already has a department of this name (compared without surrounding or repeated spaces).
              *     - `/problems/duplicate-record` (409): The record would duplicate one that exists.
              *     - `/problems/external-id-taken` (409): The organization already has a client with this external id; `existingId` names it.
@@ -1496,6 +1924,7 @@ export interface components {
              *     - `/problems/program-already-active` (409): A client has one active support program at a time; complete or cancel it first.
              *     - `/problems/report-approved` (409): The monthly report is approved: it was sent and never changes again.
              *     - `/problems/session-full` (409): The session has no seat left for another enrolled or attending client; `capacity` says how many it has.
+             *     - `/problems/signal-already-resolved` (409): The signal was resolved before (a reassessment scheduled or the signal dismissed); a signal is resolved once.
              *     - `/problems/snils-taken` (409): A client with this SNILS is already registered; `existingId` names it when the caller may see it.
              *     - `/problems/staff-overlap` (409): A responsible staff member already runs an overlapping session; `staffIds` and `startsAt` name them. `allowOverlap` books anyway.
              *     - `/problems/stale-version` (412): If-Match does not match the current ETag: the resource changed since it was read.
@@ -1511,8 +1940,13 @@ export interface components {
              *     - `/problems/assessment-of-archived-client` (422): The client is archived: it takes no new assessment, and its drafts no longer change.
              *     - `/problems/assessment-of-deceased-client` (422): The client is deceased: it takes no new assessment, and its drafts no longer change.
              *     - `/problems/assessment-rule-violated` (422): An answer, a date, a signer or the correction’s reason breaks a rule of the form; `errors` names each field.
+             *     - `/problems/attendee-duplicate` (422): A bulk attendance request names each carer once.
              *     - `/problems/cancel-reason-required` (422): Cancelling a session needs a `cancelReason`.
              *     - `/problems/cancel-reason-unexpected` (422): A `cancelReason` is sent only with the status `cancelled`.
+             *     - `/problems/care-session-not-held` (422): Attendance other than `enrolled` is recorded on or after the session’s day.
+             *     - `/problems/care-session-rule-violated` (422): The organization is not a social-service organization, the course is not in the catalogue, a topic is not the course’s, or a staff member is not the organization’s; `errors` names each field.
+             *     - `/problems/carer-not-eligible` (422): The carer is not a carer of a client of the session’s organization, or had stopped caring before the session’s day; `errors` points at each.
+             *     - `/problems/carer-rule-violated` (422): The carer’s `caresUntil` is before `caresSince`, or `caresSince` is in the future; `errors` names each field.
              *     - `/problems/client-archived` (422): The client is archived: it keeps its history but changes no more.
              *     - `/problems/client-not-served` (422): The client is archived, discharged or deceased: it takes no new support program.
              *     - `/problems/client-rule-violated` (422): A field breaks a rule of the register a schema cannot express (SNILS check number, birth date, the department’s care form); `errors` names each.
@@ -1520,23 +1954,31 @@ export interface components {
              *     - `/problems/constraint-violated` (422): The request breaks a rule of the register.
              *     - `/problems/correction-of-draft` (422): `supersedes` names a draft, which is edited instead; `errors` names it and any other broken rule.
              *     - `/problems/correction-of-unknown-assessment` (422): `supersedes` names no assessment of this client; `errors` names it and any other broken rule.
+             *     - `/problems/decision-rule-violated` (422): A member of the commission is not a staff member of the client’s organization, the date is before the assessment, after today or before the decision it supersedes, or `supersedes` names no decision of the assessment; `errors` names each field.
+             *     - `/problems/goal-review-rule-violated` (422): The review day is in the future, before the program starts or before the goal’s last review, the staff member is not the organization’s, or a new `targetDate` comes with an outcome or not after the review day; `errors` names each.
              *     - `/problems/idempotency-key-reused` (422): This Idempotency-Key was used with another request; use a new key for a new request.
              *     - `/problems/import-lines-failed` (422): With atomic=true a line failed, so nothing was imported; `totals` counts the lines, `failures` lists the first 1000 failed ones and `failuresOmitted` counts the others.
              *     - `/problems/inn-check-digits` (422): The INN’s check digits do not agree with its other digits; `errors` names `/inn`.
              *     - `/problems/instrument-care-form-mismatch` (422): The form is for the other care form (home or inpatient) than the client receives.
+             *     - `/problems/instrument-not-mapped` (422): The current version of the suggestion mapping has no rules for the form of the client’s latest assessment.
              *     - `/problems/invalid-reference` (422): The request refers to a record that does not exist.
              *     - `/problems/monitoring-rule-violated` (422): A questionnaire, observation or report breaks a rule a schema cannot express (a day or month in the future, a staff member or department not of the organization, an unknown template); `errors` names each field.
+             *     - `/problems/no-assessment-to-suggest-from` (422): The client has no final, current assessment: a suggested program starts from its deficits. Record and finalize one first.
              *     - `/problems/not-social-service-organization` (422): The organization named is not a registered social-service organization, and only those have clients, departments, staff, sessions and activity types of their own; `errors` names the field.
              *     - `/problems/participant-duplicate` (422): The bulk form names a client more than once; `errors` names `/participants`.
              *     - `/problems/participant-not-eligible` (422): A client is unknown, of another organization, archived, discharged or deceased; `errors` names each.
              *     - `/problems/plan-rule-violated` (422): The department or a task’s responsible staff member is not the organization’s; `errors` names each.
-             *     - `/problems/program-rule-violated` (422): The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, or a staff member is not the organization’s; `errors` names each.
+             *     - `/problems/program-not-reviewable` (422): The goals of an active or completed program are reviewed; a draft has not started and a cancelled program is closed.
+             *     - `/problems/program-rule-violated` (422): The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, a staff member is not the organization’s, or a goal is due before the program starts, names no goal of the program, or has reviews and was left out; `errors` names each.
              *     - `/problems/program-transition-forbidden` (422): A draft becomes active or cancelled, an active program completed or cancelled; a completed or cancelled one stays so. `errors` names `/status`.
              *     - `/problems/recurrence-rule-empty` (422): The rule makes no session.
              *     - `/problems/recurrence-rule-invalid` (422): The rule is not one RFC 5545 RRULE, repeats more often than daily, has not exactly one of UNTIL and COUNT, ends more than two years after its first session, makes more than 500 sessions, or uses BYSECOND, TZID or more than 10 BYSETPOS positions; `errors` names `/rule`.
+             *     - `/problems/representative-not-empowered` (422): The `representativeId` of a consent is not a representative of this client, or the document that empowers them was not valid on the consent’s date.
+             *     - `/problems/representative-rule-violated` (422): The empowering document is issued in the future, or its `validUntil` is before its `issuedOn`; `errors` names each field.
              *     - `/problems/session-cancelled` (422): The session is cancelled: nobody enrols in it or attends it.
              *     - `/problems/session-not-started` (422): Attendance other than `enrolled` before the session starts; `errors` names each entry.
              *     - `/problems/session-rule-violated` (422): The organization is not a social-service one, or the department, the activity type or a responsible staff member is not the organization’s; `errors` names each.
+             *     - `/problems/signal-resolution-invalid` (422): Neither or both of `scheduledOn` and `dismissed`, a dismissal without a `reason`, a `scheduledOn` before today, or a `staffId` not of the client’s organization; `errors` names each.
              *     - `/problems/staff-department-unknown` (422): The department is not one of the staff member’s organization’s departments; `errors` names `/departmentId`.
              *     - `/problems/time-zone-unknown` (422): The time zone is not an IANA time zone such as Europe/Moscow; `errors` names `/timeZone`.
              *     - `/problems/unknown-instrument` (422): `instrumentId` names no form of GET /v1/instruments.
@@ -1549,7 +1991,7 @@ export interface components {
              * @example /problems/not-found
              * @enum {string}
              */
-            type: "/problems/invalid-request" | "/problems/invalid-value" | "/problems/api-key-invalid" | "/problems/api-key-missing" | "/problems/other-organization" | "/problems/role-forbidden" | "/problems/shared-catalog-read-only" | "/problems/not-found" | "/problems/route-not-found" | "/problems/request-timeout" | "/problems/upload-stalled" | "/problems/assessment-already-final" | "/problems/assessment-final" | "/problems/assessment-superseded-meanwhile" | "/problems/client-overlap" | "/problems/department-name-taken" | "/problems/duplicate-record" | "/problems/external-id-taken" | "/problems/final-assessment-on-date" | "/problems/idempotency-key-running" | "/problems/interview-number-taken" | "/problems/organization-inn-taken" | "/problems/program-already-active" | "/problems/report-approved" | "/problems/session-full" | "/problems/snils-taken" | "/problems/staff-overlap" | "/problems/stale-version" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/activity-type-retired" | "/problems/agreement-dates-invalid" | "/problems/agreement-parties-invalid" | "/problems/api-key-organization-kind" | "/problems/api-key-organization-not-allowed" | "/problems/api-key-organization-required" | "/problems/assessment-already-superseded" | "/problems/assessment-of-archived-client" | "/problems/assessment-of-deceased-client" | "/problems/assessment-rule-violated" | "/problems/cancel-reason-required" | "/problems/cancel-reason-unexpected" | "/problems/client-archived" | "/problems/client-not-served" | "/problems/client-rule-violated" | "/problems/consent-date-future" | "/problems/constraint-violated" | "/problems/correction-of-draft" | "/problems/correction-of-unknown-assessment" | "/problems/idempotency-key-reused" | "/problems/import-lines-failed" | "/problems/inn-check-digits" | "/problems/instrument-care-form-mismatch" | "/problems/invalid-reference" | "/problems/monitoring-rule-violated" | "/problems/not-social-service-organization" | "/problems/participant-duplicate" | "/problems/participant-not-eligible" | "/problems/plan-rule-violated" | "/problems/program-rule-violated" | "/problems/program-transition-forbidden" | "/problems/recurrence-rule-empty" | "/problems/recurrence-rule-invalid" | "/problems/session-cancelled" | "/problems/session-not-started" | "/problems/session-rule-violated" | "/problems/staff-department-unknown" | "/problems/time-zone-unknown" | "/problems/unknown-instrument" | "/problems/if-match-required" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/database-unavailable" | "/problems/shutting-down";
+            type: "/problems/invalid-request" | "/problems/invalid-value" | "/problems/api-key-invalid" | "/problems/api-key-missing" | "/problems/other-organization" | "/problems/role-forbidden" | "/problems/shared-catalog-read-only" | "/problems/not-found" | "/problems/route-not-found" | "/problems/request-timeout" | "/problems/upload-stalled" | "/problems/assessment-already-final" | "/problems/assessment-final" | "/problems/assessment-superseded-meanwhile" | "/problems/client-overlap" | "/problems/decision-exists" | "/problems/decision-not-current" | "/problems/decision-on-draft" | "/problems/decision-on-superseded-assessment" | "/problems/department-name-taken" | "/problems/duplicate-record" | "/problems/external-id-taken" | "/problems/final-assessment-on-date" | "/problems/idempotency-key-running" | "/problems/interview-number-taken" | "/problems/organization-inn-taken" | "/problems/program-already-active" | "/problems/report-approved" | "/problems/session-full" | "/problems/signal-already-resolved" | "/problems/snils-taken" | "/problems/staff-overlap" | "/problems/stale-version" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/activity-type-retired" | "/problems/agreement-dates-invalid" | "/problems/agreement-parties-invalid" | "/problems/api-key-organization-kind" | "/problems/api-key-organization-not-allowed" | "/problems/api-key-organization-required" | "/problems/assessment-already-superseded" | "/problems/assessment-of-archived-client" | "/problems/assessment-of-deceased-client" | "/problems/assessment-rule-violated" | "/problems/attendee-duplicate" | "/problems/cancel-reason-required" | "/problems/cancel-reason-unexpected" | "/problems/care-session-not-held" | "/problems/care-session-rule-violated" | "/problems/carer-not-eligible" | "/problems/carer-rule-violated" | "/problems/client-archived" | "/problems/client-not-served" | "/problems/client-rule-violated" | "/problems/consent-date-future" | "/problems/constraint-violated" | "/problems/correction-of-draft" | "/problems/correction-of-unknown-assessment" | "/problems/decision-rule-violated" | "/problems/goal-review-rule-violated" | "/problems/idempotency-key-reused" | "/problems/import-lines-failed" | "/problems/inn-check-digits" | "/problems/instrument-care-form-mismatch" | "/problems/instrument-not-mapped" | "/problems/invalid-reference" | "/problems/monitoring-rule-violated" | "/problems/no-assessment-to-suggest-from" | "/problems/not-social-service-organization" | "/problems/participant-duplicate" | "/problems/participant-not-eligible" | "/problems/plan-rule-violated" | "/problems/program-not-reviewable" | "/problems/program-rule-violated" | "/problems/program-transition-forbidden" | "/problems/recurrence-rule-empty" | "/problems/recurrence-rule-invalid" | "/problems/representative-not-empowered" | "/problems/representative-rule-violated" | "/problems/session-cancelled" | "/problems/session-not-started" | "/problems/session-rule-violated" | "/problems/signal-resolution-invalid" | "/problems/staff-department-unknown" | "/problems/time-zone-unknown" | "/problems/unknown-instrument" | "/problems/if-match-required" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/database-unavailable" | "/problems/shutting-down";
             /** @example Not found */
             title: string;
             /** @example 404 */
@@ -4910,6 +5352,8 @@ export interface operations {
                 group?: number;
                 /** @description true: the latest next check date has passed. */
                 reassessmentOverdue?: boolean;
+                /** @description true: the current assessment is near a group boundary (one answer moved to an adjacent option changes the group); false: it is not. Clients never assessed are in neither list. */
+                nearBoundary?: boolean;
                 /**
                  * @description Prefix of "last first middle" name, any case.
                  * @example иванова м
@@ -4964,9 +5408,12 @@ export interface operations {
                      *             "assessedOn": "2026-03-27",
                      *             "score": 7.25,
                      *             "group": 1,
+                     *             "computedGroup": 1,
+                     *             "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *             "selfCareReduction": "none",
                      *             "nextCheckOn": "2026-03-27",
-                     *             "reassessmentOverdue": false
+                     *             "reassessmentOverdue": false,
+                     *             "nearBoundary": false
                      *           },
                      *           "archivedAt": "2026-11-24T09:30:00.000Z",
                      *           "createdAt": "2026-11-24T09:30:00.000Z",
@@ -5060,7 +5507,12 @@ export interface operations {
                                 assessedOn: string;
                                 /** @example 7.25 */
                                 score: number;
+                                /** @description The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise. */
                                 group: number;
+                                /** @description The group the assessment’s score gives. */
+                                computedGroup: number;
+                                /** @description The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed. */
+                                decisionId: string | null;
                                 /**
                                  * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                                  *
@@ -5081,6 +5533,8 @@ export interface operations {
                                 nextCheckOn: string;
                                 /** @description The next check date has passed (Moscow time). */
                                 reassessmentOverdue: boolean;
+                                /** @description One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which. */
+                                nearBoundary: boolean;
                             } | null;
                             archivedAt: string | null;
                             /**
@@ -5296,9 +5750,12 @@ export interface operations {
                      *         "assessedOn": "2026-03-27",
                      *         "score": 7.25,
                      *         "group": 1,
+                     *         "computedGroup": 1,
+                     *         "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *         "selfCareReduction": "none",
                      *         "nextCheckOn": "2026-03-27",
-                     *         "reassessmentOverdue": false
+                     *         "reassessmentOverdue": false,
+                     *         "nearBoundary": false
                      *       },
                      *       "archivedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
@@ -5388,7 +5845,12 @@ export interface operations {
                             assessedOn: string;
                             /** @example 7.25 */
                             score: number;
+                            /** @description The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise. */
                             group: number;
+                            /** @description The group the assessment’s score gives. */
+                            computedGroup: number;
+                            /** @description The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed. */
+                            decisionId: string | null;
                             /**
                              * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                              *
@@ -5409,6 +5871,8 @@ export interface operations {
                             nextCheckOn: string;
                             /** @description The next check date has passed (Moscow time). */
                             reassessmentOverdue: boolean;
+                            /** @description One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which. */
+                            nearBoundary: boolean;
                         } | null;
                         archivedAt: string | null;
                         /**
@@ -5582,9 +6046,12 @@ export interface operations {
                      *         "assessedOn": "2026-03-27",
                      *         "score": 7.25,
                      *         "group": 1,
+                     *         "computedGroup": 1,
+                     *         "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *         "selfCareReduction": "none",
                      *         "nextCheckOn": "2026-03-27",
-                     *         "reassessmentOverdue": false
+                     *         "reassessmentOverdue": false,
+                     *         "nearBoundary": false
                      *       },
                      *       "archivedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
@@ -5674,7 +6141,12 @@ export interface operations {
                             assessedOn: string;
                             /** @example 7.25 */
                             score: number;
+                            /** @description The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise. */
                             group: number;
+                            /** @description The group the assessment’s score gives. */
+                            computedGroup: number;
+                            /** @description The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed. */
+                            decisionId: string | null;
                             /**
                              * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                              *
@@ -5695,6 +6167,8 @@ export interface operations {
                             nextCheckOn: string;
                             /** @description The next check date has passed (Moscow time). */
                             reassessmentOverdue: boolean;
+                            /** @description One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which. */
+                            nearBoundary: boolean;
                         } | null;
                         archivedAt: string | null;
                         /**
@@ -5905,9 +6379,12 @@ export interface operations {
                      *         "assessedOn": "2026-03-27",
                      *         "score": 7.25,
                      *         "group": 1,
+                     *         "computedGroup": 1,
+                     *         "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *         "selfCareReduction": "none",
                      *         "nextCheckOn": "2026-03-27",
-                     *         "reassessmentOverdue": false
+                     *         "reassessmentOverdue": false,
+                     *         "nearBoundary": false
                      *       },
                      *       "archivedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
@@ -5997,7 +6474,12 @@ export interface operations {
                             assessedOn: string;
                             /** @example 7.25 */
                             score: number;
+                            /** @description The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise. */
                             group: number;
+                            /** @description The group the assessment’s score gives. */
+                            computedGroup: number;
+                            /** @description The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed. */
+                            decisionId: string | null;
                             /**
                              * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                              *
@@ -6018,6 +6500,8 @@ export interface operations {
                             nextCheckOn: string;
                             /** @description The next check date has passed (Moscow time). */
                             reassessmentOverdue: boolean;
+                            /** @description One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which. */
+                            nearBoundary: boolean;
                         } | null;
                         archivedAt: string | null;
                         /**
@@ -6231,9 +6715,12 @@ export interface operations {
                      *         "assessedOn": "2026-03-27",
                      *         "score": 7.25,
                      *         "group": 1,
+                     *         "computedGroup": 1,
+                     *         "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *         "selfCareReduction": "none",
                      *         "nextCheckOn": "2026-03-27",
-                     *         "reassessmentOverdue": false
+                     *         "reassessmentOverdue": false,
+                     *         "nearBoundary": false
                      *       },
                      *       "archivedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
@@ -6323,7 +6810,12 @@ export interface operations {
                             assessedOn: string;
                             /** @example 7.25 */
                             score: number;
+                            /** @description The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise. */
                             group: number;
+                            /** @description The group the assessment’s score gives. */
+                            computedGroup: number;
+                            /** @description The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed. */
+                            decisionId: string | null;
                             /**
                              * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                              *
@@ -6344,6 +6836,8 @@ export interface operations {
                             nextCheckOn: string;
                             /** @description The next check date has passed (Moscow time). */
                             reassessmentOverdue: boolean;
+                            /** @description One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which. */
+                            nearBoundary: boolean;
                         } | null;
                         archivedAt: string | null;
                         /**
@@ -6483,6 +6977,1951 @@ export interface operations {
             };
         };
     };
+    listCarers: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of carer records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "fullName": "Петрова Анна Ивановна",
+                     *           "relation": "spouse",
+                     *           "livesWithClient": false,
+                     *           "caresSince": "2026-03-27",
+                     *           "caresUntil": "2026-03-27",
+                     *           "phone": "+7 (920) 123-45-67",
+                     *           "email": "petrova@example.ru",
+                     *           "caring": false,
+                     *           "trained": false,
+                     *           "training": [
+                     *             {
+                     *               "courseId": "mobile-school-of-care-2019",
+                     *               "sessionsAttended": 1,
+                     *               "topicsCovered": [
+                     *                 "text"
+                     *               ],
+                     *               "topicsRemaining": [
+                     *                 "text"
+                     *               ],
+                     *               "trainedOn": "2026-03-27"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /** @example Петрова Анна Ивановна */
+                            fullName: string;
+                            /**
+                             * @description How a family carer is related to the client.
+                             *
+                             *     - `spouse`: супруг(а): husband or wife
+                             *     - `child`: сын, дочь: son or daughter
+                             *     - `grandchild`: внук, внучка: grandchild
+                             *     - `sibling`: брат, сестра: brother or sister
+                             *     - `parent`: мать, отец: mother or father
+                             *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                             *     - `other_relative`: another relative
+                             *     - `neighbour`: сосед(ка): a neighbour
+                             *     - `friend`: a friend
+                             *     - `other`: someone else
+                             * @enum {string}
+                             */
+                            relation: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                            /** @description The carer lives with the client. */
+                            livesWithClient: boolean;
+                            caresSince: string | null;
+                            caresUntil: string | null;
+                            /** @example +7 (920) 123-45-67 */
+                            phone: string | null;
+                            /** @example petrova@example.ru */
+                            email: string | null;
+                            /** @description Cares for the client today: no `caresUntil`, or not passed (Moscow time). */
+                            caring: boolean;
+                            /** @description Trained by the school of care: attended sessions covering every topic of a course. */
+                            trained: boolean;
+                            /** @description Progress in each course of the school of care the carer attended. */
+                            training: {
+                                /** @example mobile-school-of-care-2019 */
+                                courseId: string;
+                                /** @description Sessions of the course the carer attended (attendance `attended`), held by today. */
+                                sessionsAttended: number;
+                                /** @description The course’s topics those sessions covered, in the course’s order. */
+                                topicsCovered: string[];
+                                /** @description The course’s topics still to attend. */
+                                topicsRemaining: string[];
+                                /** @description The day of the session that completed the course’s topics; null while some remain. */
+                                trainedOn: string | null;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCarer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fullName": "Петрова Анна Ивановна",
+                 *       "relation": "child",
+                 *       "livesWithClient": true,
+                 *       "phone": "+7 (920) 123-45-67"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example Петрова Анна Ивановна */
+                    fullName: string;
+                    /**
+                     * @description How a family carer is related to the client.
+                     *
+                     *     - `spouse`: супруг(а): husband or wife
+                     *     - `child`: сын, дочь: son or daughter
+                     *     - `grandchild`: внук, внучка: grandchild
+                     *     - `sibling`: брат, сестра: brother or sister
+                     *     - `parent`: мать, отец: mother or father
+                     *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                     *     - `other_relative`: another relative
+                     *     - `neighbour`: сосед(ка): a neighbour
+                     *     - `friend`: a friend
+                     *     - `other`: someone else
+                     * @enum {string}
+                     */
+                    relation: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                    /** @description The carer lives with the client. */
+                    livesWithClient: boolean;
+                    /** @example +7 (920) 123-45-67 */
+                    phone?: string | null;
+                    /** @example petrova@example.ru */
+                    email?: string | null;
+                    caresSince?: string | null;
+                    caresUntil?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A family carer (родственник, осуществляющий уход) or another person who cares for the client. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "Петрова Анна Ивановна",
+                     *       "relation": "spouse",
+                     *       "livesWithClient": false,
+                     *       "caresSince": "2026-03-27",
+                     *       "caresUntil": "2026-03-27",
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "caring": false,
+                     *       "trained": false,
+                     *       "training": [
+                     *         {
+                     *           "courseId": "mobile-school-of-care-2019",
+                     *           "sessionsAttended": 1,
+                     *           "topicsCovered": [
+                     *             "text"
+                     *           ],
+                     *           "topicsRemaining": [
+                     *             "text"
+                     *           ],
+                     *           "trainedOn": "2026-03-27"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example Петрова Анна Ивановна */
+                        fullName: string;
+                        /**
+                         * @description How a family carer is related to the client.
+                         *
+                         *     - `spouse`: супруг(а): husband or wife
+                         *     - `child`: сын, дочь: son or daughter
+                         *     - `grandchild`: внук, внучка: grandchild
+                         *     - `sibling`: брат, сестра: brother or sister
+                         *     - `parent`: мать, отец: mother or father
+                         *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                         *     - `other_relative`: another relative
+                         *     - `neighbour`: сосед(ка): a neighbour
+                         *     - `friend`: a friend
+                         *     - `other`: someone else
+                         * @enum {string}
+                         */
+                        relation: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                        /** @description The carer lives with the client. */
+                        livesWithClient: boolean;
+                        caresSince: string | null;
+                        caresUntil: string | null;
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description Cares for the client today: no `caresUntil`, or not passed (Moscow time). */
+                        caring: boolean;
+                        /** @description Trained by the school of care: attended sessions covering every topic of a course. */
+                        trained: boolean;
+                        /** @description Progress in each course of the school of care the carer attended. */
+                        training: {
+                            /** @example mobile-school-of-care-2019 */
+                            courseId: string;
+                            /** @description Sessions of the course the carer attended (attendance `attended`), held by today. */
+                            sessionsAttended: number;
+                            /** @description The course’s topics those sessions covered, in the course’s order. */
+                            topicsCovered: string[];
+                            /** @description The course’s topics still to attend. */
+                            topicsRemaining: string[];
+                            /** @description The day of the session that completed the course’s topics; null while some remain. */
+                            trainedOn: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/carer-rule-violated`: The carer’s `caresUntil` is before `caresSince`, or `caresSince` is in the future; `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCarer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A family carer (родственник, осуществляющий уход) or another person who cares for the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "Петрова Анна Ивановна",
+                     *       "relation": "spouse",
+                     *       "livesWithClient": false,
+                     *       "caresSince": "2026-03-27",
+                     *       "caresUntil": "2026-03-27",
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "caring": false,
+                     *       "trained": false,
+                     *       "training": [
+                     *         {
+                     *           "courseId": "mobile-school-of-care-2019",
+                     *           "sessionsAttended": 1,
+                     *           "topicsCovered": [
+                     *             "text"
+                     *           ],
+                     *           "topicsRemaining": [
+                     *             "text"
+                     *           ],
+                     *           "trainedOn": "2026-03-27"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example Петрова Анна Ивановна */
+                        fullName: string;
+                        /**
+                         * @description How a family carer is related to the client.
+                         *
+                         *     - `spouse`: супруг(а): husband or wife
+                         *     - `child`: сын, дочь: son or daughter
+                         *     - `grandchild`: внук, внучка: grandchild
+                         *     - `sibling`: брат, сестра: brother or sister
+                         *     - `parent`: мать, отец: mother or father
+                         *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                         *     - `other_relative`: another relative
+                         *     - `neighbour`: сосед(ка): a neighbour
+                         *     - `friend`: a friend
+                         *     - `other`: someone else
+                         * @enum {string}
+                         */
+                        relation: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                        /** @description The carer lives with the client. */
+                        livesWithClient: boolean;
+                        caresSince: string | null;
+                        caresUntil: string | null;
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description Cares for the client today: no `caresUntil`, or not passed (Moscow time). */
+                        caring: boolean;
+                        /** @description Trained by the school of care: attended sessions covering every topic of a course. */
+                        trained: boolean;
+                        /** @description Progress in each course of the school of care the carer attended. */
+                        training: {
+                            /** @example mobile-school-of-care-2019 */
+                            courseId: string;
+                            /** @description Sessions of the course the carer attended (attendance `attended`), held by today. */
+                            sessionsAttended: number;
+                            /** @description The course’s topics those sessions covered, in the course’s order. */
+                            topicsCovered: string[];
+                            /** @description The course’s topics still to attend. */
+                            topicsRemaining: string[];
+                            /** @description The day of the session that completed the course’s topics; null while some remain. */
+                            trainedOn: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCarer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); required. Compared strongly: a weak ETag (`W/"3"`) matches no version. When none matches the current version the answer is 412.
+                 * @example "1"
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "caresUntil": "2026-03-31"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example Петрова Анна Ивановна */
+                    fullName?: string;
+                    /**
+                     * @description How a family carer is related to the client.
+                     *
+                     *     - `spouse`: супруг(а): husband or wife
+                     *     - `child`: сын, дочь: son or daughter
+                     *     - `grandchild`: внук, внучка: grandchild
+                     *     - `sibling`: брат, сестра: brother or sister
+                     *     - `parent`: мать, отец: mother or father
+                     *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                     *     - `other_relative`: another relative
+                     *     - `neighbour`: сосед(ка): a neighbour
+                     *     - `friend`: a friend
+                     *     - `other`: someone else
+                     * @enum {string}
+                     */
+                    relation?: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                    /** @description The carer lives with the client. */
+                    livesWithClient?: boolean;
+                    /** @example +7 (920) 123-45-67 */
+                    phone?: string | null;
+                    /** @example petrova@example.ru */
+                    email?: string | null;
+                    caresSince?: string | null;
+                    caresUntil?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A family carer (родственник, осуществляющий уход) or another person who cares for the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "Петрова Анна Ивановна",
+                     *       "relation": "spouse",
+                     *       "livesWithClient": false,
+                     *       "caresSince": "2026-03-27",
+                     *       "caresUntil": "2026-03-27",
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "caring": false,
+                     *       "trained": false,
+                     *       "training": [
+                     *         {
+                     *           "courseId": "mobile-school-of-care-2019",
+                     *           "sessionsAttended": 1,
+                     *           "topicsCovered": [
+                     *             "text"
+                     *           ],
+                     *           "topicsRemaining": [
+                     *             "text"
+                     *           ],
+                     *           "trainedOn": "2026-03-27"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example Петрова Анна Ивановна */
+                        fullName: string;
+                        /**
+                         * @description How a family carer is related to the client.
+                         *
+                         *     - `spouse`: супруг(а): husband or wife
+                         *     - `child`: сын, дочь: son or daughter
+                         *     - `grandchild`: внук, внучка: grandchild
+                         *     - `sibling`: брат, сестра: brother or sister
+                         *     - `parent`: мать, отец: mother or father
+                         *     - `child_in_law`: зять, невестка: son- or daughter-in-law
+                         *     - `other_relative`: another relative
+                         *     - `neighbour`: сосед(ка): a neighbour
+                         *     - `friend`: a friend
+                         *     - `other`: someone else
+                         * @enum {string}
+                         */
+                        relation: "spouse" | "child" | "grandchild" | "sibling" | "parent" | "child_in_law" | "other_relative" | "neighbour" | "friend" | "other";
+                        /** @description The carer lives with the client. */
+                        livesWithClient: boolean;
+                        caresSince: string | null;
+                        caresUntil: string | null;
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description Cares for the client today: no `caresUntil`, or not passed (Moscow time). */
+                        caring: boolean;
+                        /** @description Trained by the school of care: attended sessions covering every topic of a course. */
+                        trained: boolean;
+                        /** @description Progress in each course of the school of care the carer attended. */
+                        training: {
+                            /** @example mobile-school-of-care-2019 */
+                            courseId: string;
+                            /** @description Sessions of the course the carer attended (attendance `attended`), held by today. */
+                            sessionsAttended: number;
+                            /** @description The course’s topics those sessions covered, in the course’s order. */
+                            topicsCovered: string[];
+                            /** @description The course’s topics still to attend. */
+                            topicsRemaining: string[];
+                            /** @description The day of the session that completed the course’s topics; null while some remain. */
+                            trainedOn: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description If-Match does not match the current ETag: the resource changed since it was read.
+             *     - `/problems/stale-version`: If-Match does not match the current ETag: the resource changed since it was read.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/carer-rule-violated`: The carer’s `caresUntil` is before `caresSince`, or `caresSince` is in the future; `errors` names each field.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The update needs an If-Match header with the ETag of the version being changed.
+             *     - `/problems/if-match-required`: Send If-Match with the ETag of the version being changed (from GET or the last write).
+             */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRepresentatives: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of representative records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "fullName": "text",
+                     *           "document": {
+                     *             "kind": "guardianship_decision",
+                     *             "number": "№ 37/1245",
+                     *             "issuedOn": "2026-03-27",
+                     *             "issuedBy": "Управление социальной защиты населения по г. Иваново",
+                     *             "validUntil": "2026-03-27"
+                     *           },
+                     *           "phone": "+7 (920) 123-45-67",
+                     *           "email": "petrova@example.ru",
+                     *           "empowered": false,
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            fullName: string;
+                            /**
+                             * RepresentativeDocument
+                             * @description The document that empowers the representative.
+                             */
+                            document: {
+                                /**
+                                 * @description The document that empowers a representative (законный представитель) to act for the client.
+                                 *
+                                 *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                                 *     - `court_decision`: решение суда: a court decision
+                                 *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                                 *     - `other`: another document that empowers the representative
+                                 * @enum {string}
+                                 */
+                                kind: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                                /** @example № 37/1245 */
+                                number: string;
+                                /**
+                                 * Format: date
+                                 * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                issuedOn: string;
+                                /** @example Управление социальной защиты населения по г. Иваново */
+                                issuedBy: string;
+                                validUntil: string | null;
+                            };
+                            /** @example +7 (920) 123-45-67 */
+                            phone: string | null;
+                            /** @example petrova@example.ru */
+                            email: string | null;
+                            /** @description The document is valid today (Moscow time). */
+                            empowered: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRepresentative: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fullName": "Сидоров Пётр Николаевич",
+                 *       "document": {
+                 *         "kind": "guardianship_decision",
+                 *         "number": "№ 37/1245",
+                 *         "issuedOn": "2025-02-03",
+                 *         "issuedBy": "Управление социальной защиты населения по г. Иваново",
+                 *         "validUntil": null
+                 *       },
+                 *       "phone": "+7 (4932) 41-00-00"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example Сидоров Пётр Николаевич */
+                    fullName: string;
+                    /** CreateRepresentativeDocument */
+                    document: {
+                        /**
+                         * @description The document that empowers a representative (законный представитель) to act for the client.
+                         *
+                         *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                         *     - `court_decision`: решение суда: a court decision
+                         *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                         *     - `other`: another document that empowers the representative
+                         * @enum {string}
+                         */
+                        kind: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                        /** @example № 37/1245 */
+                        number: string;
+                        /**
+                         * Format: date
+                         * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        issuedOn: string;
+                        /** @example Управление социальной защиты населения по г. Иваново */
+                        issuedBy: string;
+                        validUntil?: string | null;
+                    };
+                    /** @example +7 (920) 123-45-67 */
+                    phone?: string | null;
+                    /** @example petrova@example.ru */
+                    email?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A legal representative (законный представитель) or an attorney of the client; may sign a consent for the client. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "text",
+                     *       "document": {
+                     *         "kind": "guardianship_decision",
+                     *         "number": "№ 37/1245",
+                     *         "issuedOn": "2026-03-27",
+                     *         "issuedBy": "Управление социальной защиты населения по г. Иваново",
+                     *         "validUntil": "2026-03-27"
+                     *       },
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "empowered": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        fullName: string;
+                        /**
+                         * RepresentativeDocument
+                         * @description The document that empowers the representative.
+                         */
+                        document: {
+                            /**
+                             * @description The document that empowers a representative (законный представитель) to act for the client.
+                             *
+                             *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                             *     - `court_decision`: решение суда: a court decision
+                             *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                             *     - `other`: another document that empowers the representative
+                             * @enum {string}
+                             */
+                            kind: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                            /** @example № 37/1245 */
+                            number: string;
+                            /**
+                             * Format: date
+                             * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            issuedOn: string;
+                            /** @example Управление социальной защиты населения по г. Иваново */
+                            issuedBy: string;
+                            validUntil: string | null;
+                        };
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description The document is valid today (Moscow time). */
+                        empowered: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/representative-rule-violated`: The empowering document is issued in the future, or its `validUntil` is before its `issuedOn`; `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRepresentative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A legal representative (законный представитель) or an attorney of the client; may sign a consent for the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "text",
+                     *       "document": {
+                     *         "kind": "guardianship_decision",
+                     *         "number": "№ 37/1245",
+                     *         "issuedOn": "2026-03-27",
+                     *         "issuedBy": "Управление социальной защиты населения по г. Иваново",
+                     *         "validUntil": "2026-03-27"
+                     *       },
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "empowered": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        fullName: string;
+                        /**
+                         * RepresentativeDocument
+                         * @description The document that empowers the representative.
+                         */
+                        document: {
+                            /**
+                             * @description The document that empowers a representative (законный представитель) to act for the client.
+                             *
+                             *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                             *     - `court_decision`: решение суда: a court decision
+                             *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                             *     - `other`: another document that empowers the representative
+                             * @enum {string}
+                             */
+                            kind: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                            /** @example № 37/1245 */
+                            number: string;
+                            /**
+                             * Format: date
+                             * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            issuedOn: string;
+                            /** @example Управление социальной защиты населения по г. Иваново */
+                            issuedBy: string;
+                            validUntil: string | null;
+                        };
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description The document is valid today (Moscow time). */
+                        empowered: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRepresentative: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); required. Compared strongly: a weak ETag (`W/"3"`) matches no version. When none matches the current version the answer is 412.
+                 * @example "1"
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "document": {
+                 *         "validUntil": "2026-12-31"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @example Сидоров Пётр Николаевич */
+                    fullName?: string;
+                    /** UpdateRepresentativeDocument */
+                    document?: {
+                        /**
+                         * @description The document that empowers a representative (законный представитель) to act for the client.
+                         *
+                         *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                         *     - `court_decision`: решение суда: a court decision
+                         *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                         *     - `other`: another document that empowers the representative
+                         * @enum {string}
+                         */
+                        kind?: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                        /** @example № 37/1245 */
+                        number?: string;
+                        /**
+                         * Format: date
+                         * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        issuedOn?: string;
+                        /** @example Управление социальной защиты населения по г. Иваново */
+                        issuedBy?: string;
+                        validUntil?: string | null;
+                    };
+                    /** @example +7 (920) 123-45-67 */
+                    phone?: string | null;
+                    /** @example petrova@example.ru */
+                    email?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A legal representative (законный представитель) or an attorney of the client; may sign a consent for the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "fullName": "text",
+                     *       "document": {
+                     *         "kind": "guardianship_decision",
+                     *         "number": "№ 37/1245",
+                     *         "issuedOn": "2026-03-27",
+                     *         "issuedBy": "Управление социальной защиты населения по г. Иваново",
+                     *         "validUntil": "2026-03-27"
+                     *       },
+                     *       "phone": "+7 (920) 123-45-67",
+                     *       "email": "petrova@example.ru",
+                     *       "empowered": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        fullName: string;
+                        /**
+                         * RepresentativeDocument
+                         * @description The document that empowers the representative.
+                         */
+                        document: {
+                            /**
+                             * @description The document that empowers a representative (законный представитель) to act for the client.
+                             *
+                             *     - `guardianship_decision`: решение органа опеки и попечительства: the guardianship authority appointed a guardian or trustee
+                             *     - `court_decision`: решение суда: a court decision
+                             *     - `power_of_attorney`: доверенность: a power of attorney the client gave
+                             *     - `other`: another document that empowers the representative
+                             * @enum {string}
+                             */
+                            kind: "guardianship_decision" | "court_decision" | "power_of_attorney" | "other";
+                            /** @example № 37/1245 */
+                            number: string;
+                            /**
+                             * Format: date
+                             * @description The day the document was issued; the representative acts from then. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            issuedOn: string;
+                            /** @example Управление социальной защиты населения по г. Иваново */
+                            issuedBy: string;
+                            validUntil: string | null;
+                        };
+                        /** @example +7 (920) 123-45-67 */
+                        phone: string | null;
+                        /** @example petrova@example.ru */
+                        email: string | null;
+                        /** @description The document is valid today (Moscow time). */
+                        empowered: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description If-Match does not match the current ETag: the resource changed since it was read.
+             *     - `/problems/stale-version`: If-Match does not match the current ETag: the resource changed since it was read.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/representative-rule-violated`: The empowering document is issued in the future, or its `validUntil` is before its `issuedOn`; `errors` names each field.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The update needs an If-Match header with the ETag of the version being changed.
+             *     - `/problems/if-match-required`: Send If-Match with the ETag of the version being changed (from GET or the last write).
+             */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listClientAssessments: {
         parameters: {
             query?: {
@@ -6562,8 +9001,60 @@ export interface operations {
                      *                 "option": "8.3",
                      *                 "points": 1
                      *               }
-                     *             ]
+                     *             ],
+                     *             "explanation": {
+                     *               "groupRange": {
+                     *                 "minPoints": 6.25,
+                     *                 "maxPoints": 10.75
+                     *               },
+                     *               "pointsToGroupUp": 3.75,
+                     *               "pointsToGroupDown": 1.25,
+                     *               "nearBoundary": false,
+                     *               "boundaryItems": [
+                     *                 {
+                     *                   "item": "4",
+                     *                   "option": "4.2",
+                     *                   "alternative": "4.3",
+                     *                   "pointsChange": 1,
+                     *                   "group": 5
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
+                     *           "decision": {
+                     *             "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "decidedGroup": 5,
+                     *             "computedGroup": 1,
+                     *             "selfCareReduction": "none",
+                     *             "hours": {
+                     *               "optimal": 20,
+                     *               "minimal": 16,
+                     *               "byLivingSituation": 18
+                     *             },
+                     *             "reason": "text",
+                     *             "decidedBy": [
+                     *               "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *             ],
+                     *             "decidedOn": "2026-03-27",
+                     *             "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "createdAt": "2026-11-24T09:30:00.000Z"
+                     *           },
+                     *           "effective": {
+                     *             "group": 5,
+                     *             "selfCareReduction": "none",
+                     *             "hours": {
+                     *               "optimal": 20,
+                     *               "minimal": 16,
+                     *               "byLivingSituation": 18
+                     *             },
+                     *             "decided": false
+                     *           },
+                     *           "secondOpinionSuggested": false,
                      *           "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *           "createdAt": "2026-11-24T09:30:00.000Z",
                      *           "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -6696,7 +9187,175 @@ export interface operations {
                                     /** @example 1 */
                                     points: number;
                                 }[];
+                                /**
+                                 * AssessmentExplanation
+                                 * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                                 */
+                                explanation: {
+                                    /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                    groupRange: {
+                                        /** @example 6.25 */
+                                        minPoints: number;
+                                        /** @example 10.75 */
+                                        maxPoints: number;
+                                    };
+                                    /**
+                                     * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                     * @example 3.75
+                                     */
+                                    pointsToGroupUp: number | null;
+                                    /**
+                                     * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                     * @example 1.25
+                                     */
+                                    pointsToGroupDown: number | null;
+                                    /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                    nearBoundary: boolean;
+                                    /** @description Every such change, in the form’s order of items; empty when none. */
+                                    boundaryItems: {
+                                        /** @example 4 */
+                                        item: string;
+                                        /**
+                                         * @description The option chosen.
+                                         * @example 4.2
+                                         */
+                                        option: string;
+                                        /**
+                                         * @description The option just before or just after it in the item’s list of options on the form.
+                                         * @example 4.3
+                                         */
+                                        alternative: string;
+                                        /**
+                                         * @description The alternative’s points less the chosen option’s: how the score would change.
+                                         * @example 1
+                                         */
+                                        pointsChange: number;
+                                        /**
+                                         * @description The dependency group the score with the alternative falls in.
+                                         * @example 5
+                                         */
+                                        group: number;
+                                    }[];
+                                };
                             };
+                            /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                            decision: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                assessmentId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                clientId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                organizationId: string;
+                                /**
+                                 * @description Dependency group (группа функционирования).
+                                 * @example 5
+                                 */
+                                decidedGroup: number;
+                                /** @description The group the assessment’s score gives, for comparison. */
+                                computedGroup: number;
+                                /**
+                                 * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                                 *
+                                 *     - `none`: нет: none
+                                 *     - `mild`: легкое: mild
+                                 *     - `moderate`: умеренное: moderate
+                                 *     - `severe`: сильное: severe
+                                 *     - `very_severe`: очень сильное: very severe
+                                 *     - `total`: тотальное: total
+                                 * @enum {string}
+                                 */
+                                selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                                /** @description Weekly care hours per client (order No. 99, annex 2). */
+                                hours: {
+                                    /** @example 20 */
+                                    optimal: number;
+                                    /** @example 16 */
+                                    minimal: number;
+                                    /**
+                                     * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                     * @example 18
+                                     */
+                                    byLivingSituation: number | null;
+                                };
+                                /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                                reason: string;
+                                /**
+                                 * @description The members of the commission: at least two different staff members of the client’s organization.
+                                 * @example [
+                                 *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                                 *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                                 *     ]
+                                 */
+                                decidedBy: string[];
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                decidedOn: string;
+                                /** @description The earlier decision this one replaced. */
+                                supersedes: string | null;
+                                /** @description The later decision that replaced this one; null while current. */
+                                supersededBy: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                createdAt: string;
+                            } | null;
+                            /**
+                             * EffectiveFigures
+                             * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                             */
+                            effective: {
+                                /**
+                                 * @description Dependency group (группа функционирования).
+                                 * @example 5
+                                 */
+                                group: number;
+                                /**
+                                 * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                                 *
+                                 *     - `none`: нет: none
+                                 *     - `mild`: легкое: mild
+                                 *     - `moderate`: умеренное: moderate
+                                 *     - `severe`: сильное: severe
+                                 *     - `very_severe`: очень сильное: very severe
+                                 *     - `total`: тотальное: total
+                                 * @enum {string}
+                                 */
+                                selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                                /** @description Weekly care hours per client (order No. 99, annex 2). */
+                                hours: {
+                                    /** @example 20 */
+                                    optimal: number;
+                                    /** @example 16 */
+                                    minimal: number;
+                                    /**
+                                     * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                     * @example 18
+                                     */
+                                    byLivingSituation: number | null;
+                                };
+                                /** @description true when the figures are the current commission decision’s, false when computed. */
+                                decided: boolean;
+                            };
+                            /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                            secondOpinionSuggested: boolean;
                             finalizedAt: string | null;
                             /**
                              * Format: date-time
@@ -6960,8 +9619,60 @@ export interface operations {
                      *             "option": "8.3",
                      *             "points": 1
                      *           }
-                     *         ]
+                     *         ],
+                     *         "explanation": {
+                     *           "groupRange": {
+                     *             "minPoints": 6.25,
+                     *             "maxPoints": 10.75
+                     *           },
+                     *           "pointsToGroupUp": 3.75,
+                     *           "pointsToGroupDown": 1.25,
+                     *           "nearBoundary": false,
+                     *           "boundaryItems": [
+                     *             {
+                     *               "item": "4",
+                     *               "option": "4.2",
+                     *               "alternative": "4.3",
+                     *               "pointsChange": 1,
+                     *               "group": 5
+                     *             }
+                     *           ]
+                     *         }
                      *       },
+                     *       "decision": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "decidedGroup": 5,
+                     *         "computedGroup": 1,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "reason": "text",
+                     *         "decidedBy": [
+                     *           "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *         ],
+                     *         "decidedOn": "2026-03-27",
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "effective": {
+                     *         "group": 5,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "decided": false
+                     *       },
+                     *       "secondOpinionSuggested": false,
                      *       "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
                      *       "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -7090,7 +9801,175 @@ export interface operations {
                                 /** @example 1 */
                                 points: number;
                             }[];
+                            /**
+                             * AssessmentExplanation
+                             * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                             */
+                            explanation: {
+                                /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                groupRange: {
+                                    /** @example 6.25 */
+                                    minPoints: number;
+                                    /** @example 10.75 */
+                                    maxPoints: number;
+                                };
+                                /**
+                                 * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                 * @example 3.75
+                                 */
+                                pointsToGroupUp: number | null;
+                                /**
+                                 * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                 * @example 1.25
+                                 */
+                                pointsToGroupDown: number | null;
+                                /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                nearBoundary: boolean;
+                                /** @description Every such change, in the form’s order of items; empty when none. */
+                                boundaryItems: {
+                                    /** @example 4 */
+                                    item: string;
+                                    /**
+                                     * @description The option chosen.
+                                     * @example 4.2
+                                     */
+                                    option: string;
+                                    /**
+                                     * @description The option just before or just after it in the item’s list of options on the form.
+                                     * @example 4.3
+                                     */
+                                    alternative: string;
+                                    /**
+                                     * @description The alternative’s points less the chosen option’s: how the score would change.
+                                     * @example 1
+                                     */
+                                    pointsChange: number;
+                                    /**
+                                     * @description The dependency group the score with the alternative falls in.
+                                     * @example 5
+                                     */
+                                    group: number;
+                                }[];
+                            };
                         };
+                        /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                        decision: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            assessmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            decidedGroup: number;
+                            /** @description The group the assessment’s score gives, for comparison. */
+                            computedGroup: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                            reason: string;
+                            /**
+                             * @description The members of the commission: at least two different staff members of the client’s organization.
+                             * @example [
+                             *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                             *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                             *     ]
+                             */
+                            decidedBy: string[];
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            decidedOn: string;
+                            /** @description The earlier decision this one replaced. */
+                            supersedes: string | null;
+                            /** @description The later decision that replaced this one; null while current. */
+                            supersededBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        } | null;
+                        /**
+                         * EffectiveFigures
+                         * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                         */
+                        effective: {
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            group: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description true when the figures are the current commission decision’s, false when computed. */
+                            decided: boolean;
+                        };
+                        /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                        secondOpinionSuggested: boolean;
                         finalizedAt: string | null;
                         /**
                          * Format: date-time
@@ -7268,6 +10147,8 @@ export interface operations {
                      *           "instrumentId": "text",
                      *           "score": 1,
                      *           "group": 1,
+                     *           "computedGroup": 1,
+                     *           "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *           "selfCareReduction": "none",
                      *           "scoreChange": 1,
                      *           "groupChange": 1,
@@ -7315,7 +10196,12 @@ export interface operations {
                             assessedOn: string;
                             instrumentId: string;
                             score: number;
+                            /** @description The group in effect: the current commission decision’s, or the computed one; changes compare these. */
                             group: number;
+                            /** @description The group the score gives. */
+                            computedGroup: number;
+                            /** @description The current commission decision behind `group`; null when computed. */
+                            decisionId: string | null;
                             /**
                              * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
                              *
@@ -7341,11 +10227,11 @@ export interface operations {
                                 from: number;
                                 to: number;
                             }[];
-                            /** @description The group went up since the previous assessment. */
+                            /** @description The group in effect went up since the previous assessment. */
                             deteriorating: boolean;
-                            /** @description Up two groups or more within 6 months. */
+                            /** @description The group in effect went up two groups or more within 6 months. */
                             rapidDeterioration: boolean;
-                            /** @description The group went down since the previous assessment. */
+                            /** @description The group in effect went down since the previous assessment. */
                             improving: boolean;
                         }[];
                         /** @description The latest assessment’s flag. */
@@ -7437,6 +10323,7 @@ export interface operations {
                 /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
                 organizationId?: string;
                 instrumentId?: string;
+                /** @description The computed group (`result.group`); a client’s group in effect is filtered at GET /v1/clients?group=. */
                 group?: number;
                 /**
                  * @description The state of an assessment.
@@ -7523,8 +10410,60 @@ export interface operations {
                      *                 "option": "8.3",
                      *                 "points": 1
                      *               }
-                     *             ]
+                     *             ],
+                     *             "explanation": {
+                     *               "groupRange": {
+                     *                 "minPoints": 6.25,
+                     *                 "maxPoints": 10.75
+                     *               },
+                     *               "pointsToGroupUp": 3.75,
+                     *               "pointsToGroupDown": 1.25,
+                     *               "nearBoundary": false,
+                     *               "boundaryItems": [
+                     *                 {
+                     *                   "item": "4",
+                     *                   "option": "4.2",
+                     *                   "alternative": "4.3",
+                     *                   "pointsChange": 1,
+                     *                   "group": 5
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
+                     *           "decision": {
+                     *             "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "decidedGroup": 5,
+                     *             "computedGroup": 1,
+                     *             "selfCareReduction": "none",
+                     *             "hours": {
+                     *               "optimal": 20,
+                     *               "minimal": 16,
+                     *               "byLivingSituation": 18
+                     *             },
+                     *             "reason": "text",
+                     *             "decidedBy": [
+                     *               "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *             ],
+                     *             "decidedOn": "2026-03-27",
+                     *             "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "createdAt": "2026-11-24T09:30:00.000Z"
+                     *           },
+                     *           "effective": {
+                     *             "group": 5,
+                     *             "selfCareReduction": "none",
+                     *             "hours": {
+                     *               "optimal": 20,
+                     *               "minimal": 16,
+                     *               "byLivingSituation": 18
+                     *             },
+                     *             "decided": false
+                     *           },
+                     *           "secondOpinionSuggested": false,
                      *           "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *           "createdAt": "2026-11-24T09:30:00.000Z",
                      *           "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -7657,7 +10596,175 @@ export interface operations {
                                     /** @example 1 */
                                     points: number;
                                 }[];
+                                /**
+                                 * AssessmentExplanation
+                                 * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                                 */
+                                explanation: {
+                                    /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                    groupRange: {
+                                        /** @example 6.25 */
+                                        minPoints: number;
+                                        /** @example 10.75 */
+                                        maxPoints: number;
+                                    };
+                                    /**
+                                     * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                     * @example 3.75
+                                     */
+                                    pointsToGroupUp: number | null;
+                                    /**
+                                     * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                     * @example 1.25
+                                     */
+                                    pointsToGroupDown: number | null;
+                                    /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                    nearBoundary: boolean;
+                                    /** @description Every such change, in the form’s order of items; empty when none. */
+                                    boundaryItems: {
+                                        /** @example 4 */
+                                        item: string;
+                                        /**
+                                         * @description The option chosen.
+                                         * @example 4.2
+                                         */
+                                        option: string;
+                                        /**
+                                         * @description The option just before or just after it in the item’s list of options on the form.
+                                         * @example 4.3
+                                         */
+                                        alternative: string;
+                                        /**
+                                         * @description The alternative’s points less the chosen option’s: how the score would change.
+                                         * @example 1
+                                         */
+                                        pointsChange: number;
+                                        /**
+                                         * @description The dependency group the score with the alternative falls in.
+                                         * @example 5
+                                         */
+                                        group: number;
+                                    }[];
+                                };
                             };
+                            /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                            decision: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                assessmentId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                clientId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                organizationId: string;
+                                /**
+                                 * @description Dependency group (группа функционирования).
+                                 * @example 5
+                                 */
+                                decidedGroup: number;
+                                /** @description The group the assessment’s score gives, for comparison. */
+                                computedGroup: number;
+                                /**
+                                 * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                                 *
+                                 *     - `none`: нет: none
+                                 *     - `mild`: легкое: mild
+                                 *     - `moderate`: умеренное: moderate
+                                 *     - `severe`: сильное: severe
+                                 *     - `very_severe`: очень сильное: very severe
+                                 *     - `total`: тотальное: total
+                                 * @enum {string}
+                                 */
+                                selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                                /** @description Weekly care hours per client (order No. 99, annex 2). */
+                                hours: {
+                                    /** @example 20 */
+                                    optimal: number;
+                                    /** @example 16 */
+                                    minimal: number;
+                                    /**
+                                     * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                     * @example 18
+                                     */
+                                    byLivingSituation: number | null;
+                                };
+                                /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                                reason: string;
+                                /**
+                                 * @description The members of the commission: at least two different staff members of the client’s organization.
+                                 * @example [
+                                 *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                                 *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                                 *     ]
+                                 */
+                                decidedBy: string[];
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                decidedOn: string;
+                                /** @description The earlier decision this one replaced. */
+                                supersedes: string | null;
+                                /** @description The later decision that replaced this one; null while current. */
+                                supersededBy: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                createdAt: string;
+                            } | null;
+                            /**
+                             * EffectiveFigures
+                             * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                             */
+                            effective: {
+                                /**
+                                 * @description Dependency group (группа функционирования).
+                                 * @example 5
+                                 */
+                                group: number;
+                                /**
+                                 * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                                 *
+                                 *     - `none`: нет: none
+                                 *     - `mild`: легкое: mild
+                                 *     - `moderate`: умеренное: moderate
+                                 *     - `severe`: сильное: severe
+                                 *     - `very_severe`: очень сильное: very severe
+                                 *     - `total`: тотальное: total
+                                 * @enum {string}
+                                 */
+                                selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                                /** @description Weekly care hours per client (order No. 99, annex 2). */
+                                hours: {
+                                    /** @example 20 */
+                                    optimal: number;
+                                    /** @example 16 */
+                                    minimal: number;
+                                    /**
+                                     * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                     * @example 18
+                                     */
+                                    byLivingSituation: number | null;
+                                };
+                                /** @description true when the figures are the current commission decision’s, false when computed. */
+                                decided: boolean;
+                            };
+                            /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                            secondOpinionSuggested: boolean;
                             finalizedAt: string | null;
                             /**
                              * Format: date-time
@@ -7807,8 +10914,60 @@ export interface operations {
                      *             "option": "8.3",
                      *             "points": 1
                      *           }
-                     *         ]
+                     *         ],
+                     *         "explanation": {
+                     *           "groupRange": {
+                     *             "minPoints": 6.25,
+                     *             "maxPoints": 10.75
+                     *           },
+                     *           "pointsToGroupUp": 3.75,
+                     *           "pointsToGroupDown": 1.25,
+                     *           "nearBoundary": false,
+                     *           "boundaryItems": [
+                     *             {
+                     *               "item": "4",
+                     *               "option": "4.2",
+                     *               "alternative": "4.3",
+                     *               "pointsChange": 1,
+                     *               "group": 5
+                     *             }
+                     *           ]
+                     *         }
                      *       },
+                     *       "decision": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "decidedGroup": 5,
+                     *         "computedGroup": 1,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "reason": "text",
+                     *         "decidedBy": [
+                     *           "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *         ],
+                     *         "decidedOn": "2026-03-27",
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "effective": {
+                     *         "group": 5,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "decided": false
+                     *       },
+                     *       "secondOpinionSuggested": false,
                      *       "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
                      *       "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -7937,7 +11096,175 @@ export interface operations {
                                 /** @example 1 */
                                 points: number;
                             }[];
+                            /**
+                             * AssessmentExplanation
+                             * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                             */
+                            explanation: {
+                                /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                groupRange: {
+                                    /** @example 6.25 */
+                                    minPoints: number;
+                                    /** @example 10.75 */
+                                    maxPoints: number;
+                                };
+                                /**
+                                 * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                 * @example 3.75
+                                 */
+                                pointsToGroupUp: number | null;
+                                /**
+                                 * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                 * @example 1.25
+                                 */
+                                pointsToGroupDown: number | null;
+                                /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                nearBoundary: boolean;
+                                /** @description Every such change, in the form’s order of items; empty when none. */
+                                boundaryItems: {
+                                    /** @example 4 */
+                                    item: string;
+                                    /**
+                                     * @description The option chosen.
+                                     * @example 4.2
+                                     */
+                                    option: string;
+                                    /**
+                                     * @description The option just before or just after it in the item’s list of options on the form.
+                                     * @example 4.3
+                                     */
+                                    alternative: string;
+                                    /**
+                                     * @description The alternative’s points less the chosen option’s: how the score would change.
+                                     * @example 1
+                                     */
+                                    pointsChange: number;
+                                    /**
+                                     * @description The dependency group the score with the alternative falls in.
+                                     * @example 5
+                                     */
+                                    group: number;
+                                }[];
+                            };
                         };
+                        /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                        decision: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            assessmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            decidedGroup: number;
+                            /** @description The group the assessment’s score gives, for comparison. */
+                            computedGroup: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                            reason: string;
+                            /**
+                             * @description The members of the commission: at least two different staff members of the client’s organization.
+                             * @example [
+                             *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                             *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                             *     ]
+                             */
+                            decidedBy: string[];
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            decidedOn: string;
+                            /** @description The earlier decision this one replaced. */
+                            supersedes: string | null;
+                            /** @description The later decision that replaced this one; null while current. */
+                            supersededBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        } | null;
+                        /**
+                         * EffectiveFigures
+                         * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                         */
+                        effective: {
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            group: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description true when the figures are the current commission decision’s, false when computed. */
+                            decided: boolean;
+                        };
+                        /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                        secondOpinionSuggested: boolean;
                         finalizedAt: string | null;
                         /**
                          * Format: date-time
@@ -8162,8 +11489,60 @@ export interface operations {
                      *             "option": "8.3",
                      *             "points": 1
                      *           }
-                     *         ]
+                     *         ],
+                     *         "explanation": {
+                     *           "groupRange": {
+                     *             "minPoints": 6.25,
+                     *             "maxPoints": 10.75
+                     *           },
+                     *           "pointsToGroupUp": 3.75,
+                     *           "pointsToGroupDown": 1.25,
+                     *           "nearBoundary": false,
+                     *           "boundaryItems": [
+                     *             {
+                     *               "item": "4",
+                     *               "option": "4.2",
+                     *               "alternative": "4.3",
+                     *               "pointsChange": 1,
+                     *               "group": 5
+                     *             }
+                     *           ]
+                     *         }
                      *       },
+                     *       "decision": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "decidedGroup": 5,
+                     *         "computedGroup": 1,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "reason": "text",
+                     *         "decidedBy": [
+                     *           "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *         ],
+                     *         "decidedOn": "2026-03-27",
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "effective": {
+                     *         "group": 5,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "decided": false
+                     *       },
+                     *       "secondOpinionSuggested": false,
                      *       "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
                      *       "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -8292,7 +11671,175 @@ export interface operations {
                                 /** @example 1 */
                                 points: number;
                             }[];
+                            /**
+                             * AssessmentExplanation
+                             * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                             */
+                            explanation: {
+                                /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                groupRange: {
+                                    /** @example 6.25 */
+                                    minPoints: number;
+                                    /** @example 10.75 */
+                                    maxPoints: number;
+                                };
+                                /**
+                                 * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                 * @example 3.75
+                                 */
+                                pointsToGroupUp: number | null;
+                                /**
+                                 * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                 * @example 1.25
+                                 */
+                                pointsToGroupDown: number | null;
+                                /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                nearBoundary: boolean;
+                                /** @description Every such change, in the form’s order of items; empty when none. */
+                                boundaryItems: {
+                                    /** @example 4 */
+                                    item: string;
+                                    /**
+                                     * @description The option chosen.
+                                     * @example 4.2
+                                     */
+                                    option: string;
+                                    /**
+                                     * @description The option just before or just after it in the item’s list of options on the form.
+                                     * @example 4.3
+                                     */
+                                    alternative: string;
+                                    /**
+                                     * @description The alternative’s points less the chosen option’s: how the score would change.
+                                     * @example 1
+                                     */
+                                    pointsChange: number;
+                                    /**
+                                     * @description The dependency group the score with the alternative falls in.
+                                     * @example 5
+                                     */
+                                    group: number;
+                                }[];
+                            };
                         };
+                        /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                        decision: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            assessmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            decidedGroup: number;
+                            /** @description The group the assessment’s score gives, for comparison. */
+                            computedGroup: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                            reason: string;
+                            /**
+                             * @description The members of the commission: at least two different staff members of the client’s organization.
+                             * @example [
+                             *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                             *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                             *     ]
+                             */
+                            decidedBy: string[];
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            decidedOn: string;
+                            /** @description The earlier decision this one replaced. */
+                            supersedes: string | null;
+                            /** @description The later decision that replaced this one; null while current. */
+                            supersededBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        } | null;
+                        /**
+                         * EffectiveFigures
+                         * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                         */
+                        effective: {
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            group: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description true when the figures are the current commission decision’s, false when computed. */
+                            decided: boolean;
+                        };
+                        /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                        secondOpinionSuggested: boolean;
                         finalizedAt: string | null;
                         /**
                          * Format: date-time
@@ -8534,8 +12081,60 @@ export interface operations {
                      *             "option": "8.3",
                      *             "points": 1
                      *           }
-                     *         ]
+                     *         ],
+                     *         "explanation": {
+                     *           "groupRange": {
+                     *             "minPoints": 6.25,
+                     *             "maxPoints": 10.75
+                     *           },
+                     *           "pointsToGroupUp": 3.75,
+                     *           "pointsToGroupDown": 1.25,
+                     *           "nearBoundary": false,
+                     *           "boundaryItems": [
+                     *             {
+                     *               "item": "4",
+                     *               "option": "4.2",
+                     *               "alternative": "4.3",
+                     *               "pointsChange": 1,
+                     *               "group": 5
+                     *             }
+                     *           ]
+                     *         }
                      *       },
+                     *       "decision": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "decidedGroup": 5,
+                     *         "computedGroup": 1,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "reason": "text",
+                     *         "decidedBy": [
+                     *           "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *         ],
+                     *         "decidedOn": "2026-03-27",
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "effective": {
+                     *         "group": 5,
+                     *         "selfCareReduction": "none",
+                     *         "hours": {
+                     *           "optimal": 20,
+                     *           "minimal": 16,
+                     *           "byLivingSituation": 18
+                     *         },
+                     *         "decided": false
+                     *       },
+                     *       "secondOpinionSuggested": false,
                      *       "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *       "createdAt": "2026-11-24T09:30:00.000Z",
                      *       "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -8664,7 +12263,175 @@ export interface operations {
                                 /** @example 1 */
                                 points: number;
                             }[];
+                            /**
+                             * AssessmentExplanation
+                             * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                             */
+                            explanation: {
+                                /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                groupRange: {
+                                    /** @example 6.25 */
+                                    minPoints: number;
+                                    /** @example 10.75 */
+                                    maxPoints: number;
+                                };
+                                /**
+                                 * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                 * @example 3.75
+                                 */
+                                pointsToGroupUp: number | null;
+                                /**
+                                 * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                 * @example 1.25
+                                 */
+                                pointsToGroupDown: number | null;
+                                /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                nearBoundary: boolean;
+                                /** @description Every such change, in the form’s order of items; empty when none. */
+                                boundaryItems: {
+                                    /** @example 4 */
+                                    item: string;
+                                    /**
+                                     * @description The option chosen.
+                                     * @example 4.2
+                                     */
+                                    option: string;
+                                    /**
+                                     * @description The option just before or just after it in the item’s list of options on the form.
+                                     * @example 4.3
+                                     */
+                                    alternative: string;
+                                    /**
+                                     * @description The alternative’s points less the chosen option’s: how the score would change.
+                                     * @example 1
+                                     */
+                                    pointsChange: number;
+                                    /**
+                                     * @description The dependency group the score with the alternative falls in.
+                                     * @example 5
+                                     */
+                                    group: number;
+                                }[];
+                            };
                         };
+                        /** @description The current commission decision on the group, beside the computed `result` (never replacing it); null when none. */
+                        decision: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            assessmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            decidedGroup: number;
+                            /** @description The group the assessment’s score gives, for comparison. */
+                            computedGroup: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                            reason: string;
+                            /**
+                             * @description The members of the commission: at least two different staff members of the client’s organization.
+                             * @example [
+                             *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                             *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                             *     ]
+                             */
+                            decidedBy: string[];
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            decidedOn: string;
+                            /** @description The earlier decision this one replaced. */
+                            supersedes: string | null;
+                            /** @description The later decision that replaced this one; null while current. */
+                            supersededBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        } | null;
+                        /**
+                         * EffectiveFigures
+                         * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                         */
+                        effective: {
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            group: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description true when the figures are the current commission decision’s, false when computed. */
+                            decided: boolean;
+                        };
+                        /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                        secondOpinionSuggested: boolean;
                         finalizedAt: string | null;
                         /**
                          * Format: date-time
@@ -8953,6 +12720,524 @@ export interface operations {
              *     - `/problems/other-organization`: The request names an organization other than the key’s own.
              */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideAssessmentGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decidedGroup": 5,
+                 *       "reason": "Деменция средней степени: нуждается в постоянном присмотре, чего бланк не отражает",
+                 *       "decidedBy": [
+                 *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                 *         "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                 *       ],
+                 *       "decidedOn": "2026-11-27"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Dependency group (группа функционирования).
+                     * @example 5
+                     */
+                    decidedGroup: number;
+                    /** @description Why the commission decided this group; for a later decision, also why it replaces the earlier. */
+                    reason: string;
+                    /**
+                     * @description The members of the commission: at least two different staff members of the client’s organization.
+                     * @example [
+                     *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *     ]
+                     */
+                    decidedBy: string[];
+                    /**
+                     * Format: date
+                     * @description The day of the commission: not before the assessment, not after today, not before the decision it supersedes. From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    decidedOn: string;
+                    /**
+                     * Format: uuid
+                     * @description The assessment’s current decision, which this one replaces. Required once the assessment has a decision (409 `decision-exists` otherwise), so that two commissions cannot replace each other’s decision unseen.
+                     */
+                    supersedes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A commission’s decision on a final assessment’s dependency group (решение комиссии), kept beside the computed group. The self-care reduction and the care hours are the decided group’s row of the form’s tables. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "decidedGroup": 5,
+                     *       "computedGroup": 1,
+                     *       "selfCareReduction": "none",
+                     *       "hours": {
+                     *         "optimal": 20,
+                     *         "minimal": 16,
+                     *         "byLivingSituation": 18
+                     *       },
+                     *       "reason": "text",
+                     *       "decidedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *       ],
+                     *       "decidedOn": "2026-03-27",
+                     *       "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "createdAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        assessmentId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * @description Dependency group (группа функционирования).
+                         * @example 5
+                         */
+                        decidedGroup: number;
+                        /** @description The group the assessment’s score gives, for comparison. */
+                        computedGroup: number;
+                        /**
+                         * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                         *
+                         *     - `none`: нет: none
+                         *     - `mild`: легкое: mild
+                         *     - `moderate`: умеренное: moderate
+                         *     - `severe`: сильное: severe
+                         *     - `very_severe`: очень сильное: very severe
+                         *     - `total`: тотальное: total
+                         * @enum {string}
+                         */
+                        selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                        /** @description Weekly care hours per client (order No. 99, annex 2). */
+                        hours: {
+                            /** @example 20 */
+                            optimal: number;
+                            /** @example 16 */
+                            minimal: number;
+                            /**
+                             * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                             * @example 18
+                             */
+                            byLivingSituation: number | null;
+                        };
+                        /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                        reason: string;
+                        /**
+                         * @description The members of the commission: at least two different staff members of the client’s organization.
+                         * @example [
+                         *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                         *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                         *     ]
+                         */
+                        decidedBy: string[];
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        decidedOn: string;
+                        /** @description The earlier decision this one replaced. */
+                        supersedes: string | null;
+                        /** @description The later decision that replaced this one; null while current. */
+                        supersededBy: string | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/decision-on-draft`: The assessment is a draft: only a final assessment takes a commission’s decision.
+             *     - `/problems/decision-on-superseded-assessment`: A correction superseded the assessment: its figures count no more, and a decision is taken on the correction.
+             *     - `/problems/decision-exists`: The assessment already has a current decision (perhaps one taken meanwhile): a later one names it in `supersedes`.
+             *     - `/problems/decision-not-current`: `supersedes` names a decision that a later one superseded meanwhile; read the decisions again and supersede the current one.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/assessment-of-archived-client`: The client is archived: it takes no new assessment, and its drafts no longer change.
+             *     - `/problems/assessment-of-deceased-client`: The client is deceased: it takes no new assessment, and its drafts no longer change.
+             *     - `/problems/decision-rule-violated`: A member of the commission is not a staff member of the client’s organization, the date is before the assessment, after today or before the decision it supersedes, or `supersedes` names no decision of the assessment; `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAssessmentDecisions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of assessment decision records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "decidedGroup": 5,
+                     *           "computedGroup": 1,
+                     *           "selfCareReduction": "none",
+                     *           "hours": {
+                     *             "optimal": 20,
+                     *             "minimal": 16,
+                     *             "byLivingSituation": 18
+                     *           },
+                     *           "reason": "text",
+                     *           "decidedBy": [
+                     *             "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                     *           ],
+                     *           "decidedOn": "2026-03-27",
+                     *           "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "createdAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            assessmentId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Dependency group (группа функционирования).
+                             * @example 5
+                             */
+                            decidedGroup: number;
+                            /** @description The group the assessment’s score gives, for comparison. */
+                            computedGroup: number;
+                            /**
+                             * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                             *
+                             *     - `none`: нет: none
+                             *     - `mild`: легкое: mild
+                             *     - `moderate`: умеренное: moderate
+                             *     - `severe`: сильное: severe
+                             *     - `very_severe`: очень сильное: very severe
+                             *     - `total`: тотальное: total
+                             * @enum {string}
+                             */
+                            selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                            /** @description Weekly care hours per client (order No. 99, annex 2). */
+                            hours: {
+                                /** @example 20 */
+                                optimal: number;
+                                /** @example 16 */
+                                minimal: number;
+                                /**
+                                 * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                 * @example 18
+                                 */
+                                byLivingSituation: number | null;
+                            };
+                            /** @description Why the commission decided this group (and, for a later decision, why it replaces the earlier). */
+                            reason: string;
+                            /**
+                             * @description The members of the commission: at least two different staff members of the client’s organization.
+                             * @example [
+                             *       "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                             *       "5b7a1c2e-3d4f-4a5b-8c6d-7e8f9a0b1c2d"
+                             *     ]
+                             */
+                            decidedBy: string[];
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            decidedOn: string;
+                            /** @description The earlier decision this one replaced. */
+                            supersedes: string | null;
+                            /** @description The later decision that replaced this one; null while current. */
+                            supersededBy: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12547,10 +16832,27 @@ export interface operations {
                      *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *           "periodFrom": "2026-03-27",
                      *           "periodTo": "2026-03-27",
-                     *           "goals": {
-                     *             "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *             "social": "Участвовать в праздниках отделения"
-                     *           },
+                     *           "goals": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "component": "physical",
+                     *               "text": "text",
+                     *               "targetDate": "2026-03-27",
+                     *               "status": "planned",
+                     *               "reviews": [
+                     *                 {
+                     *                   "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *                   "reviewedOn": "2026-03-27",
+                     *                   "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *                   "note": "text",
+                     *                   "status": "planned",
+                     *                   "targetDate": "2026-03-27",
+                     *                   "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "reviewDueOn": "2026-03-27",
                      *           "activities": [
                      *             {
                      *               "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
@@ -12608,19 +16910,81 @@ export interface operations {
                              * @example 2026-03-27
                              */
                             periodTo: string;
-                            /**
-                             * @description Goals per component of quality of life.
-                             * @example {
-                             *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                             *       "social": "Участвовать в праздниках отделения"
-                             *     }
-                             */
                             goals: {
-                                physical?: string;
-                                psychological?: string;
-                                social?: string;
-                                spiritual?: string;
-                            };
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * @description A component of quality of life.
+                                 *
+                                 *     - `physical`: physical
+                                 *     - `psychological`: psychological
+                                 *     - `social`: social
+                                 *     - `spiritual`: spiritual
+                                 * @enum {string}
+                                 */
+                                component: "physical" | "psychological" | "social" | "spiritual";
+                                text: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                targetDate: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description Oldest first; the last one set the status. */
+                                reviews: {
+                                    /**
+                                     * Format: uuid
+                                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                     */
+                                    id: string;
+                                    /**
+                                     * Format: date
+                                     * @description A day. From 1900-01-01 to 2100-12-31.
+                                     * @example 2026-03-27
+                                     */
+                                    reviewedOn: string;
+                                    /**
+                                     * Format: uuid
+                                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                     */
+                                    staffId: string;
+                                    note: string;
+                                    /**
+                                     * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                     *
+                                     *     - `planned`: set, not yet worked on; open
+                                     *     - `in_progress`: being worked on; open
+                                     *     - `achieved`: reached
+                                     *     - `partly_achieved`: reached in part
+                                     *     - `not_achieved`: not reached
+                                     * @enum {string}
+                                     */
+                                    status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                    /** @description The new target date this review set, or null. */
+                                    targetDate: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @example 2026-11-24T09:30:00.000Z
+                                     */
+                                    recordedAt: string;
+                                }[];
+                            }[];
+                            /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                            reviewDueOn: string | null;
                             activities: {
                                 /**
                                  * Format: uuid
@@ -12781,10 +17145,17 @@ export interface operations {
                  * @example {
                  *       "periodFrom": "2025-02-01",
                  *       "periodTo": "2025-07-31",
-                 *       "goals": {
-                 *         "psychological": "Снизить тревожность",
-                 *         "social": "Расширить круг общения"
-                 *       },
+                 *       "goals": [
+                 *         {
+                 *           "component": "psychological",
+                 *           "text": "Снизить тревожность",
+                 *           "targetDate": "2025-04-30"
+                 *         },
+                 *         {
+                 *           "component": "social",
+                 *           "text": "Расширить круг общения"
+                 *         }
+                 *       ],
                  *       "activities": [
                  *         {
                  *           "activityTypeId": "6a1d2f4e-3b0c-4c1e-9d7a-2f1b3c4d5e6f",
@@ -12810,14 +17181,32 @@ export interface operations {
                      * @example 2026-03-27
                      */
                     periodTo: string;
-                    /**
-                     * @description Goals per component of quality of life.
-                     * @example {
-                     *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *       "social": "Участвовать в праздниках отделения"
-                     *     }
-                     */
+                    /** @description The goals, per component of quality of life: a list of goals (each with its target date), or one text per component. A change replaces the list: a goal sent with its `id` keeps its status and reviews, a reviewed goal cannot be left out. Statuses change only through reviews. */
                     goals: {
+                        /**
+                         * Format: uuid
+                         * @description On a change: an existing goal of the program, which keeps its status and reviews. Left out: a new goal.
+                         */
+                        id?: string;
+                        /**
+                         * @description A component of quality of life.
+                         *
+                         *     - `physical`: physical
+                         *     - `psychological`: psychological
+                         *     - `social`: social
+                         *     - `spiritual`: spiritual
+                         * @enum {string}
+                         */
+                        component: "physical" | "psychological" | "social" | "spiritual";
+                        /** @example Сохранить и развить двигательную активность, снизить риск падений */
+                        text: string;
+                        /**
+                         * Format: date
+                         * @description When the goal is due for review; not before the program starts. Default: the end of the period. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        targetDate?: string;
+                    }[] | {
                         physical?: string;
                         psychological?: string;
                         social?: string;
@@ -12860,10 +17249,27 @@ export interface operations {
                      *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *       "periodFrom": "2026-03-27",
                      *       "periodTo": "2026-03-27",
-                     *       "goals": {
-                     *         "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *         "social": "Участвовать в праздниках отделения"
-                     *       },
+                     *       "goals": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "component": "physical",
+                     *           "text": "text",
+                     *           "targetDate": "2026-03-27",
+                     *           "status": "planned",
+                     *           "reviews": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "reviewedOn": "2026-03-27",
+                     *               "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "note": "text",
+                     *               "status": "planned",
+                     *               "targetDate": "2026-03-27",
+                     *               "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reviewDueOn": "2026-03-27",
                      *       "activities": [
                      *         {
                      *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
@@ -12917,19 +17323,81 @@ export interface operations {
                          * @example 2026-03-27
                          */
                         periodTo: string;
-                        /**
-                         * @description Goals per component of quality of life.
-                         * @example {
-                         *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                         *       "social": "Участвовать в праздниках отделения"
-                         *     }
-                         */
                         goals: {
-                            physical?: string;
-                            psychological?: string;
-                            social?: string;
-                            spiritual?: string;
-                        };
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A component of quality of life.
+                             *
+                             *     - `physical`: physical
+                             *     - `psychological`: psychological
+                             *     - `social`: social
+                             *     - `spiritual`: spiritual
+                             * @enum {string}
+                             */
+                            component: "physical" | "psychological" | "social" | "spiritual";
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            targetDate: string;
+                            /**
+                             * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                             *
+                             *     - `planned`: set, not yet worked on; open
+                             *     - `in_progress`: being worked on; open
+                             *     - `achieved`: reached
+                             *     - `partly_achieved`: reached in part
+                             *     - `not_achieved`: not reached
+                             * @enum {string}
+                             */
+                            status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                            /** @description Oldest first; the last one set the status. */
+                            reviews: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                reviewedOn: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                staffId: string;
+                                note: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description The new target date this review set, or null. */
+                                targetDate: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                recordedAt: string;
+                            }[];
+                        }[];
+                        /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                        reviewDueOn: string | null;
                         activities: {
                             /**
                              * Format: uuid
@@ -13076,7 +17544,7 @@ export interface operations {
             /**
              * @description The request is well formed but breaks a domain rule.
              *     - `/problems/client-not-served`: The client is archived, discharged or deceased: it takes no new support program.
-             *     - `/problems/program-rule-violated`: The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, or a staff member is not the organization’s; `errors` names each.
+             *     - `/problems/program-rule-violated`: The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, a staff member is not the organization’s, or a goal is due before the program starts, names no goal of the program, or has reviews and was left out; `errors` names each.
              *     - `/problems/activity-type-retired`: A retired activity type stays on past sessions and programs but takes no new one; `errors` names where it was sent.
              *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
              */
@@ -13141,10 +17609,27 @@ export interface operations {
                      *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *       "periodFrom": "2026-03-27",
                      *       "periodTo": "2026-03-27",
-                     *       "goals": {
-                     *         "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *         "social": "Участвовать в праздниках отделения"
-                     *       },
+                     *       "goals": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "component": "physical",
+                     *           "text": "text",
+                     *           "targetDate": "2026-03-27",
+                     *           "status": "planned",
+                     *           "reviews": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "reviewedOn": "2026-03-27",
+                     *               "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "note": "text",
+                     *               "status": "planned",
+                     *               "targetDate": "2026-03-27",
+                     *               "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reviewDueOn": "2026-03-27",
                      *       "activities": [
                      *         {
                      *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
@@ -13198,19 +17683,81 @@ export interface operations {
                          * @example 2026-03-27
                          */
                         periodTo: string;
-                        /**
-                         * @description Goals per component of quality of life.
-                         * @example {
-                         *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                         *       "social": "Участвовать в праздниках отделения"
-                         *     }
-                         */
                         goals: {
-                            physical?: string;
-                            psychological?: string;
-                            social?: string;
-                            spiritual?: string;
-                        };
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A component of quality of life.
+                             *
+                             *     - `physical`: physical
+                             *     - `psychological`: psychological
+                             *     - `social`: social
+                             *     - `spiritual`: spiritual
+                             * @enum {string}
+                             */
+                            component: "physical" | "psychological" | "social" | "spiritual";
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            targetDate: string;
+                            /**
+                             * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                             *
+                             *     - `planned`: set, not yet worked on; open
+                             *     - `in_progress`: being worked on; open
+                             *     - `achieved`: reached
+                             *     - `partly_achieved`: reached in part
+                             *     - `not_achieved`: not reached
+                             * @enum {string}
+                             */
+                            status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                            /** @description Oldest first; the last one set the status. */
+                            reviews: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                reviewedOn: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                staffId: string;
+                                note: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description The new target date this review set, or null. */
+                                targetDate: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                recordedAt: string;
+                            }[];
+                        }[];
+                        /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                        reviewDueOn: string | null;
                         activities: {
                             /**
                              * Format: uuid
@@ -13381,14 +17928,32 @@ export interface operations {
                      * @example 2026-03-27
                      */
                     periodTo?: string;
-                    /**
-                     * @description Goals per component of quality of life.
-                     * @example {
-                     *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *       "social": "Участвовать в праздниках отделения"
-                     *     }
-                     */
+                    /** @description The goals, per component of quality of life: a list of goals (each with its target date), or one text per component. A change replaces the list: a goal sent with its `id` keeps its status and reviews, a reviewed goal cannot be left out. Statuses change only through reviews. */
                     goals?: {
+                        /**
+                         * Format: uuid
+                         * @description On a change: an existing goal of the program, which keeps its status and reviews. Left out: a new goal.
+                         */
+                        id?: string;
+                        /**
+                         * @description A component of quality of life.
+                         *
+                         *     - `physical`: physical
+                         *     - `psychological`: psychological
+                         *     - `social`: social
+                         *     - `spiritual`: spiritual
+                         * @enum {string}
+                         */
+                        component: "physical" | "psychological" | "social" | "spiritual";
+                        /** @example Сохранить и развить двигательную активность, снизить риск падений */
+                        text: string;
+                        /**
+                         * Format: date
+                         * @description When the goal is due for review; not before the program starts. Default: the end of the period. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        targetDate?: string;
+                    }[] | {
                         physical?: string;
                         psychological?: string;
                         social?: string;
@@ -13436,10 +18001,27 @@ export interface operations {
                      *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *       "periodFrom": "2026-03-27",
                      *       "periodTo": "2026-03-27",
-                     *       "goals": {
-                     *         "physical": "Сохранить самостоятельное передвижение по отделению",
-                     *         "social": "Участвовать в праздниках отделения"
-                     *       },
+                     *       "goals": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "component": "physical",
+                     *           "text": "text",
+                     *           "targetDate": "2026-03-27",
+                     *           "status": "planned",
+                     *           "reviews": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "reviewedOn": "2026-03-27",
+                     *               "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "note": "text",
+                     *               "status": "planned",
+                     *               "targetDate": "2026-03-27",
+                     *               "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reviewDueOn": "2026-03-27",
                      *       "activities": [
                      *         {
                      *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
@@ -13493,19 +18075,81 @@ export interface operations {
                          * @example 2026-03-27
                          */
                         periodTo: string;
-                        /**
-                         * @description Goals per component of quality of life.
-                         * @example {
-                         *       "physical": "Сохранить самостоятельное передвижение по отделению",
-                         *       "social": "Участвовать в праздниках отделения"
-                         *     }
-                         */
                         goals: {
-                            physical?: string;
-                            psychological?: string;
-                            social?: string;
-                            spiritual?: string;
-                        };
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A component of quality of life.
+                             *
+                             *     - `physical`: physical
+                             *     - `psychological`: psychological
+                             *     - `social`: social
+                             *     - `spiritual`: spiritual
+                             * @enum {string}
+                             */
+                            component: "physical" | "psychological" | "social" | "spiritual";
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            targetDate: string;
+                            /**
+                             * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                             *
+                             *     - `planned`: set, not yet worked on; open
+                             *     - `in_progress`: being worked on; open
+                             *     - `achieved`: reached
+                             *     - `partly_achieved`: reached in part
+                             *     - `not_achieved`: not reached
+                             * @enum {string}
+                             */
+                            status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                            /** @description Oldest first; the last one set the status. */
+                            reviews: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                reviewedOn: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                staffId: string;
+                                note: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description The new target date this review set, or null. */
+                                targetDate: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                recordedAt: string;
+                            }[];
+                        }[];
+                        /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                        reviewDueOn: string | null;
                         activities: {
                             /**
                              * Format: uuid
@@ -13663,7 +18307,7 @@ export interface operations {
             /**
              * @description The request is well formed but breaks a domain rule.
              *     - `/problems/program-transition-forbidden`: A draft becomes active or cancelled, an active program completed or cancelled; a completed or cancelled one stays so. `errors` names `/status`.
-             *     - `/problems/program-rule-violated`: The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, or a staff member is not the organization’s; `errors` names each.
+             *     - `/problems/program-rule-violated`: The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, a staff member is not the organization’s, or a goal is due before the program starts, names no goal of the program, or has reviews and was left out; `errors` names each.
              *     - `/problems/activity-type-retired`: A retired activity type stays on past sessions and programs but takes no new one; `errors` names where it was sent.
              */
             422: {
@@ -13817,6 +18461,1156 @@ export interface operations {
              *     - `/problems/not-found`: No such resource, or it belongs to another organization.
              */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchSupportPrograms: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only active programs with an open goal (planned or in progress) whose target date is before this day: the goals due for review. From 1900-01-01 to 2100-12-31.
+                 * @example 2026-03-27
+                 */
+                reviewDueBefore?: string;
+                /**
+                 * @description The state of a support program.
+                 *
+                 *     - `draft`: being written
+                 *     - `active`: running; one per client
+                 *     - `completed`: finished
+                 *     - `cancelled`: stopped
+                 */
+                status?: "draft" | "active" | "completed" | "cancelled";
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                organizationId?: string;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of support program search records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "periodFrom": "2026-03-27",
+                     *           "periodTo": "2026-03-27",
+                     *           "goals": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "component": "physical",
+                     *               "text": "text",
+                     *               "targetDate": "2026-03-27",
+                     *               "status": "planned",
+                     *               "reviews": [
+                     *                 {
+                     *                   "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *                   "reviewedOn": "2026-03-27",
+                     *                   "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *                   "note": "text",
+                     *                   "status": "planned",
+                     *                   "targetDate": "2026-03-27",
+                     *                   "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "reviewDueOn": "2026-03-27",
+                     *           "activities": [
+                     *             {
+                     *               "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "responsibleStaffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *             }
+                     *           ],
+                     *           "draftedBy": [
+                     *             "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *           ],
+                     *           "status": "draft",
+                     *           "client": {
+                     *             "group": 1,
+                     *             "selfCareReduction": "none"
+                     *           },
+                     *           "warnings": [
+                     *             {
+                     *               "code": "unsuited_group",
+                     *               "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "message": "text"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            periodFrom: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            periodTo: string;
+                            goals: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * @description A component of quality of life.
+                                 *
+                                 *     - `physical`: physical
+                                 *     - `psychological`: psychological
+                                 *     - `social`: social
+                                 *     - `spiritual`: spiritual
+                                 * @enum {string}
+                                 */
+                                component: "physical" | "psychological" | "social" | "spiritual";
+                                text: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                targetDate: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description Oldest first; the last one set the status. */
+                                reviews: {
+                                    /**
+                                     * Format: uuid
+                                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                     */
+                                    id: string;
+                                    /**
+                                     * Format: date
+                                     * @description A day. From 1900-01-01 to 2100-12-31.
+                                     * @example 2026-03-27
+                                     */
+                                    reviewedOn: string;
+                                    /**
+                                     * Format: uuid
+                                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                     */
+                                    staffId: string;
+                                    note: string;
+                                    /**
+                                     * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                     *
+                                     *     - `planned`: set, not yet worked on; open
+                                     *     - `in_progress`: being worked on; open
+                                     *     - `achieved`: reached
+                                     *     - `partly_achieved`: reached in part
+                                     *     - `not_achieved`: not reached
+                                     * @enum {string}
+                                     */
+                                    status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                    /** @description The new target date this review set, or null. */
+                                    targetDate: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @example 2026-11-24T09:30:00.000Z
+                                     */
+                                    recordedAt: string;
+                                }[];
+                            }[];
+                            /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                            reviewDueOn: string | null;
+                            activities: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                activityTypeId: string;
+                                timesPerWeek?: number;
+                                timesPerMonth?: number;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                responsibleStaffId?: string;
+                            }[];
+                            draftedBy: string[];
+                            /**
+                             * @description The state of a support program.
+                             *
+                             *     - `draft`: being written
+                             *     - `active`: running; one per client
+                             *     - `completed`: finished
+                             *     - `cancelled`: stopped
+                             * @enum {string}
+                             */
+                            status: "draft" | "active" | "completed" | "cancelled";
+                            /** @description The client’s current functional state, from the latest final assessment. */
+                            client: {
+                                group: number | null;
+                                selfCareReduction: ("none" | "mild" | "moderate" | "severe" | "very_severe" | "total") | null;
+                            };
+                            /** @description Planned activities that do not suit the client’s current group. */
+                            warnings: {
+                                /**
+                                 * @description Why a planned activity may not suit the client.
+                                 *
+                                 *     - `unsuited_group`: the activity type’s maxGroup is below the client’s group
+                                 *     - `no_assessment`: the client has no group to check against
+                                 * @enum {string}
+                                 */
+                                code: "unsuited_group" | "no_assessment";
+                                activityTypeId: string | null;
+                                message: string;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewSupportProgramGoal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional: the ETag of the program version the review was made against; when it is no longer current the answer is 412. Left out, the review is appended to whatever the current version is.
+                 * @example "3"
+                 */
+                "if-match"?: string;
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                goalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reviewedOn": "2025-03-31",
+                 *       "staffId": "3c2b1a0f-1e2d-4c3b-8a9f-0e1d2c3b4a59",
+                 *       "note": "Ходит по отделению с ходунками, падений за месяц не было",
+                 *       "status": "in_progress",
+                 *       "targetDate": "2025-06-30"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description The day of the review: today (Moscow time) or earlier, not before the program starts. From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    reviewedOn: string;
+                    /**
+                     * Format: uuid
+                     * @description The staff member who reviewed, of the client’s organization.
+                     */
+                    staffId: string;
+                    /** @example Ходит по отделению с ходунками, падений за месяц не было */
+                    note: string;
+                    /**
+                     * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                     *
+                     *     - `planned`: set, not yet worked on; open
+                     *     - `in_progress`: being worked on; open
+                     *     - `achieved`: reached
+                     *     - `partly_achieved`: reached in part
+                     *     - `not_achieved`: not reached
+                     * @enum {string}
+                     */
+                    status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                    /**
+                     * Format: date
+                     * @description With a planned or in-progress status: the goal’s new target date, after the review day. The goal keeps its date otherwise. From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    targetDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The created support program. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "periodFrom": "2026-03-27",
+                     *       "periodTo": "2026-03-27",
+                     *       "goals": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "component": "physical",
+                     *           "text": "text",
+                     *           "targetDate": "2026-03-27",
+                     *           "status": "planned",
+                     *           "reviews": [
+                     *             {
+                     *               "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "reviewedOn": "2026-03-27",
+                     *               "staffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "note": "text",
+                     *               "status": "planned",
+                     *               "targetDate": "2026-03-27",
+                     *               "recordedAt": "2026-11-24T09:30:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "reviewDueOn": "2026-03-27",
+                     *       "activities": [
+                     *         {
+                     *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "responsibleStaffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *         }
+                     *       ],
+                     *       "draftedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "status": "draft",
+                     *       "client": {
+                     *         "group": 1,
+                     *         "selfCareReduction": "none"
+                     *       },
+                     *       "warnings": [
+                     *         {
+                     *           "code": "unsuited_group",
+                     *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "message": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        periodFrom: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        periodTo: string;
+                        goals: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A component of quality of life.
+                             *
+                             *     - `physical`: physical
+                             *     - `psychological`: psychological
+                             *     - `social`: social
+                             *     - `spiritual`: spiritual
+                             * @enum {string}
+                             */
+                            component: "physical" | "psychological" | "social" | "spiritual";
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            targetDate: string;
+                            /**
+                             * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                             *
+                             *     - `planned`: set, not yet worked on; open
+                             *     - `in_progress`: being worked on; open
+                             *     - `achieved`: reached
+                             *     - `partly_achieved`: reached in part
+                             *     - `not_achieved`: not reached
+                             * @enum {string}
+                             */
+                            status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                            /** @description Oldest first; the last one set the status. */
+                            reviews: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description A day. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                reviewedOn: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                staffId: string;
+                                note: string;
+                                /**
+                                 * @description The state of a support-program goal; a review sets it. Planned and in-progress goals are open and fall due on their target date.
+                                 *
+                                 *     - `planned`: set, not yet worked on; open
+                                 *     - `in_progress`: being worked on; open
+                                 *     - `achieved`: reached
+                                 *     - `partly_achieved`: reached in part
+                                 *     - `not_achieved`: not reached
+                                 * @enum {string}
+                                 */
+                                status: "planned" | "in_progress" | "achieved" | "partly_achieved" | "not_achieved";
+                                /** @description The new target date this review set, or null. */
+                                targetDate: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                recordedAt: string;
+                            }[];
+                        }[];
+                        /** @description An active program: the earliest target date of its open (planned, in progress) goals. Otherwise null. */
+                        reviewDueOn: string | null;
+                        activities: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            activityTypeId: string;
+                            timesPerWeek?: number;
+                            timesPerMonth?: number;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            responsibleStaffId?: string;
+                        }[];
+                        draftedBy: string[];
+                        /**
+                         * @description The state of a support program.
+                         *
+                         *     - `draft`: being written
+                         *     - `active`: running; one per client
+                         *     - `completed`: finished
+                         *     - `cancelled`: stopped
+                         * @enum {string}
+                         */
+                        status: "draft" | "active" | "completed" | "cancelled";
+                        /** @description The client’s current functional state, from the latest final assessment. */
+                        client: {
+                            group: number | null;
+                            selfCareReduction: ("none" | "mild" | "moderate" | "severe" | "very_severe" | "total") | null;
+                        };
+                        /** @description Planned activities that do not suit the client’s current group. */
+                        warnings: {
+                            /**
+                             * @description Why a planned activity may not suit the client.
+                             *
+                             *     - `unsuited_group`: the activity type’s maxGroup is below the client’s group
+                             *     - `no_assessment`: the client has no group to check against
+                             * @enum {string}
+                             */
+                            code: "unsuited_group" | "no_assessment";
+                            activityTypeId: string | null;
+                            message: string;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description If-Match does not match the current ETag: the resource changed since it was read.
+             *     - `/problems/stale-version`: If-Match does not match the current ETag: the resource changed since it was read.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/program-not-reviewable`: The goals of an active or completed program are reviewed; a draft has not started and a cancelled program is closed.
+             *     - `/problems/goal-review-rule-violated`: The review day is in the future, before the program starts or before the goal’s last review, the staff member is not the organization’s, or a new `targetDate` comes with an outcome or not after the review day; `errors` names each.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestSupportProgram: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "draftedBy": [
+                 *         "3c2b1a0f-1e2d-4c3b-8a9f-0e1d2c3b4a59"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Who drafts the program: staff of the client’s organization, copied into the suggested body. */
+                    draftedBy: string[];
+                    /**
+                     * Format: date
+                     * @description The program’s first day. Default: today (Moscow time). From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    periodFrom?: string;
+                    /**
+                     * Format: date
+                     * @description The program’s last day. Default: the day before the client’s next check when that is later, else six months on. From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    periodTo?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The program suggestion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "program": {
+                     *         "periodFrom": "2026-03-27",
+                     *         "periodTo": "2026-03-27",
+                     *         "activities": [
+                     *           {
+                     *             "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "responsibleStaffId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *           }
+                     *         ],
+                     *         "draftedBy": [
+                     *           "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *         ],
+                     *         "goals": [
+                     *           {
+                     *             "component": "physical",
+                     *             "text": "Сохранить и развить двигательную активность, снизить риск падений",
+                     *             "targetDate": "2026-03-27"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "instrumentId": "bfd-home-2019",
+                     *       "group": 1,
+                     *       "mapping": {
+                     *         "id": "milieu-bfd-2019-v1",
+                     *         "version": 1
+                     *       },
+                     *       "activities": [
+                     *         {
+                     *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "code": "exercise_therapy",
+                     *           "direction": "physical_health",
+                     *           "rationale": [
+                     *             {
+                     *               "code": "mobility",
+                     *               "rationale": {
+                     *                 "ru": "text",
+                     *                 "en": "text"
+                     *               },
+                     *               "items": [
+                     *                 {
+                     *                   "itemCode": "5",
+                     *                   "item": {
+                     *                     "ru": "text",
+                     *                     "en": "text"
+                     *                   },
+                     *                   "answer": "5.3",
+                     *                   "answerText": {
+                     *                     "ru": "text",
+                     *                     "en": "text"
+                     *                   }
+                     *                 }
+                     *               ]
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "leftOut": [
+                     *         {
+                     *           "code": "excursion",
+                     *           "activityTypeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "reason": "unsuited_group",
+                     *           "message": "text",
+                     *           "rules": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description A CreateSupportProgram body, as a draft: POST it to /v1/clients/{clientId}/support-programs, changed or not. */
+                        program: {
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            periodFrom: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            periodTo: string;
+                            activities: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                activityTypeId: string;
+                                timesPerWeek?: number;
+                                timesPerMonth?: number;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                responsibleStaffId?: string;
+                            }[];
+                            draftedBy: string[];
+                            /**
+                             * @description draft (the default), or active at once; one active program per client at a time.
+                             * @enum {string}
+                             */
+                            status?: "draft" | "active";
+                            goals: {
+                                /**
+                                 * Format: uuid
+                                 * @description On a change: an existing goal of the program, which keeps its status and reviews. Left out: a new goal.
+                                 */
+                                id?: string;
+                                /**
+                                 * @description A component of quality of life.
+                                 *
+                                 *     - `physical`: physical
+                                 *     - `psychological`: psychological
+                                 *     - `social`: social
+                                 *     - `spiritual`: spiritual
+                                 * @enum {string}
+                                 */
+                                component: "physical" | "psychological" | "social" | "spiritual";
+                                /** @example Сохранить и развить двигательную активность, снизить риск падений */
+                                text: string;
+                                /**
+                                 * Format: date
+                                 * @description When the goal is due for review; not before the program starts. Default: the end of the period. From 1900-01-01 to 2100-12-31.
+                                 * @example 2026-03-27
+                                 */
+                                targetDate?: string;
+                            }[];
+                        };
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        assessmentId: string;
+                        /** @example bfd-home-2019 */
+                        instrumentId: string;
+                        /** @description The client’s group in effect, which `maxGroup` is compared with. */
+                        group: number;
+                        /** @description The version of the mapping the suggestion was made from. */
+                        mapping: {
+                            /** @example milieu-bfd-2019-v1 */
+                            id: string;
+                            version: number;
+                        };
+                        /** @description One entry per planned activity of `program`, in the same order. */
+                        activities: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            activityTypeId: string;
+                            /** @example exercise_therapy */
+                            code: string;
+                            /**
+                             * @description Direction of milieu therapy.
+                             *
+                             *     - `physical_health`: физкультурно-оздоровительное: physical health
+                             *     - `cultural_leisure`: культурно-досуговое: cultural and leisure
+                             *     - `informational_educational`: информационно-просветительское: informational and educational
+                             *     - `labor_therapy`: посильная трудотерапия: labor therapy
+                             *     - `psychological`: психологическое: psychological
+                             *     - `medical`: медицинское: medical
+                             * @enum {string}
+                             */
+                            direction: "physical_health" | "cultural_leisure" | "informational_educational" | "labor_therapy" | "psychological" | "medical";
+                            /** @description Why: each rule that led to it, with the items and answers. */
+                            rationale: {
+                                /** @example mobility */
+                                code: string;
+                                rationale: {
+                                    ru: string;
+                                    en: string;
+                                };
+                                /** @description The answers of the assessment that set the rule off. */
+                                items: {
+                                    /**
+                                     * @description The form’s item, or `socialSupport` for the form’s «Наличие ресурсов».
+                                     * @example 5
+                                     */
+                                    itemCode: string;
+                                    item: {
+                                        ru: string;
+                                        en: string;
+                                    };
+                                    /**
+                                     * @description The option chosen, or the social-support level.
+                                     * @example 5.3
+                                     */
+                                    answer: string;
+                                    answerText: {
+                                        ru: string;
+                                        en: string;
+                                    };
+                                }[];
+                            }[];
+                        }[];
+                        /** @description Activity types the rules name that the suggestion leaves out, and why. */
+                        leftOut: {
+                            /** @example excursion */
+                            code: string;
+                            activityTypeId: string | null;
+                            /**
+                             * @description Why a suggested program leaves an activity type out.
+                             *
+                             *     - `unsuited_group`: the activity type’s maxGroup is below the client’s group
+                             *     - `retired`: the activity type is retired from the catalog
+                             *     - `not_in_catalog`: the catalog has no activity type with this code
+                             * @enum {string}
+                             */
+                            reason: "unsuited_group" | "retired" | "not_in_catalog";
+                            message: string;
+                            /** @description The rules that would have led to it. */
+                            rules: string[];
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/client-not-served`: The client is archived, discharged or deceased: it takes no new support program.
+             *     - `/problems/no-assessment-to-suggest-from`: The client has no final, current assessment: a suggested program starts from its deficits. Record and finalize one first.
+             *     - `/problems/instrument-not-mapped`: The current version of the suggestion mapping has no rules for the form of the client’s latest assessment.
+             *     - `/problems/program-rule-violated`: The period ends before it starts, a planned activity has not exactly one frequency or is not in the organization’s catalog, a staff member is not the organization’s, or a goal is due before the program starts, names no goal of the program, or has reviews and was left out; `errors` names each.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15498,6 +21292,1734 @@ export interface operations {
             };
         };
     };
+    listCareCourses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The courses of the school of care, with their topics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "mobile-school-of-care-2019",
+                     *           "title": {
+                     *             "ru": "text",
+                     *             "en": "text"
+                     *           },
+                     *           "audience": "text",
+                     *           "topics": [
+                     *             {
+                     *               "code": "mobility",
+                     *               "title": {
+                     *                 "ru": "text",
+                     *                 "en": "text"
+                     *               },
+                     *               "formItems": [
+                     *                 "bfd-home-2019/1",
+                     *                 "bfd-home-2019/5"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "source": {
+                     *             "document": "text",
+                     *             "note": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** @example mobile-school-of-care-2019 */
+                            id: string;
+                            title: {
+                                ru: string;
+                                en: string;
+                            };
+                            audience: string;
+                            /** @description What the course teaches; a carer who attended sessions covering all of them is trained. */
+                            topics: {
+                                /** @example mobility */
+                                code: string;
+                                title: {
+                                    ru: string;
+                                    en: string;
+                                };
+                                /**
+                                 * @description The items of the functional diagnostic forms (`instrument/item`) whose deficits the topic teaches a family to meet.
+                                 * @example [
+                                 *       "bfd-home-2019/1",
+                                 *       "bfd-home-2019/5"
+                                 *     ]
+                                 */
+                                formItems: string[];
+                            }[];
+                            source: {
+                                document: string;
+                                note: string;
+                            };
+                        }[];
+                        next: null;
+                    };
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCareCourse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example mobile-school-of-care-2019 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A course of the school of care (order No. 99, items 2.3 and 4: the «Мобильная школа по уходу»), as versioned data: it never changes once a session uses it; a new programme is a new id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "mobile-school-of-care-2019",
+                     *       "title": {
+                     *         "ru": "text",
+                     *         "en": "text"
+                     *       },
+                     *       "audience": "text",
+                     *       "topics": [
+                     *         {
+                     *           "code": "mobility",
+                     *           "title": {
+                     *             "ru": "text",
+                     *             "en": "text"
+                     *           },
+                     *           "formItems": [
+                     *             "bfd-home-2019/1",
+                     *             "bfd-home-2019/5"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "source": {
+                     *         "document": "text",
+                     *         "note": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @example mobile-school-of-care-2019 */
+                        id: string;
+                        title: {
+                            ru: string;
+                            en: string;
+                        };
+                        audience: string;
+                        /** @description What the course teaches; a carer who attended sessions covering all of them is trained. */
+                        topics: {
+                            /** @example mobility */
+                            code: string;
+                            title: {
+                                ru: string;
+                                en: string;
+                            };
+                            /**
+                             * @description The items of the functional diagnostic forms (`instrument/item`) whose deficits the topic teaches a family to meet.
+                             * @example [
+                             *       "bfd-home-2019/1",
+                             *       "bfd-home-2019/5"
+                             *     ]
+                             */
+                            formItems: string[];
+                        }[];
+                        source: {
+                            document: string;
+                            note: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCareSessions: {
+        parameters: {
+            query?: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                organizationId?: string;
+                courseId?: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                carerId?: string;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of care session records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "courseId": "mobile-school-of-care-2019",
+                     *           "heldOn": "2026-03-27",
+                     *           "conductedBy": [
+                     *             "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *           ],
+                     *           "topics": [
+                     *             "mobility",
+                     *             "safe_home"
+                     *           ],
+                     *           "place": "text",
+                     *           "attendees": [
+                     *             {
+                     *               "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *               "attendance": "enrolled",
+                     *               "note": "text"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /** @example mobile-school-of-care-2019 */
+                            courseId: string;
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            heldOn: string;
+                            /** @description Staff of the organization who ran the session. */
+                            conductedBy: string[];
+                            /**
+                             * @description Codes of the course’s topics the session covered.
+                             * @example [
+                             *       "mobility",
+                             *       "safe_home"
+                             *     ]
+                             */
+                            topics: string[];
+                            place: string | null;
+                            attendees: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                carerId: string;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                clientId: string;
+                                /**
+                                 * @description A client’s participation in a session.
+                                 *
+                                 *     - `enrolled`: signed up; counts against capacity
+                                 *     - `attended`: took part; counts against capacity
+                                 *     - `absent`: did not come
+                                 *     - `refused`: refused to take part
+                                 *     - `excused`: absent for a reason
+                                 * @enum {string}
+                                 */
+                                attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                                note: string | null;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCareSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                 *       "courseId": "mobile-school-of-care-2019",
+                 *       "heldOn": "2026-03-27",
+                 *       "conductedBy": [
+                 *         "5b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
+                 *       ],
+                 *       "topics": [
+                 *         "mobility",
+                 *         "safe_home"
+                 *       ],
+                 *       "place": "на дому у получателя услуг"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                     */
+                    organizationId: string;
+                    /** @example mobile-school-of-care-2019 */
+                    courseId: string;
+                    /**
+                     * Format: date
+                     * @description The day of the session (or the day it is planned for). From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    heldOn: string;
+                    conductedBy: string[];
+                    topics: string[];
+                    /** @example на дому у получателя услуг */
+                    place?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A session of the school of care with the carers who attended it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "courseId": "mobile-school-of-care-2019",
+                     *       "heldOn": "2026-03-27",
+                     *       "conductedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "topics": [
+                     *         "mobility",
+                     *         "safe_home"
+                     *       ],
+                     *       "place": "text",
+                     *       "attendees": [
+                     *         {
+                     *           "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "attendance": "enrolled",
+                     *           "note": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example mobile-school-of-care-2019 */
+                        courseId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        heldOn: string;
+                        /** @description Staff of the organization who ran the session. */
+                        conductedBy: string[];
+                        /**
+                         * @description Codes of the course’s topics the session covered.
+                         * @example [
+                         *       "mobility",
+                         *       "safe_home"
+                         *     ]
+                         */
+                        topics: string[];
+                        place: string | null;
+                        attendees: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            carerId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * @description A client’s participation in a session.
+                             *
+                             *     - `enrolled`: signed up; counts against capacity
+                             *     - `attended`: took part; counts against capacity
+                             *     - `absent`: did not come
+                             *     - `refused`: refused to take part
+                             *     - `excused`: absent for a reason
+                             * @enum {string}
+                             */
+                            attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                            note: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/care-session-rule-violated`: The organization is not a social-service organization, the course is not in the catalogue, a topic is not the course’s, or a staff member is not the organization’s; `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCareSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A session of the school of care with the carers who attended it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "courseId": "mobile-school-of-care-2019",
+                     *       "heldOn": "2026-03-27",
+                     *       "conductedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "topics": [
+                     *         "mobility",
+                     *         "safe_home"
+                     *       ],
+                     *       "place": "text",
+                     *       "attendees": [
+                     *         {
+                     *           "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "attendance": "enrolled",
+                     *           "note": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example mobile-school-of-care-2019 */
+                        courseId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        heldOn: string;
+                        /** @description Staff of the organization who ran the session. */
+                        conductedBy: string[];
+                        /**
+                         * @description Codes of the course’s topics the session covered.
+                         * @example [
+                         *       "mobility",
+                         *       "safe_home"
+                         *     ]
+                         */
+                        topics: string[];
+                        place: string | null;
+                        attendees: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            carerId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * @description A client’s participation in a session.
+                             *
+                             *     - `enrolled`: signed up; counts against capacity
+                             *     - `attended`: took part; counts against capacity
+                             *     - `absent`: did not come
+                             *     - `refused`: refused to take part
+                             *     - `excused`: absent for a reason
+                             * @enum {string}
+                             */
+                            attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                            note: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCareSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); required. Compared strongly: a weak ETag (`W/"3"`) matches no version. When none matches the current version the answer is 412.
+                 * @example "1"
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topics": [
+                 *         "mobility",
+                 *         "safe_home",
+                 *         "nutrition"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description The day of the session (or the day it is planned for). From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    heldOn?: string;
+                    conductedBy?: string[];
+                    topics?: string[];
+                    /** @example на дому у получателя услуг */
+                    place?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A session of the school of care with the carers who attended it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "courseId": "mobile-school-of-care-2019",
+                     *       "heldOn": "2026-03-27",
+                     *       "conductedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "topics": [
+                     *         "mobility",
+                     *         "safe_home"
+                     *       ],
+                     *       "place": "text",
+                     *       "attendees": [
+                     *         {
+                     *           "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "attendance": "enrolled",
+                     *           "note": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example mobile-school-of-care-2019 */
+                        courseId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        heldOn: string;
+                        /** @description Staff of the organization who ran the session. */
+                        conductedBy: string[];
+                        /**
+                         * @description Codes of the course’s topics the session covered.
+                         * @example [
+                         *       "mobility",
+                         *       "safe_home"
+                         *     ]
+                         */
+                        topics: string[];
+                        place: string | null;
+                        attendees: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            carerId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * @description A client’s participation in a session.
+                             *
+                             *     - `enrolled`: signed up; counts against capacity
+                             *     - `attended`: took part; counts against capacity
+                             *     - `absent`: did not come
+                             *     - `refused`: refused to take part
+                             *     - `excused`: absent for a reason
+                             * @enum {string}
+                             */
+                            attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                            note: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description If-Match does not match the current ETag: the resource changed since it was read.
+             *     - `/problems/stale-version`: If-Match does not match the current ETag: the resource changed since it was read.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/care-session-rule-violated`: The organization is not a social-service organization, the course is not in the catalogue, a topic is not the course’s, or a staff member is not the organization’s; `errors` names each field.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The update needs an If-Match header with the ETag of the version being changed.
+             *     - `/problems/if-match-required`: Send If-Match with the ETag of the version being changed (from GET or the last write).
+             */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCareAttendee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                carerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "attendance": "attended"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description A client’s participation in a session.
+                     *
+                     *     - `enrolled`: signed up; counts against capacity
+                     *     - `attended`: took part; counts against capacity
+                     *     - `absent`: did not come
+                     *     - `refused`: refused to take part
+                     *     - `excused`: absent for a reason
+                     * @enum {string}
+                     */
+                    attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A session of the school of care with the carers who attended it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "courseId": "mobile-school-of-care-2019",
+                     *       "heldOn": "2026-03-27",
+                     *       "conductedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "topics": [
+                     *         "mobility",
+                     *         "safe_home"
+                     *       ],
+                     *       "place": "text",
+                     *       "attendees": [
+                     *         {
+                     *           "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "attendance": "enrolled",
+                     *           "note": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example mobile-school-of-care-2019 */
+                        courseId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        heldOn: string;
+                        /** @description Staff of the organization who ran the session. */
+                        conductedBy: string[];
+                        /**
+                         * @description Codes of the course’s topics the session covered.
+                         * @example [
+                         *       "mobility",
+                         *       "safe_home"
+                         *     ]
+                         */
+                        topics: string[];
+                        place: string | null;
+                        attendees: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            carerId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * @description A client’s participation in a session.
+                             *
+                             *     - `enrolled`: signed up; counts against capacity
+                             *     - `attended`: took part; counts against capacity
+                             *     - `absent`: did not come
+                             *     - `refused`: refused to take part
+                             *     - `excused`: absent for a reason
+                             * @enum {string}
+                             */
+                            attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                            note: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/carer-not-eligible`: The carer is not a carer of a client of the session’s organization, or had stopped caring before the session’s day; `errors` points at each.
+             *     - `/problems/care-session-not-held`: Attendance other than `enrolled` is recorded on or after the session’s day.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCareAttendees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "attendees": [
+                 *         {
+                 *           "carerId": "5b1e2c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                 *           "attendance": "attended"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    attendees: {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        carerId: string;
+                        /**
+                         * @description A client’s participation in a session.
+                         *
+                         *     - `enrolled`: signed up; counts against capacity
+                         *     - `attended`: took part; counts against capacity
+                         *     - `absent`: did not come
+                         *     - `refused`: refused to take part
+                         *     - `excused`: absent for a reason
+                         * @enum {string}
+                         */
+                        attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                        note?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description A session of the school of care with the carers who attended it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "courseId": "mobile-school-of-care-2019",
+                     *       "heldOn": "2026-03-27",
+                     *       "conductedBy": [
+                     *         "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *       ],
+                     *       "topics": [
+                     *         "mobility",
+                     *         "safe_home"
+                     *       ],
+                     *       "place": "text",
+                     *       "attendees": [
+                     *         {
+                     *           "carerId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "attendance": "enrolled",
+                     *           "note": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @example mobile-school-of-care-2019 */
+                        courseId: string;
+                        /**
+                         * Format: date
+                         * @description A day. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        heldOn: string;
+                        /** @description Staff of the organization who ran the session. */
+                        conductedBy: string[];
+                        /**
+                         * @description Codes of the course’s topics the session covered.
+                         * @example [
+                         *       "mobility",
+                         *       "safe_home"
+                         *     ]
+                         */
+                        topics: string[];
+                        place: string | null;
+                        attendees: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            carerId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * @description A client’s participation in a session.
+                             *
+                             *     - `enrolled`: signed up; counts against capacity
+                             *     - `attended`: took part; counts against capacity
+                             *     - `absent`: did not come
+                             *     - `refused`: refused to take part
+                             *     - `excused`: absent for a reason
+                             * @enum {string}
+                             */
+                            attendance: "enrolled" | "attended" | "absent" | "refused" | "excused";
+                            note: string | null;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/carer-not-eligible`: The carer is not a carer of a client of the session’s organization, or had stopped caring before the session’s day; `errors` points at each.
+             *     - `/problems/care-session-not-held`: Attendance other than `enrolled` is recorded on or after the session’s day.
+             *     - `/problems/attendee-duplicate`: A bulk attendance request names each carer once.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLongTermCareReport: {
         parameters: {
             query?: {
@@ -15572,7 +23094,9 @@ export interface operations {
                      *           "monthlyCost": {
                      *             "optimal": 1,
                      *             "minimal": 1
-                     *           }
+                     *           },
+                     *           "overrides": 1,
+                     *           "trainedCarers": 1
                      *         }
                      *       ],
                      *       "total": {
@@ -15599,7 +23123,9 @@ export interface operations {
                      *         "monthlyCost": {
                      *           "optimal": 1,
                      *           "minimal": 1
-                     *         }
+                     *         },
+                     *         "overrides": 1,
+                     *         "trainedCarers": 1
                      *       }
                      *     }
                      */
@@ -15619,7 +23145,7 @@ export interface operations {
                             organizationId: string;
                             name: string;
                             activeClients: number;
-                            /** @description Active clients per dependency group of their latest final assessment as of the day. */
+                            /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
                             groups: {
                                 1: number;
                                 2: number;
@@ -15648,10 +23174,14 @@ export interface operations {
                                 optimal: number;
                                 minimal: number;
                             } | null;
+                            /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                            overrides: number;
+                            /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                            trainedCarers: number;
                         }[];
                         total: {
                             activeClients: number;
-                            /** @description Active clients per dependency group of their latest final assessment as of the day. */
+                            /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
                             groups: {
                                 1: number;
                                 2: number;
@@ -15680,6 +23210,10 @@ export interface operations {
                                 optimal: number;
                                 minimal: number;
                             } | null;
+                            /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                            overrides: number;
+                            /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                            trainedCarers: number;
                         };
                     };
                     "text/csv": string;
@@ -18626,6 +26160,800 @@ export interface operations {
             };
         };
     };
+    listReassessmentSignals: {
+        parameters: {
+            query?: {
+                /** @description `open` (default): not yet resolved; `resolved`; `all`. */
+                status?: "open" | "resolved" | "all";
+                /**
+                 * @description Why the client’s dependency group may be out of date.
+                 *
+                 *     - `outcomeIndicatorWorsened`: an outcome indicator moved the worse way by the set number of steps between two consecutive observations
+                 *     - `attendanceDropped`: a month’s attendance rate fell to the set share of the previous month’s or lower
+                 *     - `questionnaireAverageDropped`: a questionnaire’s average answer fell by the set number of points from the one before
+                 *     - `rapidDeterioration`: the current assessment is two groups or more above one of the six months before it (dynamics)
+                 */
+                kind?: "outcomeIndicatorWorsened" | "attendanceDropped" | "questionnaireAverageDropped" | "rapidDeterioration";
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                organizationId?: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId?: string;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reassessment signal records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "8d3f5a0e-7c1b-8e2a-9f4d-1a2b3c4d5e6f",
+                     *           "clientId": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "kind": "outcomeIndicatorWorsened",
+                     *           "date": "2025-02-25",
+                     *           "measure": "selfCareSkills",
+                     *           "before": 3,
+                     *           "after": 1,
+                     *           "threshold": 2,
+                     *           "basis": [
+                     *             {
+                     *               "type": "observation",
+                     *               "id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                     *               "date": "2025-01-28"
+                     *             },
+                     *             {
+                     *               "type": "observation",
+                     *               "id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                     *               "date": "2025-02-25"
+                     *             }
+                     *           ],
+                     *           "status": "open",
+                     *           "resolution": null
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * @description Why the client’s dependency group may be out of date.
+                             *
+                             *     - `outcomeIndicatorWorsened`: an outcome indicator moved the worse way by the set number of steps between two consecutive observations
+                             *     - `attendanceDropped`: a month’s attendance rate fell to the set share of the previous month’s or lower
+                             *     - `questionnaireAverageDropped`: a questionnaire’s average answer fell by the set number of points from the one before
+                             *     - `rapidDeterioration`: the current assessment is two groups or more above one of the six months before it (dynamics)
+                             * @enum {string}
+                             */
+                            kind: "outcomeIndicatorWorsened" | "attendanceDropped" | "questionnaireAverageDropped" | "rapidDeterioration";
+                            /**
+                             * Format: date
+                             * @description The day of the latest record the signal rests on.
+                             */
+                            date: string;
+                            /**
+                             * @description What moved: the outcome indicator (`selfCareSkills` … `aggressiveness`) for `outcomeIndicatorWorsened`, `attendanceRate` (attended / recorded participation of held sessions), `questionnaireAverage` (the mean of the questionnaire’s six answers, 1-5) or `dependencyGroup` (the group in effect, a commission’s decision included).
+                             * @example selfCareSkills
+                             */
+                            measure: string;
+                            /** @description The earlier value: the previous observation, month, questionnaire, or the lowest group of the window. */
+                            before: number;
+                            /** @description The later value. */
+                            after: number;
+                            /** @description The setting the change met: steps the worse way (`outcomeIndicatorWorsened`), the share of the previous month’s rate (`attendanceDropped`: `after` ≤ `threshold` × `before`), points of drop (`questionnaireAverageDropped`), groups up within six months (`rapidDeterioration`). */
+                            threshold: number;
+                            /** @description `attendanceDropped` only: the participation records of each month. */
+                            records?: {
+                                before: number;
+                                after: number;
+                            };
+                            /** @description The records the signal rests on, oldest first. */
+                            basis: {
+                                /**
+                                 * @description What kind of record a signal rests on.
+                                 *
+                                 *     - `observation`: an observation of the outcome indicators (GET /v1/clients/{clientId}/observations)
+                                 *     - `questionnaire`: a client questionnaire (GET /v1/clients/{clientId}/questionnaires)
+                                 *     - `participation`: the client’s participation record of a held session; `id` is the session’s (GET /v1/activities/{id})
+                                 *     - `assessment`: a final assessment (GET /v1/assessments/{id})
+                                 * @enum {string}
+                                 */
+                                type: "observation" | "questionnaire" | "participation" | "assessment";
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                id: string;
+                                /**
+                                 * Format: date
+                                 * @description The record’s day: observed, filled in, the session’s day, assessed.
+                                 */
+                                date: string;
+                            }[];
+                            /**
+                             * @description Whether the signal was resolved.
+                             *
+                             *     - `open`: not yet resolved
+                             *     - `resolved`: a reassessment was scheduled or the signal dismissed
+                             * @enum {string}
+                             */
+                            status: "open" | "resolved";
+                            resolution: {
+                                /**
+                                 * @description How a reassessment signal was resolved.
+                                 *
+                                 *     - `scheduled`: a reassessment was scheduled (the client’s next check)
+                                 *     - `dismissed`: no reassessment needed, with a reason
+                                 * @enum {string}
+                                 */
+                                outcome: "scheduled" | "dismissed";
+                                /** @description The reassessment scheduled; null when dismissed. */
+                                scheduledOn: string | null;
+                                reason: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                resolvedBy: string;
+                                /**
+                                 * Format: date
+                                 * @description The organization’s day of the resolution.
+                                 */
+                                resolvedOn: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-11-24T09:30:00.000Z
+                                 */
+                                resolvedAt: string;
+                            } | null;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReassessmentSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reassessment signal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "8d3f5a0e-7c1b-8e2a-9f4d-1a2b3c4d5e6f",
+                     *       "clientId": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "kind": "outcomeIndicatorWorsened",
+                     *       "date": "2025-02-25",
+                     *       "measure": "selfCareSkills",
+                     *       "before": 3,
+                     *       "after": 1,
+                     *       "threshold": 2,
+                     *       "basis": [
+                     *         {
+                     *           "type": "observation",
+                     *           "id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                     *           "date": "2025-01-28"
+                     *         },
+                     *         {
+                     *           "type": "observation",
+                     *           "id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                     *           "date": "2025-02-25"
+                     *         }
+                     *       ],
+                     *       "status": "open",
+                     *       "resolution": null
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * @description Why the client’s dependency group may be out of date.
+                         *
+                         *     - `outcomeIndicatorWorsened`: an outcome indicator moved the worse way by the set number of steps between two consecutive observations
+                         *     - `attendanceDropped`: a month’s attendance rate fell to the set share of the previous month’s or lower
+                         *     - `questionnaireAverageDropped`: a questionnaire’s average answer fell by the set number of points from the one before
+                         *     - `rapidDeterioration`: the current assessment is two groups or more above one of the six months before it (dynamics)
+                         * @enum {string}
+                         */
+                        kind: "outcomeIndicatorWorsened" | "attendanceDropped" | "questionnaireAverageDropped" | "rapidDeterioration";
+                        /**
+                         * Format: date
+                         * @description The day of the latest record the signal rests on.
+                         */
+                        date: string;
+                        /**
+                         * @description What moved: the outcome indicator (`selfCareSkills` … `aggressiveness`) for `outcomeIndicatorWorsened`, `attendanceRate` (attended / recorded participation of held sessions), `questionnaireAverage` (the mean of the questionnaire’s six answers, 1-5) or `dependencyGroup` (the group in effect, a commission’s decision included).
+                         * @example selfCareSkills
+                         */
+                        measure: string;
+                        /** @description The earlier value: the previous observation, month, questionnaire, or the lowest group of the window. */
+                        before: number;
+                        /** @description The later value. */
+                        after: number;
+                        /** @description The setting the change met: steps the worse way (`outcomeIndicatorWorsened`), the share of the previous month’s rate (`attendanceDropped`: `after` ≤ `threshold` × `before`), points of drop (`questionnaireAverageDropped`), groups up within six months (`rapidDeterioration`). */
+                        threshold: number;
+                        /** @description `attendanceDropped` only: the participation records of each month. */
+                        records?: {
+                            before: number;
+                            after: number;
+                        };
+                        /** @description The records the signal rests on, oldest first. */
+                        basis: {
+                            /**
+                             * @description What kind of record a signal rests on.
+                             *
+                             *     - `observation`: an observation of the outcome indicators (GET /v1/clients/{clientId}/observations)
+                             *     - `questionnaire`: a client questionnaire (GET /v1/clients/{clientId}/questionnaires)
+                             *     - `participation`: the client’s participation record of a held session; `id` is the session’s (GET /v1/activities/{id})
+                             *     - `assessment`: a final assessment (GET /v1/assessments/{id})
+                             * @enum {string}
+                             */
+                            type: "observation" | "questionnaire" | "participation" | "assessment";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: date
+                             * @description The record’s day: observed, filled in, the session’s day, assessed.
+                             */
+                            date: string;
+                        }[];
+                        /**
+                         * @description Whether the signal was resolved.
+                         *
+                         *     - `open`: not yet resolved
+                         *     - `resolved`: a reassessment was scheduled or the signal dismissed
+                         * @enum {string}
+                         */
+                        status: "open" | "resolved";
+                        resolution: {
+                            /**
+                             * @description How a reassessment signal was resolved.
+                             *
+                             *     - `scheduled`: a reassessment was scheduled (the client’s next check)
+                             *     - `dismissed`: no reassessment needed, with a reason
+                             * @enum {string}
+                             */
+                            outcome: "scheduled" | "dismissed";
+                            /** @description The reassessment scheduled; null when dismissed. */
+                            scheduledOn: string | null;
+                            reason: string | null;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            resolvedBy: string;
+                            /**
+                             * Format: date
+                             * @description The organization’s day of the resolution.
+                             */
+                            resolvedOn: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            resolvedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveReassessmentSignal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Either `scheduledOn`, or `dismissed: true` with a `reason` (`{ "staffId": …, "dismissed": true, "reason": "Временное ухудшение после простуды" }`); `staffId` is the specialist who decided. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "staffId": "3c2b1a0f-1e2d-4c3b-8a9f-0e1d2c3b4a59",
+                 *       "scheduledOn": "2026-12-15",
+                 *       "reason": "Наблюдение психолога: снижение навыков самообслуживания"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                     */
+                    staffId: string;
+                    /**
+                     * Format: date
+                     * @description Schedule a reassessment (today or later): the client’s next check becomes this day unless the check already due is earlier. From 1900-01-01 to 2100-12-31.
+                     * @example 2026-03-27
+                     */
+                    scheduledOn?: string;
+                    /**
+                     * @description No reassessment needed; `reason` says why.
+                     * @enum {boolean}
+                     */
+                    dismissed?: true;
+                    /** @description Required when dismissed; a note when scheduling. */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The reassessment signal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "8d3f5a0e-7c1b-8e2a-9f4d-1a2b3c4d5e6f",
+                     *       "clientId": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "kind": "outcomeIndicatorWorsened",
+                     *       "date": "2025-02-25",
+                     *       "measure": "selfCareSkills",
+                     *       "before": 3,
+                     *       "after": 1,
+                     *       "threshold": 2,
+                     *       "basis": [
+                     *         {
+                     *           "type": "observation",
+                     *           "id": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e",
+                     *           "date": "2025-01-28"
+                     *         },
+                     *         {
+                     *           "type": "observation",
+                     *           "id": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f",
+                     *           "date": "2025-02-25"
+                     *         }
+                     *       ],
+                     *       "status": "open",
+                     *       "resolution": null
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * @description Why the client’s dependency group may be out of date.
+                         *
+                         *     - `outcomeIndicatorWorsened`: an outcome indicator moved the worse way by the set number of steps between two consecutive observations
+                         *     - `attendanceDropped`: a month’s attendance rate fell to the set share of the previous month’s or lower
+                         *     - `questionnaireAverageDropped`: a questionnaire’s average answer fell by the set number of points from the one before
+                         *     - `rapidDeterioration`: the current assessment is two groups or more above one of the six months before it (dynamics)
+                         * @enum {string}
+                         */
+                        kind: "outcomeIndicatorWorsened" | "attendanceDropped" | "questionnaireAverageDropped" | "rapidDeterioration";
+                        /**
+                         * Format: date
+                         * @description The day of the latest record the signal rests on.
+                         */
+                        date: string;
+                        /**
+                         * @description What moved: the outcome indicator (`selfCareSkills` … `aggressiveness`) for `outcomeIndicatorWorsened`, `attendanceRate` (attended / recorded participation of held sessions), `questionnaireAverage` (the mean of the questionnaire’s six answers, 1-5) or `dependencyGroup` (the group in effect, a commission’s decision included).
+                         * @example selfCareSkills
+                         */
+                        measure: string;
+                        /** @description The earlier value: the previous observation, month, questionnaire, or the lowest group of the window. */
+                        before: number;
+                        /** @description The later value. */
+                        after: number;
+                        /** @description The setting the change met: steps the worse way (`outcomeIndicatorWorsened`), the share of the previous month’s rate (`attendanceDropped`: `after` ≤ `threshold` × `before`), points of drop (`questionnaireAverageDropped`), groups up within six months (`rapidDeterioration`). */
+                        threshold: number;
+                        /** @description `attendanceDropped` only: the participation records of each month. */
+                        records?: {
+                            before: number;
+                            after: number;
+                        };
+                        /** @description The records the signal rests on, oldest first. */
+                        basis: {
+                            /**
+                             * @description What kind of record a signal rests on.
+                             *
+                             *     - `observation`: an observation of the outcome indicators (GET /v1/clients/{clientId}/observations)
+                             *     - `questionnaire`: a client questionnaire (GET /v1/clients/{clientId}/questionnaires)
+                             *     - `participation`: the client’s participation record of a held session; `id` is the session’s (GET /v1/activities/{id})
+                             *     - `assessment`: a final assessment (GET /v1/assessments/{id})
+                             * @enum {string}
+                             */
+                            type: "observation" | "questionnaire" | "participation" | "assessment";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: date
+                             * @description The record’s day: observed, filled in, the session’s day, assessed.
+                             */
+                            date: string;
+                        }[];
+                        /**
+                         * @description Whether the signal was resolved.
+                         *
+                         *     - `open`: not yet resolved
+                         *     - `resolved`: a reassessment was scheduled or the signal dismissed
+                         * @enum {string}
+                         */
+                        status: "open" | "resolved";
+                        resolution: {
+                            /**
+                             * @description How a reassessment signal was resolved.
+                             *
+                             *     - `scheduled`: a reassessment was scheduled (the client’s next check)
+                             *     - `dismissed`: no reassessment needed, with a reason
+                             * @enum {string}
+                             */
+                            outcome: "scheduled" | "dismissed";
+                            /** @description The reassessment scheduled; null when dismissed. */
+                            scheduledOn: string | null;
+                            reason: string | null;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            resolvedBy: string;
+                            /**
+                             * Format: date
+                             * @description The organization’s day of the resolution.
+                             */
+                            resolvedOn: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            resolvedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/signal-already-resolved`: The signal was resolved before (a reassessment scheduled or the signal dismissed); a signal is resolved once.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/signal-resolution-invalid`: Neither or both of `scheduledOn` and `dismissed`, a dismissal without a `reason`, a `scheduledOn` before today, or a `staffId` not of the client’s organization; `errors` names each.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAgreements: {
         parameters: {
             query?: {
@@ -19535,6 +27863,8 @@ export interface operations {
                      *           "status": "granted",
                      *           "date": "2026-03-27",
                      *           "document": "text",
+                     *           "signedBy": "client",
+                     *           "representativeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *           "createdAt": "2026-11-24T09:30:00.000Z"
                      *         }
                      *       ],
@@ -19576,6 +27906,16 @@ export interface operations {
                             date: string;
                             /** @description The document the consent rests on. */
                             document: string;
+                            /**
+                             * @description Who signed the consent.
+                             *
+                             *     - `client`: the client signed it
+                             *     - `representative`: a representative signed it for the client, empowered by a document valid that day
+                             * @enum {string}
+                             */
+                            signedBy: "client" | "representative";
+                            /** @description The representative who signed it; null when the client did. */
+                            representativeId: string | null;
                             /**
                              * Format: date-time
                              * @example 2026-11-24T09:30:00.000Z
@@ -19712,6 +28052,8 @@ export interface operations {
                     date: string;
                     /** @example Заявление о согласии на передачу сведений от 20.01.2025 */
                     document: string;
+                    /** @description A representative of the client who signed for them (GET /v1/clients/{clientId}/representatives), empowered by a document valid on `date`; absent or null: the client signed. It grants or revokes exactly as the client’s own would. */
+                    representativeId?: string | null;
                 };
             };
         };
@@ -19730,6 +28072,8 @@ export interface operations {
                      *       "status": "granted",
                      *       "date": "2026-03-27",
                      *       "document": "text",
+                     *       "signedBy": "client",
+                     *       "representativeId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
                      *       "createdAt": "2026-11-24T09:30:00.000Z"
                      *     }
                      */
@@ -19767,6 +28111,16 @@ export interface operations {
                         date: string;
                         /** @description The document the consent rests on. */
                         document: string;
+                        /**
+                         * @description Who signed the consent.
+                         *
+                         *     - `client`: the client signed it
+                         *     - `representative`: a representative signed it for the client, empowered by a document valid that day
+                         * @enum {string}
+                         */
+                        signedBy: "client" | "representative";
+                        /** @description The representative who signed it; null when the client did. */
+                        representativeId: string | null;
                         /**
                          * Format: date-time
                          * @example 2026-11-24T09:30:00.000Z
@@ -19864,6 +28218,7 @@ export interface operations {
             /**
              * @description The request is well formed but breaks a domain rule.
              *     - `/problems/consent-date-future`: A consent or its revocation is recorded once given: its date is today (Moscow time) or earlier.
+             *     - `/problems/representative-not-empowered`: The `representativeId` of a consent is not a representative of this client, or the document that empowers them was not valid on the consent’s date.
              *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
              */
             422: {
@@ -20302,8 +28657,37 @@ export interface operations {
                      *                 "option": "8.3",
                      *                 "points": 1
                      *               }
-                     *             ]
+                     *             ],
+                     *             "explanation": {
+                     *               "groupRange": {
+                     *                 "minPoints": 6.25,
+                     *                 "maxPoints": 10.75
+                     *               },
+                     *               "pointsToGroupUp": 3.75,
+                     *               "pointsToGroupDown": 1.25,
+                     *               "nearBoundary": false,
+                     *               "boundaryItems": [
+                     *                 {
+                     *                   "item": "4",
+                     *                   "option": "4.2",
+                     *                   "alternative": "4.3",
+                     *                   "pointsChange": 1,
+                     *                   "group": 5
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
+                     *           "effective": {
+                     *             "group": 5,
+                     *             "selfCareReduction": "none",
+                     *             "hours": {
+                     *               "optimal": 20,
+                     *               "minimal": 16,
+                     *               "byLivingSituation": 18
+                     *             },
+                     *             "decided": false
+                     *           },
+                     *           "secondOpinionSuggested": false,
                      *           "finalizedAt": "2026-11-24T09:30:00.000Z",
                      *           "createdAt": "2026-11-24T09:30:00.000Z",
                      *           "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -20433,7 +28817,96 @@ export interface operations {
                                     /** @example 1 */
                                     points: number;
                                 }[];
+                                /**
+                                 * AssessmentExplanation
+                                 * @description Why the score gives this group, and how close it is to the next one. Computed from the answers.
+                                 */
+                                explanation: {
+                                    /** @description The score range of the group in the order’s table (group 6 runs to 25, beyond both forms). */
+                                    groupRange: {
+                                        /** @example 6.25 */
+                                        minPoints: number;
+                                        /** @example 10.75 */
+                                        maxPoints: number;
+                                    };
+                                    /**
+                                     * @description The fewest points the score must gain to reach the next group up: that group’s minPoints less the score. Null in group 6, and where the form cannot score that much (the inpatient form reaches 9 points, group 5 starts at 11).
+                                     * @example 3.75
+                                     */
+                                    pointsToGroupUp: number | null;
+                                    /**
+                                     * @description The fewest points the score must lose to reach the next group down: the score less that group’s maxPoints. Null in group 1.
+                                     * @example 1.25
+                                     */
+                                    pointsToGroupDown: number | null;
+                                    /** @description Changing one item’s answer to an adjacent option (the one before or after it on the form) would change the group; `boundaryItems` lists those changes. */
+                                    nearBoundary: boolean;
+                                    /** @description Every such change, in the form’s order of items; empty when none. */
+                                    boundaryItems: {
+                                        /** @example 4 */
+                                        item: string;
+                                        /**
+                                         * @description The option chosen.
+                                         * @example 4.2
+                                         */
+                                        option: string;
+                                        /**
+                                         * @description The option just before or just after it in the item’s list of options on the form.
+                                         * @example 4.3
+                                         */
+                                        alternative: string;
+                                        /**
+                                         * @description The alternative’s points less the chosen option’s: how the score would change.
+                                         * @example 1
+                                         */
+                                        pointsChange: number;
+                                        /**
+                                         * @description The dependency group the score with the alternative falls in.
+                                         * @example 5
+                                         */
+                                        group: number;
+                                    }[];
+                                };
                             };
+                            /**
+                             * EffectiveFigures
+                             * @description The group, self-care reduction and hours that count (the client’s figures, dynamics, reassessments, the regional report): the current decision’s, or the computed result’s when there is none.
+                             */
+                            effective: {
+                                /**
+                                 * @description Dependency group (группа функционирования).
+                                 * @example 5
+                                 */
+                                group: number;
+                                /**
+                                 * @description Снижение способности к самообслуживанию: the reduction of the ability to care for oneself.
+                                 *
+                                 *     - `none`: нет: none
+                                 *     - `mild`: легкое: mild
+                                 *     - `moderate`: умеренное: moderate
+                                 *     - `severe`: сильное: severe
+                                 *     - `very_severe`: очень сильное: very severe
+                                 *     - `total`: тотальное: total
+                                 * @enum {string}
+                                 */
+                                selfCareReduction: "none" | "mild" | "moderate" | "severe" | "very_severe" | "total";
+                                /** @description Weekly care hours per client (order No. 99, annex 2). */
+                                hours: {
+                                    /** @example 20 */
+                                    optimal: number;
+                                    /** @example 16 */
+                                    minimal: number;
+                                    /**
+                                     * @description Weekly hours for the family status recorded on the assessment; null on the inpatient form.
+                                     * @example 18
+                                     */
+                                    byLivingSituation: number | null;
+                                };
+                                /** @description true when the figures are the current commission decision’s, false when computed. */
+                                decided: boolean;
+                            };
+                            /** @description The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group. */
+                            secondOpinionSuggested: boolean;
                             finalizedAt: string | null;
                             /**
                              * Format: date-time
@@ -20538,7 +29011,7 @@ export interface operations {
                 /**
                  * @description What an audited request did.
                  *
-                 *     - `read`: a partner read
+                 *     - `read`: a recorded read of a client’s data: a partner’s read, a support program suggested from the assessment
                  *     - `create`: a record created
                  *     - `update`: a record changed
                  *     - `finalize`: an assessment finalized
@@ -20598,7 +29071,7 @@ export interface operations {
                             /**
                              * @description What an audited request did.
                              *
-                             *     - `read`: a partner read
+                             *     - `read`: a recorded read of a client’s data: a partner’s read, a support program suggested from the assessment
                              *     - `create`: a record created
                              *     - `update`: a record changed
                              *     - `finalize`: an assessment finalized
@@ -20749,7 +29222,7 @@ export interface operations {
                             /**
                              * @description What an audited request did.
                              *
-                             *     - `read`: a partner read
+                             *     - `read`: a recorded read of a client’s data: a partner’s read, a support program suggested from the assessment
                              *     - `create`: a record created
                              *     - `update`: a record changed
                              *     - `finalize`: an assessment finalized
@@ -21673,9 +30146,12 @@ export interface operations {
                              *     - `assessment`: an assessment
                              *     - `support_program`: a support program
                              *     - `activity`: a session
+                             *     - `carer`: a family carer of a client
+                             *     - `representative`: a representative of a client
+                             *     - `care_session`: a session of the school of care
                              * @enum {string}
                              */
-                            type: "client" | "assessment" | "support_program" | "activity";
+                            type: "client" | "assessment" | "support_program" | "activity" | "carer" | "representative" | "care_session";
                             /**
                              * Format: uuid
                              * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1

@@ -11,14 +11,17 @@ export interface ScoredAssessment {
   assessedOn: string;
   instrumentId: string;
   quarters: number;
+  /** The group in effect (a commission's decision, or the computed one): what dynamics compare. */
   group: number;
+  computedGroup: number;
+  decisionId: string | null;
   selfCareReduction: DynamicsEntry['selfCareReduction'];
   breakdown: ItemScore[];
 }
 
 /** A rise of this many groups within RAPID_WINDOW_MONTHS is rapid deterioration. */
-const RAPID_GROUPS = 2;
-const RAPID_WINDOW_MONTHS = 6;
+export const RAPID_GROUPS = 2;
+export const RAPID_WINDOW_MONTHS = 6;
 
 function itemChanges(previous: ScoredAssessment, current: ScoredAssessment) {
   // Items of different forms share codes but not meanings: only the same form compares.
@@ -49,6 +52,8 @@ export function dynamics(history: ScoredAssessment[]): DynamicsEntry[] {
       instrumentId: current.instrumentId,
       score: fromQuarters(current.quarters),
       group: current.group,
+      computedGroup: current.computedGroup,
+      decisionId: current.decisionId,
       selfCareReduction: current.selfCareReduction,
       scoreChange: previous ? fromQuarters(current.quarters - previous.quarters) : null,
       groupChange,

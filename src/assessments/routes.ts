@@ -23,6 +23,7 @@ import {
   UnknownInstrument,
 } from './problems.js';
 import { assessmentsQuery, clientAssessmentsQuery, dueQuery } from './repository.js';
+import { currentDecisions } from './decisions-repository.js';
 import {
   AssessmentListQuery,
   AssessmentSchema,
@@ -54,7 +55,9 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
   /** The answer for one assessment: its ETag and the API object. */
   const respond = async (reply: FastifyReply, row: AssessmentRow) => {
     setEtag(reply, row.version);
-    return toAssessment(row, await instruments.get(row.instrument_id));
+    // With its current decision, read after the write committed (one more indexed read).
+    const decision = (await currentDecisions(reply.request.ctx, [row.id])).get(row.id);
+    return toAssessment(row, await instruments.get(row.instrument_id), decision);
   };
 
   const settings: AssessmentSettings = { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS };
@@ -128,7 +131,7 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
     async (request) => {
       await getClient(request.ctx, request.params.clientId);
       const query = clientAssessmentsQuery(request.ctx, request.params.clientId, { status: request.query.status });
-      return paginate(request, query, 'assessments', (rows) => toAssessments(instruments, rows));
+      return paginate(request, query, 'assessments', (rows) => toAssessments(request.ctx, instruments, rows));
     },
   );
 
@@ -163,7 +166,9 @@ const assessmentRoutes: Routes = async (app, { instruments, config }) => {
     },
     async (request) => {
       const { limit: _limit, cursor: _cursor, ...filter } = request.query;
-      return paginate(request, assessmentsQuery(request.ctx, filter), 'assessments', (rows) => toAssessments(instruments, rows));
+      return paginate(request, assessmentsQuery(request.ctx, filter), 'assessments', (rows) =>
+        toAssessments(request.ctx, instruments, rows),
+      );
     },
   );
 

@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { SocialSupport } from '../clients/schemas.js';
 import { CalendarDate, Day, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 import { AssessmentStatus, CareForm, LivingSituation, SelfCareReduction } from '../enums.js';
+import { DecisionSchema, EffectiveFiguresSchema } from './decisions-schemas.js';
+import { ExplanationSchema } from '../instruments/schemas.js';
 
 /** One option for every item of the home form, for the contract's examples. */
 const EXAMPLE_ANSWERS = {
@@ -56,6 +58,7 @@ export const ResultSchema = Type.Object(
       { description: 'Weekly care hours per client (order No. 99, annex 2).' },
     ),
     breakdown: Type.Array(ItemScoreSchema),
+    explanation: ExplanationSchema,
   },
   { title: 'AssessmentResult' },
 );
@@ -79,6 +82,15 @@ export const AssessmentSchema = Type.Object(
     supersededBy: Type.Union([Uuid, Type.Null()]),
     reason: Type.Union([Type.String(), Type.Null()], { description: 'Why this assessment corrects the one it supersedes.' }),
     result: ResultSchema,
+    decision: Type.Union([DecisionSchema, Type.Null()], {
+      description: 'The current commission decision on the group, beside the computed `result` (never replacing it); null when none.',
+    }),
+    effective: EffectiveFiguresSchema,
+    secondOpinionSuggested: Type.Boolean({
+      description:
+        'The result is near a group boundary (`result.explanation.nearBoundary`) and one specialist conducted it: the form has ' +
+        'two signature lines ("Диагностику провели"), and a second specialist’s reading of the `boundaryItems` settles the group.',
+    }),
     finalizedAt: Type.Union([Timestamp, Type.Null()]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -142,7 +154,13 @@ export const AssessmentListQuery = Type.Object(
   {
     organizationId: Type.Optional(Uuid),
     instrumentId: Type.Optional(Type.String({ maxLength: 64 })),
-    group: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+    group: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 6,
+        description: 'The computed group (`result.group`); a client’s group in effect is filtered at GET /v1/clients?group=.',
+      }),
+    ),
     status: Type.Optional(AssessmentStatus),
     assessedFrom: Type.Optional(CalendarDate),
     assessedTo: Type.Optional(CalendarDate),
@@ -157,15 +175,19 @@ export const DynamicsEntrySchema = Type.Object({
   assessedOn: CalendarDate,
   instrumentId: Type.String(),
   score: Type.Number(),
-  group: Type.Integer(),
+  group: Type.Integer({
+    description: 'The group in effect: the current commission decision’s, or the computed one; changes compare these.',
+  }),
+  computedGroup: Type.Integer({ description: 'The group the score gives.' }),
+  decisionId: Type.Union([Uuid, Type.Null()], { description: 'The current commission decision behind `group`; null when computed.' }),
   selfCareReduction: SelfCareReduction,
   scoreChange: Type.Union([Type.Number(), Type.Null()], { description: 'Points since the previous assessment; null on the first.' }),
   groupChange: Type.Union([Type.Integer(), Type.Null()]),
   worsenedItems: Type.Array(Type.Object({ item: Type.String(), from: Type.Number(), to: Type.Number() })),
   improvedItems: Type.Array(Type.Object({ item: Type.String(), from: Type.Number(), to: Type.Number() })),
-  deteriorating: Type.Boolean({ description: 'The group went up since the previous assessment.' }),
-  rapidDeterioration: Type.Boolean({ description: 'Up two groups or more within 6 months.' }),
-  improving: Type.Boolean({ description: 'The group went down since the previous assessment.' }),
+  deteriorating: Type.Boolean({ description: 'The group in effect went up since the previous assessment.' }),
+  rapidDeterioration: Type.Boolean({ description: 'The group in effect went up two groups or more within 6 months.' }),
+  improving: Type.Boolean({ description: 'The group in effect went down since the previous assessment.' }),
 });
 
 export const DynamicsSchema = Type.Object(

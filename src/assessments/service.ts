@@ -3,7 +3,7 @@ import { addMonths, daysBetween, today } from '../calendar/dates.js';
 import { holdClients, refreshCurrentAssessment } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
-import type { AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
+import type { AssessmentDecisionRow, AssessmentRow, ClientRow, NewAssessmentRow } from '../db/schema.js';
 import { guardUnique } from '../db/errors.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { LivingSituation } from '../enums.js';
@@ -22,8 +22,11 @@ import {
   type CareHours,
   type ItemScore,
 } from '../instruments/scoring.js';
+import { explain, secondOpinionSuggested, type Explanation } from '../instruments/explanation.js';
 import { staffOfOrganization } from '../staff/repository.js';
 import { dynamics, type ScoredAssessment } from './dynamics.js';
+import { effectiveFigures, toDecision } from './decisions.js';
+import { currentDecisions } from './decisions-repository.js';
 import {
   ArchivedClientNotAssessable,
   AssessmentAlreadyFinal,
@@ -56,6 +59,7 @@ export interface Evaluation {
   breakdown: ItemScore[];
   group: InstrumentGroup;
   hours: CareHours;
+  explanation: Explanation;
 }
 
 /** The score, group and hours the answers give, or the answers that prevent it. */
@@ -63,7 +67,7 @@ function evaluate(instrument: Instrument, answers: Answers, livingSituation: Liv
   const { quarters, breakdown, errors } = scoreAnswers(instrument, answers);
   if (errors.length) return errors;
   const group = classify(instrument, quarters);
-  return { quarters, breakdown, group, hours: careHours(group, livingSituation) };
+  return { quarters, breakdown, group, hours: careHours(group, livingSituation), explanation: explain(instrument, answers, quarters) };
 }
 
 /** What the rules of an assessment read of its client. */
@@ -72,8 +76,10 @@ export type AssessedClient = Pick<
   'id' | 'organization_id' | 'status' | 'archived_at' | 'birth_date' | 'care_form' | 'living_situation' | 'social_support'
 >;
 
-export function toAssessment(row: AssessmentRow, instrument: Instrument): Assessment {
+/** `decision`: the assessment's current commission decision, if any (decisions-repository currentDecisions). */
+export function toAssessment(row: AssessmentRow, instrument: Instrument, decision: AssessmentDecisionRow | undefined): Assessment {
   const { breakdown } = scoreAnswers(instrument, row.answers);
+  const explanation = explain(instrument, row.answers, row.score_quarters);
   return {
     id: row.id,
     clientId: row.client_id,
@@ -97,7 +103,11 @@ export function toAssessment(row: AssessmentRow, instrument: Instrument): Assess
       selfCareReduction: row.self_care_reduction,
       hours: { optimal: row.hours_optimal, minimal: row.hours_minimal, byLivingSituation: row.hours_by_living_situation },
       breakdown,
+      explanation,
     },
+    decision: decision ? toDecision(decision, row.dependency_group) : null,
+    effective: effectiveFigures(row, decision),
+    secondOpinionSuggested: secondOpinionSuggested(explanation, row.conducted_by),
     finalizedAt: row.finalized_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -105,8 +115,13 @@ export function toAssessment(row: AssessmentRow, instrument: Instrument): Assess
 }
 
 /** Maps rows to API objects; instruments come from the in-memory catalog, not one query a row. */
-export async function toAssessments(catalog: InstrumentCatalog, rows: AssessmentRow[]): Promise<Assessment[]> {
-  return Promise.all(rows.map(async (row) => toAssessment(row, await catalog.get(row.instrument_id))));
+export async function toAssessments(ctx: Context, catalog: InstrumentCatalog, rows: AssessmentRow[]): Promise<Assessment[]> {
+  // One query for the page's decisions, not one a row.
+  const decisions = await currentDecisions(
+    ctx,
+    rows.map((row) => row.id),
+  );
+  return Promise.all(rows.map(async (row) => toAssessment(row, await catalog.get(row.instrument_id), decisions.get(row.id))));
 }
 
 /** What the reassessment list reads of a client. */
@@ -219,6 +234,7 @@ function resultColumns(evaluation: Evaluation) {
     hours_optimal: evaluation.hours.optimal,
     hours_minimal: evaluation.hours.minimal,
     hours_by_living_situation: evaluation.hours.byLivingSituation,
+    near_boundary: evaluation.explanation.nearBoundary,
   };
 }
 
@@ -400,14 +416,21 @@ export async function finalize(tx: UnitOfWork, id: string, ifMatch: IfMatch): Pr
 export async function clientDynamics(ctx: Context, catalog: InstrumentCatalog, clientId: string) {
   await getClient(ctx, clientId);
   const history = await repository.finalHistory(ctx, clientId);
+  const decisions = await currentDecisions(
+    ctx,
+    history.map((row) => row.id),
+  );
   const scored: ScoredAssessment[] = await Promise.all(
     history.map(async (row) => ({
       id: row.id,
       assessedOn: row.assessed_on,
       instrumentId: row.instrument_id,
       quarters: row.score_quarters,
-      group: row.dependency_group,
-      selfCareReduction: row.self_care_reduction,
+      // The group in effect: a commission's decision moves the client's dynamics as it moves its hours.
+      group: decisions.get(row.id)?.decided_group ?? row.dependency_group,
+      computedGroup: row.dependency_group,
+      decisionId: decisions.get(row.id)?.id ?? null,
+      selfCareReduction: decisions.get(row.id)?.self_care_reduction ?? row.self_care_reduction,
       breakdown: scoreAnswers(await catalog.get(row.instrument_id), row.answers).breakdown,
     })),
   );

@@ -57,6 +57,8 @@ export function clientsQuery(ctx: Context, filter: ClientListFilter & { today: s
   if (filter.careForm !== undefined) query = query.where('clients.care_form', '=', filter.careForm);
   if (filter.status !== undefined) query = query.where('clients.status', '=', filter.status);
   if (filter.group !== undefined) query = query.where('clients.current_group', '=', filter.group);
+  // Clients never assessed have no current assessment, so neither true nor false selects them.
+  if (filter.nearBoundary !== undefined) query = query.where('clients.current_near_boundary', '=', filter.nearBoundary);
   if (filter.reassessmentOverdue !== undefined) {
     query = query.where('clients.current_next_check_on', filter.reassessmentOverdue ? '<' : '>=', filter.today);
   }
@@ -93,7 +95,8 @@ export async function archiveClient(ctx: Context, id: string): Promise<void> {
 /**
  * Points each client at its latest final assessment that no correction superseded (by assessment
  * date, then by entry), with that assessment's figures, after any change that may move it. Run in
- * the transaction of that change.
+ * the transaction of that change. The group, self-care reduction and hours are those in effect:
+ * the assessment's current commission decision's when it has one; the computed group stays beside.
  */
 export async function refreshCurrentAssessment(ctx: Context, clientIds: string | string[]): Promise<void> {
   const ids = typeof clientIds === 'string' ? [clientIds] : clientIds;
@@ -101,24 +104,34 @@ export async function refreshCurrentAssessment(ctx: Context, clientIds: string |
   await sql`
     UPDATE clients c SET
       current_assessment_id = latest.id,
+      current_near_boundary = latest.near_boundary,
       current_instrument_id = latest.instrument_id,
       current_assessed_on = latest.assessed_on,
       current_score_quarters = latest.score_quarters,
-      current_self_care_reduction = latest.self_care_reduction,
-      current_group = latest.dependency_group,
-      current_next_check_on = latest.next_check_on,
-      current_hours_optimal = latest.hours_optimal,
-      current_hours_minimal = latest.hours_minimal,
-      current_hours_by_living_situation = latest.hours_by_living_situation
+      -- A commission's current decision on the assessment sets the group, reduction and hours in effect (issue 17).
+      current_self_care_reduction = coalesce(decided.self_care_reduction, latest.self_care_reduction),
+      current_group = coalesce(decided.decided_group, latest.dependency_group),
+      current_computed_group = latest.dependency_group,
+      current_decision_id = decided.id,
+      -- A reassessment scheduled for a signal after the current assessment brings the next check forward
+      -- (src/reassessment-signals): it holds until a final assessment on or after the day it was scheduled.
+      current_next_check_on = LEAST(latest.next_check_on, (
+        SELECT min(r.scheduled_on) FROM reassessment_signal_resolutions r
+        WHERE r.client_id = target.id AND r.outcome = 'scheduled' AND (latest.assessed_on IS NULL OR r.resolved_on > latest.assessed_on))),
+      current_hours_optimal = coalesce(decided.hours_optimal, latest.hours_optimal),
+      current_hours_minimal = coalesce(decided.hours_minimal, latest.hours_minimal),
+      current_hours_by_living_situation = CASE WHEN decided.id IS NULL THEN latest.hours_by_living_situation
+        ELSE decided.hours_by_living_situation END
     FROM clients target
     LEFT JOIN LATERAL (
       SELECT a.id, a.instrument_id, a.assessed_on, a.score_quarters, a.self_care_reduction, a.dependency_group, a.next_check_on,
-        a.hours_optimal, a.hours_minimal, a.hours_by_living_situation
+        a.hours_optimal, a.hours_minimal, a.hours_by_living_situation, a.near_boundary
       FROM assessments a
       WHERE a.client_id = target.id AND a.status = 'final' AND a.superseded_by IS NULL
       ORDER BY a.assessed_on DESC, a.created_at DESC
       LIMIT 1
     ) latest ON true
+    LEFT JOIN assessment_decisions decided ON decided.assessment_id = latest.id AND decided.superseded_by IS NULL
     WHERE c.id = target.id AND target.id = ANY(${ids}::uuid[]) AND ${ctx.scoped.where('clients', 'target')}
   `.execute(ctx.db);
 }

@@ -25,10 +25,21 @@ export const AssessmentSummarySchema = Type.Object(
     instrumentId: Type.String(),
     assessedOn: CalendarDate,
     score: Type.Number({ examples: [7.25] }),
-    group: Type.Integer({ minimum: 1, maximum: 6 }),
+    group: Type.Integer({
+      minimum: 1,
+      maximum: 6,
+      description: 'The group in effect: the commission’s decided group when the assessment has a decision, the computed one otherwise.',
+    }),
+    computedGroup: Type.Integer({ minimum: 1, maximum: 6, description: 'The group the assessment’s score gives.' }),
+    decisionId: Type.Union([Uuid, Type.Null()], {
+      description: 'The commission decision behind `group`, `selfCareReduction` and the hours; null when they are computed.',
+    }),
     selfCareReduction: SelfCareReduction,
     nextCheckOn: CalendarDate,
     reassessmentOverdue: Type.Boolean({ description: 'The next check date has passed (Moscow time).' }),
+    nearBoundary: Type.Boolean({
+      description: 'One answer moved to an adjacent option would change the group; the assessment’s `result.explanation` says which.',
+    }),
   },
   { title: 'AssessmentSummary', description: 'The latest final assessment that no correction superseded.' },
 );
@@ -137,6 +148,13 @@ export const ClientListQuery = Type.Object(
     status: Type.Optional(ClientStatus),
     group: Type.Optional(Type.Integer({ minimum: 1, maximum: 6, description: 'Current dependency group.' })),
     reassessmentOverdue: Type.Optional(Type.Boolean({ description: 'true: the latest next check date has passed.' })),
+    nearBoundary: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: the current assessment is near a group boundary (one answer moved to an adjacent option changes the group); ' +
+          'false: it is not. Clients never assessed are in neither list.',
+      }),
+    ),
     name: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'Prefix of "last first middle" name, any case.', examples: ['иванова м'] }),
     ),

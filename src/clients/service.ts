@@ -34,9 +34,13 @@ export function toAssessmentSummary(row: ClientRow, today: string): AssessmentSu
     assessedOn,
     score: fromQuarters(quarters),
     group,
+    // Set together with the group (refreshCurrentAssessment, and the decisions migration's backfill).
+    computedGroup: row.current_computed_group ?? group,
+    decisionId: row.current_decision_id,
     selfCareReduction,
     nextCheckOn,
     reassessmentOverdue: nextCheckOn < today,
+    nearBoundary: row.current_near_boundary === true,
   };
 }
 

@@ -24,6 +24,7 @@ const _DIRECTLY_OWNED = [
   'staff',
   'clients',
   'assessments',
+  'assessment_decisions',
   'activity_types',
   'activity_series',
   'activities',
@@ -34,6 +35,10 @@ const _DIRECTLY_OWNED = [
   'specialist_reports',
   'monitoring_reports',
   'changes',
+  'carers',
+  'representatives',
+  'care_sessions',
+  'reassessment_signal_resolutions',
 ] as const;
 
 /** Tables whose rows belong to an owned row, and so to its organization. */
@@ -42,6 +47,7 @@ const CHILDREN = {
   consents: { parent: 'clients', key: 'client_id' },
   plan_tasks: { parent: 'implementation_plans', key: 'plan_id' },
   plan_documents: { parent: 'implementation_plans', key: 'plan_id' },
+  care_session_attendees: { parent: 'care_sessions', key: 'session_id' },
 } as const;
 
 export type DirectlyOwnedTable = (typeof _DIRECTLY_OWNED)[number];
@@ -62,6 +68,8 @@ const READABLE_WHEN_SHARED: ReadonlySet<OwnedTable> = new Set(['activity_types']
 const PARTNER_READABLE: Partial<Record<OwnedTable, { organization: string; client: string }>> = {
   clients: { organization: 'organization_id', client: 'id' },
   assessments: { organization: 'organization_id', client: 'client_id' },
+  // The decided group is the client's group in effect, which the partner views show.
+  assessment_decisions: { organization: 'organization_id', client: 'client_id' },
 };
 
 type Purpose = 'read' | 'write';

@@ -8,6 +8,7 @@ import type {
   AuditAction,
   AuditOutcome,
   CareForm,
+  CarerRelation,
   ChangeEntity,
   ChangeOperation,
   ClientStatus,
@@ -22,14 +23,21 @@ import type {
   PlanDocumentKind,
   Position,
   ProgramStatus,
+  ReassessmentSignalKind,
   ReportStatus,
+  RepresentativeDocumentKind,
   Role,
   SelfCareReduction,
   Sex,
+  SignalOutcome,
   Stage,
   TaskStatus,
 } from '../enums.js';
 import type { Instrument } from '../instruments/schemas.js';
+import type { CareCourse } from '../school-of-care/schemas.js';
+import type { SignalSnapshot } from '../reassessment-signals/schemas.js';
+import type { Goal } from '../support-programs/schemas.js';
+import type { SuggestionMapping } from '../support-programs/suggestion.js';
 
 export type { AuditAction, Component, Direction, Attendance } from '../enums.js';
 
@@ -124,6 +132,11 @@ export interface ClientTable {
   current_hours_optimal: ColumnType<number | null, never, number | null>;
   current_hours_minimal: ColumnType<number | null, never, number | null>;
   current_hours_by_living_situation: ColumnType<number | null, never, number | null>;
+  /** The commission decision the current figures come from, and the computed group beside them (issue 17). */
+  current_decision_id: ColumnType<string | null, never, string | null>;
+  current_computed_group: ColumnType<number | null, never, number | null>;
+  /** The current assessment's near_boundary (GET /v1/clients?nearBoundary=). */
+  current_near_boundary: ColumnType<boolean | null, never, boolean | null>;
   archived_at: ColumnType<Date | null, never, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -145,6 +158,8 @@ export interface AssessmentTable {
   hours_optimal: number;
   hours_minimal: number;
   hours_by_living_situation: number | null;
+  /** One item's answer moved to an adjacent option would change the group (src/instruments/explanation.ts). */
+  near_boundary: boolean;
   living_situation: LivingSituation;
   social_support: number;
   next_check_on: string;
@@ -157,6 +172,25 @@ export interface AssessmentTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
+}
+
+/** A commission's decision on a final assessment's group, kept beside the computed one (issue 17). */
+export interface AssessmentDecisionTable {
+  id: Generated<string>;
+  assessment_id: string;
+  client_id: string;
+  organization_id: string;
+  decided_group: number;
+  self_care_reduction: SelfCareReduction;
+  hours_optimal: number;
+  hours_minimal: number;
+  hours_by_living_situation: number | null;
+  reason: string;
+  decided_by: string[];
+  decided_on: string;
+  supersedes: string | null;
+  superseded_by: ColumnType<string | null, never, string>;
+  created_at: CreatedAt;
 }
 
 export interface ActivityTypeTable {
@@ -230,13 +264,24 @@ export interface SupportProgramTable {
   organization_id: string;
   period_from: string;
   period_to: string;
-  goals: JSONColumnType<Partial<Record<Component, string>>>;
+  /** The goals with their reviews (migration 20261203T1330). */
+  goals: JSONColumnType<Goal[]>;
   activities: JSONColumnType<PlannedActivity[]>;
   drafted_by: string[];
   status: ProgramStatus;
+  /** Generated: the earliest target date of an active program's open goals. */
+  review_due_on: ColumnType<string | null, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   version: Version;
+}
+
+/** A version of the mapping behind suggested programs; immutable (migration 20261203T1335). */
+export interface ProgramSuggestionMappingTable {
+  id: string;
+  version: number;
+  definition: JSONColumnType<SuggestionMapping>;
+  created_at: CreatedAt;
 }
 
 export interface ImplementationPlanTable {
@@ -351,7 +396,64 @@ export interface ConsentTable {
   status: ConsentStatus;
   given_on: string;
   document: string;
+  /** Signed by this representative of the client; null: by the client. */
+  representative_id: string | null;
   created_at: CreatedAt;
+}
+
+export interface CarerTable {
+  id: Generated<string>;
+  organization_id: string;
+  client_id: string;
+  full_name: string;
+  relation: CarerRelation;
+  lives_with_client: boolean;
+  phone: string | null;
+  email: string | null;
+  cares_since: string | null;
+  cares_until: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface RepresentativeTable {
+  id: Generated<string>;
+  organization_id: string;
+  client_id: string;
+  full_name: string;
+  document_kind: RepresentativeDocumentKind;
+  document_number: string;
+  document_issued_on: string;
+  document_issued_by: string;
+  valid_until: string | null;
+  phone: string | null;
+  email: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface CareSessionTable {
+  id: Generated<string>;
+  organization_id: string;
+  course_id: string;
+  held_on: string;
+  conducted_by: string[];
+  topics: string[];
+  place: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  version: Version;
+}
+
+export interface CareSessionAttendeeTable {
+  session_id: string;
+  carer_id: string;
+  organization_id: string;
+  attendance: Attendance;
+  note: string | null;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface AuditEventTable {
@@ -393,14 +495,33 @@ export interface ChangeTable {
   at: CreatedAt;
 }
 
+export interface ReassessmentSignalResolutionTable {
+  signal_id: string;
+  client_id: string;
+  organization_id: string;
+  kind: ReassessmentSignalKind;
+  /** 'YYYY-MM-DD' */
+  signal_date: string;
+  /** The signal as listed when resolved (src/reassessment-signals/schemas.ts). */
+  signal: JSONColumnType<SignalSnapshot, string, string>;
+  outcome: SignalOutcome;
+  scheduled_on: string | null;
+  reason: string | null;
+  resolved_by: string;
+  resolved_on: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   organizations: OrganizationTable;
   departments: DepartmentTable;
   staff: StaffTable;
   api_keys: ApiKeyTable;
   instruments: InstrumentTable;
+  program_suggestion_mappings: ProgramSuggestionMappingTable;
   clients: ClientTable;
   assessments: AssessmentTable;
+  assessment_decisions: AssessmentDecisionTable;
   activity_types: ActivityTypeTable;
   activity_series: ActivitySeriesTable;
   activities: ActivityTable;
@@ -417,9 +538,15 @@ export interface Database {
   agreements: AgreementTable;
   agreement_organizations: { agreement_id: string; organization_id: string };
   consents: ConsentTable;
+  carers: CarerTable;
+  representatives: RepresentativeTable;
+  care_courses: { id: string; definition: JSONColumnType<CareCourse>; created_at: CreatedAt };
+  care_sessions: CareSessionTable;
+  care_session_attendees: CareSessionAttendeeTable;
   audit_events: AuditEventTable;
   idempotency_keys: IdempotencyKeyTable;
   changes: ChangeTable;
+  reassessment_signal_resolutions: ReassessmentSignalResolutionTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -434,6 +561,8 @@ export type ClientUpdate = Updateable<ClientTable>;
 export type AssessmentRow = Selectable<AssessmentTable>;
 export type NewAssessmentRow = Insertable<AssessmentTable>;
 export type AssessmentUpdate = Updateable<AssessmentTable>;
+export type AssessmentDecisionRow = Selectable<AssessmentDecisionTable>;
+export type NewAssessmentDecisionRow = Insertable<AssessmentDecisionTable>;
 export type ActivityTypeRow = Selectable<ActivityTypeTable>;
 export type ActivityRow = Selectable<ActivityTable>;
 export type NewActivityRow = Insertable<ActivityTable>;
@@ -448,5 +577,9 @@ export type SpecialistReportRow = Selectable<SpecialistReportTable>;
 export type MonitoringReportRow = Selectable<MonitoringReportTable>;
 export type AgreementRow = Selectable<AgreementTable>;
 export type ConsentRow = Selectable<ConsentTable>;
+export type CarerRow = Selectable<CarerTable>;
+export type RepresentativeRow = Selectable<RepresentativeTable>;
+export type CareSessionRow = Selectable<CareSessionTable>;
+export type CareSessionAttendeeRow = Selectable<CareSessionAttendeeTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

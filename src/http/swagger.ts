@@ -25,7 +25,17 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
       { name: 'staff', description: 'Employees who assess clients and run activities' },
     ],
   },
-  { name: 'Clients', tags: [{ name: 'clients', description: 'Recipients of social services (получатели социальных услуг)' }] },
+  {
+    name: 'Clients',
+    tags: [
+      { name: 'clients', description: 'Recipients of social services (получатели социальных услуг)' },
+      { name: 'carers', description: 'Family carers and representatives of a client, with the documents that empower them' },
+      {
+        name: 'school-of-care',
+        description: 'The «Мобильная школа по уходу» for families who care at home: courses, sessions, the carers who attended',
+      },
+    ],
+  },
   {
     name: 'Assessments',
     tags: [
@@ -44,7 +54,13 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
   },
   {
     name: 'Monitoring',
-    tags: [{ name: 'monitoring', description: 'Questionnaires, outcome indicators, specialist reports and the monthly monitoring report' }],
+    tags: [
+      { name: 'monitoring', description: 'Questionnaires, outcome indicators, specialist reports and the monthly monitoring report' },
+      {
+        name: 'reassessment-signals',
+        description: 'Signals from observations, questionnaires, attendance and dynamics that a group may be out of date',
+      },
+    ],
   },
   { name: 'Reports', tags: [{ name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing' }] },
   {

@@ -104,7 +104,7 @@ const changeRoutes: Routes = async (app) => {
       schema: {
         tags: ['changes'],
         operationId: 'listChanges',
-        summary: 'What changed since the last visit: clients, assessments, support programs and activities',
+        summary: 'What changed since the last visit: clients, assessments, programs, activities, carers, school-of-care sessions',
         description:
           'Creations and updates in the order their transactions became final. Follow `cursor` (as `since`); nothing is missed or ' +
           'repeated, also while writes go on. A provider sees its own organization’s changes.',

@@ -7,6 +7,7 @@ import { IfMatchHeaders, readIfMatch, setEtag } from '../http/etag.js';
 import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
+import { RepresentativeNotEmpowered } from '../carers/problems.js';
 import { AgreementDatesInvalid, AgreementPartiesInvalid, ConsentDateFuture } from './problems.js';
 import { agreementsQuery } from './repository.js';
 import {
@@ -122,10 +123,12 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
         tags: ['consents'],
         operationId: 'recordConsent',
         summary: 'Record a client’s consent to share medical data, or its revocation',
-        description: 'The latest record of a kind (by date, then entry) decides.',
+        description:
+          'The latest record of a kind (by date, then entry) decides. The client signs, or a representative of the client ' +
+          '(`representativeId`) whose document is valid on the consent’s date; either grants partner access the same way.',
         params: ClientParams,
         body: CreateConsentSchema,
-        response: { 201: ConsentSchema, ...problemResponses(400, 404, ConsentDateFuture) },
+        response: { 201: ConsentSchema, ...problemResponses(400, 404, ConsentDateFuture, RepresentativeNotEmpowered) },
       },
       config: {
         access: { roles: ['admin', 'provider'] },
@@ -204,7 +207,7 @@ const partnerRoutes: Routes = async (app, { instruments }) => {
     },
     async (request) => {
       const client = await partnerClient(request.ctx, request.ip, { clientId: request.params.id }, 'assessment');
-      const assessments = await toAssessments(instruments, await finalHistory(request.ctx, client.id));
+      const assessments = await toAssessments(request.ctx, instruments, await finalHistory(request.ctx, client.id));
       return { items: assessments.map(toPartnerAssessment), next: null };
     },
   );

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AssessmentSchema } from '../assessments/schemas.js';
 import { Snils } from '../clients/schemas.js';
-import { AgreementScope, AgreementStatus, CareForm, ConsentKind, ConsentStatus, SelfCareReduction, Sex } from '../enums.js';
+import { AgreementScope, AgreementStatus, CareForm, ConsentKind, ConsentSigner, ConsentStatus, SelfCareReduction, Sex } from '../enums.js';
 import { CalendarDate, PageQuery, Text, Timestamp, Uuid } from '../http/common-schemas.js';
 
 export const AgreementSchema = Type.Object(
@@ -73,6 +73,8 @@ export const ConsentSchema = Type.Object(
     status: ConsentStatus,
     date: CalendarDate,
     document: Type.String({ description: 'The document the consent rests on.' }),
+    signedBy: ConsentSigner,
+    representativeId: Type.Union([Uuid, Type.Null()], { description: 'The representative who signed it; null when the client did.' }),
     createdAt: Timestamp,
   },
   { title: 'Consent' },
@@ -84,6 +86,13 @@ export const CreateConsentSchema = Type.Object(
     status: ConsentStatus,
     date: CalendarDate,
     document: Text(500, { examples: ['Заявление о согласии на передачу сведений от 20.01.2025'] }),
+    representativeId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description:
+          'A representative of the client who signed for them (GET /v1/clients/{clientId}/representatives), empowered by a ' +
+          'document valid on `date`; absent or null: the client signed. It grants or revokes exactly as the client’s own would.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -114,9 +123,11 @@ export const PartnerClientSchema = Type.Object(
   { title: 'PartnerClient', description: 'What a medical partner sees: no address, notes or free text.' },
 );
 
-export const PartnerAssessmentSchema = Type.Omit(AssessmentSchema, ['notes', 'reason'], {
+// The commission's decision carries its reason (free text) and its members: the partner sees its figures, in `effective`.
+export const PartnerAssessmentSchema = Type.Omit(AssessmentSchema, ['notes', 'reason', 'decision'], {
   title: 'PartnerAssessment',
-  description: 'A final assessment as a medical partner sees it: the form, answers and result, without the staff’s free text.',
+  description:
+    'A final assessment as a medical partner sees it: the form, answers, result and the figures in effect, without the staff’s free text.',
 });
 
 export const PartnerSearchQuery = Type.Object({ snils: Snils }, { additionalProperties: false });

@@ -2,6 +2,7 @@ import { findAssessment } from '../assessments/repository.js';
 import type { Assessment } from '../assessments/schemas.js';
 import { appendAuditEvent } from '../audit/repository.js';
 import { today } from '../calendar/dates.js';
+import { signingRepresentative } from '../carers/service.js';
 import { findClient, findClientBy } from '../clients/repository.js';
 import { getClient } from '../clients/service.js';
 import { canonicalSnils, maskSnils } from '../clients/snils.js';
@@ -39,6 +40,8 @@ export const toConsent = (row: ConsentRow) => ({
   status: row.status,
   date: row.given_on,
   document: row.document,
+  signedBy: row.representative_id === null ? ('client' as const) : ('representative' as const),
+  representativeId: row.representative_id,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -105,12 +108,15 @@ export async function updateAgreement(tx: UnitOfWork, id: string, ifMatch: IfMat
 export async function addConsent(tx: UnitOfWork, clientId: string, input: CreateConsent): Promise<ConsentRow> {
   const client = await getClient(tx, clientId);
   if (input.date > today()) throw withFields(new ConsentDateFuture(), [{ pointer: '/date', message: 'is in the future' }]);
+  // A representative signs for the client only while the document that empowers them is valid.
+  const representative = input.representativeId ? await signingRepresentative(tx, client.id, input.representativeId, input.date) : null;
   return repository.insertConsent(tx, client, {
     client_id: client.id,
     kind: input.kind,
     status: input.status,
     given_on: input.date,
     document: input.document,
+    representative_id: representative?.id ?? null,
   });
 }
 
@@ -143,7 +149,7 @@ export function toPartnerClient(row: ClientRow) {
 
 /** The partner's view of an assessment: the staff's notes and a correction's reason are free text and stay home. */
 export function toPartnerAssessment(assessment: Assessment): PartnerAssessment {
-  const { notes: _notes, reason: _reason, ...shared } = assessment;
+  const { notes: _notes, reason: _reason, decision: _decision, ...shared } = assessment;
   return shared;
 }
 

@@ -27,6 +27,7 @@ export interface OrganizationCareRow {
   hours_optimal: number;
   hours_minimal: number;
   hours_by_living_situation: number;
+  overrides: number;
 }
 
 /**
@@ -46,16 +47,25 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
     ],
     sql` AND `,
   );
-  // One row per active client with its latest final assessment's figures (nulls when never
-  // assessed). Today they are on the client row: one pass over clients. A past day finds its
-  // latest assessments with DISTINCT ON.
+  // One row per active client with its latest final assessment's figures in effect (nulls when
+  // never assessed): a commission's decision's group and hours, or the computed ones; `overridden`
+  // when the decided group differs from the computed one. Today they are on the client row: one
+  // pass over clients. A past day finds its latest assessments with DISTINCT ON, and each one's
+  // decision in force that day: the latest decided on or before it (a later decision supersedes
+  // from its own day on; its day is never before the one it supersedes).
   const figures = filter.current
     ? sql`SELECT c.organization_id, c.current_assessment_id IS NOT NULL AS assessed, c.current_group AS dependency_group,
             c.current_next_check_on AS next_check_on, c.current_hours_optimal AS hours_optimal,
-            c.current_hours_minimal AS hours_minimal, c.current_hours_by_living_situation AS hours_by_living_situation
+            c.current_hours_minimal AS hours_minimal, c.current_hours_by_living_situation AS hours_by_living_situation,
+            c.current_decision_id IS NOT NULL AND c.current_group <> c.current_computed_group AS overridden
           FROM clients c WHERE ${clientFilter}`
-    : sql`SELECT c.organization_id, latest.client_id IS NOT NULL AS assessed, latest.dependency_group, latest.next_check_on,
-            latest.hours_optimal, latest.hours_minimal, latest.hours_by_living_situation
+    : sql`SELECT c.organization_id, latest.client_id IS NOT NULL AS assessed,
+            coalesce(decided.decided_group, latest.dependency_group) AS dependency_group, latest.next_check_on,
+            coalesce(decided.hours_optimal, latest.hours_optimal) AS hours_optimal,
+            coalesce(decided.hours_minimal, latest.hours_minimal) AS hours_minimal,
+            CASE WHEN decided.id IS NULL THEN latest.hours_by_living_situation ELSE decided.hours_by_living_situation END
+              AS hours_by_living_situation,
+            coalesce(decided.decided_group <> latest.dependency_group, false) AS overridden
           FROM clients c
           LEFT JOIN (
             SELECT DISTINCT ON (a.client_id) a.*
@@ -63,6 +73,13 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
             WHERE a.status = 'final' AND a.superseded_by IS NULL AND a.assessed_on <= ${filter.asOf}
             ORDER BY a.client_id, a.assessed_on DESC, a.created_at DESC
           ) latest ON latest.client_id = c.id
+          LEFT JOIN LATERAL (
+            SELECT d.id, d.decided_group, d.hours_optimal, d.hours_minimal, d.hours_by_living_situation
+            FROM assessment_decisions d
+            WHERE d.assessment_id = latest.id AND d.decided_on <= ${filter.asOf}
+            ORDER BY d.decided_on DESC, d.created_at DESC
+            LIMIT 1
+          ) decided ON true
           WHERE ${clientFilter}`;
   const orgFilter = sql.join(
     [
@@ -86,7 +103,8 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
       count(*) FILTER (WHERE f.dependency_group = 6)::int AS group_6,
       coalesce(sum(f.hours_optimal), 0)::int AS hours_optimal,
       coalesce(sum(f.hours_minimal), 0)::int AS hours_minimal,
-      coalesce(sum(f.hours_by_living_situation), 0)::int AS hours_by_living_situation
+      coalesce(sum(f.hours_by_living_situation), 0)::int AS hours_by_living_situation,
+      count(*) FILTER (WHERE f.overridden)::int AS overrides
     FROM organizations o
     LEFT JOIN figures f ON f.organization_id = o.id
     WHERE ${orgFilter}

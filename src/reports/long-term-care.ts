@@ -1,6 +1,7 @@
 import { today } from '../calendar/dates.js';
 import type { Context } from '../context/request-context.js';
 import type { CsvSeparator } from '../enums.js';
+import { trainedCarersByOrganization } from '../school-of-care/repository.js';
 import { toCsv } from './csv.js';
 import { careFigures, type CareFilter, type OrganizationCareRow } from './long-term-care-repository.js';
 import { GROUPS, type Groups, type LongTermCareFigures, type LongTermCareReport } from './schemas.js';
@@ -17,13 +18,18 @@ export interface LongTermCareOptions extends Omit<CareFilter, 'asOf' | 'current'
 
 type Counts = Omit<LongTermCareFigures, 'fte' | 'monthlyCost'>;
 
-function counts(row: OrganizationCareRow): Counts {
+/** An organization's figures with its trained carers (src/school-of-care/repository.ts). */
+type ReportRow = OrganizationCareRow & { trained_carers: number };
+
+function counts(row: ReportRow): Counts {
   return {
     activeClients: row.active_clients,
     groups: { 1: row.group_1, 2: row.group_2, 3: row.group_3, 4: row.group_4, 5: row.group_5, 6: row.group_6 },
     neverAssessed: row.never_assessed,
     overdue: row.overdue,
     hours: { optimal: row.hours_optimal, minimal: row.hours_minimal, byLivingSituation: row.hours_by_living_situation },
+    overrides: row.overrides,
+    trainedCarers: row.trained_carers,
   };
 }
 
@@ -47,6 +53,8 @@ function add(a: Counts, b: Counts): Counts {
       minimal: a.hours.minimal + b.hours.minimal,
       byLivingSituation: a.hours.byLivingSituation + b.hours.byLivingSituation,
     },
+    overrides: a.overrides + b.overrides,
+    trainedCarers: a.trainedCarers + b.trainedCarers,
   };
 }
 
@@ -72,13 +80,20 @@ const EMPTY: Counts = {
   neverAssessed: 0,
   overdue: 0,
   hours: { optimal: 0, minimal: 0, byLivingSituation: 0 },
+  overrides: 0,
+  trainedCarers: 0,
 };
 
 /** The report over the organizations in the caller's scope. */
 export async function longTermCareReport(ctx: Context, options: LongTermCareOptions): Promise<LongTermCareReport> {
   const now = today();
   const asOf = options.asOf ?? now;
-  const rows = await careFigures(ctx, { ...options, asOf, current: asOf >= now });
+  const { organizationId, departmentId, careForm } = options;
+  const trained = await trainedCarersByOrganization(ctx, { asOf, organizationId, departmentId, careForm });
+  const rows = (await careFigures(ctx, { ...options, asOf, current: asOf >= now })).map((row) => ({
+    ...row,
+    trained_carers: trained.get(row.organization_id) ?? 0,
+  }));
   const organizations = rows.map((row) => ({
     organizationId: row.organization_id,
     name: row.name,
@@ -108,6 +123,8 @@ export function longTermCareCsv(report: LongTermCareReport, separator: CsvSepara
     'fte_minimal',
     'monthly_cost_optimal',
     'monthly_cost_minimal',
+    'overrides',
+    'trained_carers',
   ];
   const line = (id: string, name: string, figures: LongTermCareFigures) => [
     id,
@@ -123,6 +140,8 @@ export function longTermCareCsv(report: LongTermCareReport, separator: CsvSepara
     figures.fte.minimal,
     figures.monthlyCost?.optimal,
     figures.monthlyCost?.minimal,
+    figures.overrides,
+    figures.trainedCarers,
   ];
   const rows = [
     ...report.organizations.map((organization) => line(organization.organizationId, organization.name, organization)),

@@ -21,7 +21,11 @@ export const LongTermCareQuery = Type.Object(
 
 const Groups = Type.Object(
   Object.fromEntries(GROUPS.map((group) => [group, Type.Integer()])) as Record<(typeof GROUPS)[number], TInteger>,
-  { description: 'Active clients per dependency group of their latest final assessment as of the day.' },
+  {
+    description:
+      'Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision ' +
+      'in force then, or the computed one.',
+  },
 );
 
 const Figures = {
@@ -43,6 +47,16 @@ const Figures = {
   ),
   monthlyCost: Type.Union([Type.Object({ optimal: Type.Number(), minimal: Type.Number() }), Type.Null()], {
     description: 'Weekly hours × 52 / 12 × hourlyRate, two decimals; null without hourlyRate.',
+  }),
+  overrides: Type.Integer({
+    description:
+      'Active clients counted here whose assessment has a commission decision in force with a group other than the computed one ' +
+      '(a decision confirming the computed group is no override). `groups` and `hours` already count the decided group.',
+  }),
+  trainedCarers: Type.Integer({
+    description:
+      'Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, ' +
+      'of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family).',
   }),
 };
 

@@ -5,23 +5,49 @@ import { paginate } from '../http/pagination.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 import { ClientParams } from '../assessments/schemas.js';
-import { ClientNotServed, ProgramAlreadyActive, ProgramRuleViolated, ProgramTransitionForbidden } from './problems.js';
 import {
+  ClientNotServed,
+  GoalReviewRuleViolated,
+  InstrumentNotMapped,
+  NoAssessmentToSuggestFrom,
+  ProgramAlreadyActive,
+  ProgramNotReviewable,
+  ProgramRuleViolated,
+  ProgramTransitionForbidden,
+} from './problems.js';
+import {
+  CreateGoalReviewSchema,
   CreateSupportProgramSchema,
   FulfilmentQuery,
   FulfilmentSchema,
+  GoalParams,
+  OptionalIfMatchHeaders,
   ProgramListQuery,
   ProgramParams,
+  ProgramSearchQuery,
+  ProgramSuggestionSchema,
+  SuggestionRequestSchema,
   SupportProgramSchema,
   UpdateSupportProgramSchema,
 } from './schemas.js';
-import { createProgram, getProgram, listPrograms, programFulfilment, toProgram, toPrograms, updateProgram } from './service.js';
+import {
+  createProgram,
+  getProgram,
+  listPrograms,
+  programFulfilment,
+  reviewGoal,
+  searchPrograms,
+  suggestionFor,
+  toProgram,
+  toPrograms,
+  updateProgram,
+} from './service.js';
 
 const tags = ['support-programs'];
 const readers = { roles: ['admin', 'regional', 'provider'] } as const;
 const writers = { roles: ['admin', 'provider'] } as const;
 
-const supportProgramRoutes: Routes = async (app) => {
+const supportProgramRoutes: Routes = async (app, { instruments }) => {
   app.post(
     '/v1/clients/:clientId/support-programs',
     {
@@ -141,6 +167,101 @@ const supportProgramRoutes: Routes = async (app) => {
     async (request) => {
       const { clientId, id } = request.params;
       return programFulfilment(request.ctx, clientId, id, request.query.month);
+    },
+  );
+
+  app.get(
+    '/v1/support-programs',
+    {
+      schema: {
+        tags,
+        operationId: 'searchSupportPrograms',
+        summary: 'Support programs of every client, such as those with goals due for review',
+        description:
+          'A provider sees its own organization’s programs, the regional department every organization’s. ' +
+          '`reviewDueBefore=YYYY-MM-DD` keeps the active programs with an open goal (planned or in progress) whose target date ' +
+          'is before that day; `reviewDueOn` on each program says since when. Goals that are achieved, partly achieved or not ' +
+          'achieved are closed and never due; a review that keeps a goal open may move its target date.',
+        querystring: ProgramSearchQuery,
+        response: { 200: Page(SupportProgramSchema, 'SupportProgramSearchPage'), ...problemResponses(400) },
+      },
+      config: { access: readers },
+    },
+    async (request) => {
+      const { limit: _limit, cursor: _cursor, ...filter } = request.query;
+      const { query, toItems } = searchPrograms(request.ctx, filter);
+      return paginate(request, query, 'support_programs', toItems);
+    },
+  );
+
+  app.post(
+    '/v1/clients/:clientId/support-programs/:id/goals/:goalId/reviews',
+    {
+      schema: {
+        tags,
+        operationId: 'reviewSupportProgramGoal',
+        summary: 'Record a review of a support-program goal',
+        description:
+          'The review (day, staff member, note) is appended to the goal and sets its status: `achieved`, `partly_achieved` ' +
+          'and `not_achieved` close it; `planned` or `in_progress` keep it open, optionally with a new `targetDate`. ' +
+          'Goals of active and completed programs are reviewed. Reviews sent at once are all kept, one after the other. ' +
+          'If-Match is optional: sent, the review is refused (412) when the program changed since that version. ' +
+          'Answers the program with its new ETag.',
+        params: GoalParams,
+        headers: OptionalIfMatchHeaders,
+        body: CreateGoalReviewSchema,
+        response: {
+          201: SupportProgramSchema,
+          ...problemResponses(400, 404, 412, ProgramNotReviewable, GoalReviewRuleViolated),
+        },
+      },
+      config: {
+        access: writers,
+        audit: { action: 'create', resource: 'support_program_goal_review', id: 'result.reviewId', client: 'params.clientId' },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = request.headers['if-match'] === undefined ? undefined : readIfMatch(request);
+      const program = await request.ctx.write((tx) => reviewGoal(tx, request.params, ifMatch, request.body));
+      setEtag(reply, program.version);
+      return reply
+        .code(201)
+        .header('location', `/v1/clients/${program.client_id}/support-programs/${program.id}`)
+        .send(await toProgram(request.ctx, program));
+    },
+  );
+
+  app.post(
+    '/v1/clients/:clientId/support-programs/suggestion',
+    {
+      schema: {
+        tags,
+        operationId: 'suggestSupportProgram',
+        summary: 'Suggest a draft support program from the latest assessment (stores nothing)',
+        description:
+          'The items of the client’s latest final assessment that show a deficit lead, through the current version of the ' +
+          'suggestion mapping (data, like the forms), to milieu-therapy activities of the shared catalog and goals per component ' +
+          'of quality of life: mobility to exercise therapy, board games and darts; orientation to psychological sessions and ' +
+          'games; isolation (social support 3-4) to thematic talks, evenings of rest and excursions; household items to social ' +
+          'and household orientation and labor therapy; going out seldom to music therapy, concerts and excursions; medicines ' +
+          'and continence to health checks. Activity types whose `maxGroup` is below the client’s group in effect are left out ' +
+          'and listed in `leftOut`. `program` is a CreateSupportProgram body: POST it, changed or not, to create the program. ' +
+          'Nothing is stored; the read of the assessment is recorded in the audit trail.',
+        params: ClientParams,
+        body: SuggestionRequestSchema,
+        response: {
+          200: ProgramSuggestionSchema,
+          ...problemResponses(400, 404, ClientNotServed, NoAssessmentToSuggestFrom, InstrumentNotMapped, ProgramRuleViolated),
+        },
+      },
+      config: {
+        access: writers,
+        // A POST that stores nothing: its unit of work only records who read the client's assessment for it.
+        audit: { action: 'read', resource: 'support_program_suggestion', id: null, client: 'params.clientId' },
+      },
+    },
+    async (request) => {
+      return request.ctx.write((tx) => suggestionFor(tx, instruments, request.params.clientId, request.body));
     },
   );
 };

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { ActivityTypeRetired } from '../activity-types/problems.js';
 import { findActivityTypes } from '../activity-types/repository.js';
+import { addMonths, today } from '../calendar/dates.js';
 import { monthRange } from '../calendar/zoned.js';
 import { getClient } from '../clients/service.js';
 import type { Context, UnitOfWork } from '../context/request-context.js';
@@ -7,14 +9,34 @@ import { onUniqueViolation } from '../db/errors.js';
 import type { ActivityTypeRow, ClientRow, PlannedActivity, SupportProgramRow } from '../db/schema.js';
 import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
+import type { InstrumentCatalog } from '../instruments/catalog.js';
 import { NotFound, withFields } from '../http/problems.js';
 import type { FieldError } from '../http/problem.js';
 import { getOrganization } from '../organizations/service.js';
 import { staffOfOrganization } from '../staff/repository.js';
 import { fulfilment } from './fulfilment.js';
-import { ClientNotServed, ProgramAlreadyActive, ProgramRuleViolated, ProgramTransitionForbidden } from './problems.js';
+import { mergeGoals, reviewErrors, withReview } from './goals.js';
+import {
+  ClientNotServed,
+  GoalReviewRuleViolated,
+  InstrumentNotMapped,
+  NoAssessmentToSuggestFrom,
+  ProgramAlreadyActive,
+  ProgramNotReviewable,
+  ProgramRuleViolated,
+  ProgramTransitionForbidden,
+} from './problems.js';
 import * as repository from './repository.js';
-import type { CreateSupportProgram, SupportProgram, UpdateSupportProgram } from './schemas.js';
+import type {
+  CreateGoalReview,
+  CreateSupportProgram,
+  ProgramSearch,
+  ProgramSuggestion,
+  SuggestionRequest,
+  SupportProgram,
+  UpdateSupportProgram,
+} from './schemas.js';
+import { suggestProgram } from './suggestion.js';
 import { suitabilityWarnings } from './suitability.js';
 
 type Pointer = Omit<FieldError, 'in'>;
@@ -30,6 +52,7 @@ function mapProgram({ client, ...row }: ProgramOfClient, types: ActivityTypeRow[
     periodFrom: row.period_from,
     periodTo: row.period_to,
     goals: row.goals,
+    reviewDueOn: row.review_due_on,
     activities: row.activities,
     draftedBy: row.drafted_by,
     status: row.status,
@@ -61,8 +84,9 @@ interface ProgramFields {
   draftedBy: string[];
 }
 
-async function validate(ctx: Context, organizationId: string, fields: ProgramFields): Promise<void> {
-  const errors: Pointer[] = [];
+/** The rules a schema cannot express; `goalErrors` are those mergeGoals found, answered with the others. */
+async function validate(ctx: Context, organizationId: string, fields: ProgramFields, goalErrors: Pointer[] = []): Promise<void> {
+  const errors: Pointer[] = [...goalErrors];
   const retired: Pointer[] = [];
   if (fields.periodTo < fields.periodFrom) errors.push({ pointer: '/periodTo', message: 'is before periodFrom' });
   const types = new Map(
@@ -103,19 +127,25 @@ function oneActive<T>(tx: UnitOfWork, clientId: string, write: () => Promise<T>)
   return onUniqueViolation(tx.db, write, 'support_programs_one_active', () => new ProgramAlreadyActive(clientId));
 }
 
+/** An archived, discharged or deceased client takes no new program, nor a suggested one. */
+function assertServed(client: ClientRow): void {
+  if (client.archived_at || client.status === 'discharged' || client.status === 'deceased') {
+    throw new ClientNotServed(client.id, client.archived_at ? 'archived' : client.status);
+  }
+}
+
 export async function createProgram(tx: UnitOfWork, clientId: string, input: CreateSupportProgram): Promise<ProgramOfClient> {
   const client = await getClient(tx, clientId);
-  if (client.archived_at || client.status === 'discharged' || client.status === 'deceased') {
-    throw new ClientNotServed(clientId, client.archived_at ? 'archived' : client.status);
-  }
-  await validate(tx, client.organization_id, input);
+  assertServed(client);
+  const { goals, errors } = mergeGoals(input.goals, [], { from: input.periodFrom, to: input.periodTo }, randomUUID);
+  await validate(tx, client.organization_id, input, errors);
   const row = await oneActive(tx, clientId, () =>
     repository.insertProgram(tx, {
       client_id: client.id,
       organization_id: client.organization_id,
       period_from: input.periodFrom,
       period_to: input.periodTo,
-      goals: JSON.stringify(input.goals),
+      goals: JSON.stringify(goals),
       activities: JSON.stringify(input.activities),
       drafted_by: input.draftedBy,
       status: input.status ?? 'draft',
@@ -153,18 +183,25 @@ export async function updateProgram(
       { pointer: '/status', message: `cannot change from ${current.status} to ${status}` },
     ]);
   }
-  await validate(tx, current.organization_id, {
-    periodFrom: input.periodFrom ?? current.period_from,
-    periodTo: input.periodTo ?? current.period_to,
-    activities: input.activities ?? current.activities,
-    draftedBy: input.draftedBy ?? current.drafted_by,
-  });
+  const period = { from: input.periodFrom ?? current.period_from, to: input.periodTo ?? current.period_to };
+  const merged = input.goals && mergeGoals(input.goals, current.goals, period, randomUUID);
+  await validate(
+    tx,
+    current.organization_id,
+    {
+      periodFrom: period.from,
+      periodTo: period.to,
+      activities: input.activities ?? current.activities,
+      draftedBy: input.draftedBy ?? current.drafted_by,
+    },
+    merged?.errors,
+  );
   const version = expectedVersion(ifMatch, current);
   const updated = await oneActive(tx, clientId, () =>
     repository.updateProgram(tx, id, version, {
       period_from: input.periodFrom,
       period_to: input.periodTo,
-      goals: input.goals && JSON.stringify(input.goals),
+      goals: merged && JSON.stringify(merged.goals),
       activities: input.activities && JSON.stringify(input.activities),
       drafted_by: input.draftedBy,
       status: input.status,
@@ -186,4 +223,112 @@ export async function programFulfilment(ctx: Context, clientId: string, id: stri
   const { from, to } = monthRange(month, time_zone);
   const attended = await repository.attendedByType(ctx, clientId, from, to);
   return fulfilment(month, { from: program.period_from, to: program.period_to }, program.activities, attended);
+}
+
+/**
+ * Appends a review to a goal and sets the goal's status (and target date) from it. The program row
+ * is locked meanwhile, so reviews sent at once are appended one after the other and none is lost;
+ * its version rises, so the ETag and the change feed show the change. If-Match is optional here:
+ * a review adds to the goal rather than replacing what the caller read; sent, it is checked.
+ */
+export async function reviewGoal(
+  tx: UnitOfWork,
+  params: { clientId: string; id: string; goalId: string },
+  ifMatch: IfMatch | undefined,
+  input: CreateGoalReview,
+): Promise<ProgramOfClient & { reviewId: string }> {
+  const client = await getClient(tx, params.clientId);
+  const current = await repository.lockProgram(tx, params.clientId, params.id);
+  if (!current) throw new NotFound('Support program', params.id);
+  const goal = current.goals.find((candidate) => candidate.id === params.goalId);
+  if (!goal) throw new NotFound('Goal', params.goalId);
+  if (ifMatch) expectedVersion(ifMatch, current);
+  if (current.status !== 'active' && current.status !== 'completed') throw new ProgramNotReviewable(current.status);
+  const errors = reviewErrors(input, goal, current.period_from, today());
+  const staff = await staffOfOrganization(tx, current.organization_id, [input.staffId]);
+  if (!staff.has(input.staffId)) errors.push({ pointer: '/staffId', message: 'is not a staff member of the organization' });
+  if (errors.length) throw withFields(new GoalReviewRuleViolated(), errors);
+  const { goal: reviewed, entry } = withReview(goal, input, randomUUID(), new Date());
+  const goals = current.goals.map((candidate) => (candidate.id === goal.id ? reviewed : candidate));
+  const updated = await repository.updateProgram(tx, current.id, current.version, { goals: JSON.stringify(goals) });
+  if (!updated) throw new Error(`Support program ${current.id} changed while locked`);
+  return { ...updated, client, reviewId: entry.id };
+}
+
+/** Programs of every client in the caller's scope, for `paginate`, and their mapping to the API with their clients. */
+export function searchPrograms(ctx: Context, filter: ProgramSearch) {
+  return {
+    query: repository.programSearchQuery(ctx, filter),
+    toItems: async (rows: SupportProgramRow[]): Promise<SupportProgram[]> => {
+      const [clients, types] = await Promise.all([
+        repository.findClients(ctx, [...new Set(rows.map((row) => row.client_id))]),
+        findActivityTypes(ctx, plannedTypes(rows)),
+      ]);
+      const byId = new Map(clients.map((client) => [client.id, client]));
+      return rows.flatMap((row) => {
+        const client = byId.get(row.client_id);
+        return client ? [mapProgram({ ...row, client }, types)] : [];
+      });
+    },
+  };
+}
+
+/** The default period of a suggested program: until the day before the next check, else six months. */
+function suggestedPeriod(client: ClientRow, request: SuggestionRequest): { from: string; to: string } {
+  const from = request.periodFrom ?? today();
+  if (request.periodTo) return { from, to: request.periodTo };
+  const next = client.current_next_check_on;
+  if (next && next > from) {
+    const dayBefore = new Date(Date.parse(`${next}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    if (dayBefore >= from) return { from, to: dayBefore };
+  }
+  const sixMonths = new Date(Date.parse(`${addMonths(from, 6)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return { from, to: sixMonths };
+}
+
+/**
+ * A draft program from the client's latest final assessment, through the mapping's current
+ * version; stores nothing. The body it answers passes createProgram's rules as it stands.
+ */
+export async function suggestionFor(
+  ctx: Context,
+  instruments: InstrumentCatalog,
+  clientId: string,
+  request: SuggestionRequest,
+): Promise<ProgramSuggestion> {
+  const client = await getClient(ctx, clientId);
+  assertServed(client);
+  const assessment = client.current_assessment_id ? await repository.findAssessment(ctx, client.current_assessment_id) : undefined;
+  if (!assessment || client.current_group === null) throw new NoAssessmentToSuggestFrom(clientId);
+  const mapping = await repository.currentMapping(ctx);
+  if (!mapping) throw new Error('No program suggestion mapping is installed');
+  if (!mapping.instruments.includes(assessment.instrument_id)) throw new InstrumentNotMapped(mapping.id, assessment.instrument_id);
+  const period = suggestedPeriod(client, request);
+  await validate(ctx, client.organization_id, {
+    periodFrom: period.from,
+    periodTo: period.to,
+    activities: [],
+    draftedBy: request.draftedBy,
+  });
+  const codes = [...new Set(mapping.rules.flatMap((rule) => rule.activities.map((activity) => activity.code)))];
+  const catalog = new Map((await repository.sharedTypesByCode(ctx, codes)).map((type) => [type.code ?? '', type]));
+  const suggestion = suggestProgram({
+    mapping,
+    instrument: await instruments.get(assessment.instrument_id),
+    answers: assessment.answers,
+    socialSupport: assessment.social_support,
+    group: client.current_group,
+    catalog,
+    period,
+    draftedBy: request.draftedBy,
+  });
+  return {
+    program: suggestion.program,
+    assessmentId: assessment.id,
+    instrumentId: assessment.instrument_id,
+    group: suggestion.group,
+    mapping: { id: mapping.id, version: mapping.version },
+    activities: suggestion.activities,
+    leftOut: suggestion.leftOut,
+  };
 }

@@ -68,10 +68,10 @@ t.test('GET /v1/assessments filters, and the instruments stay as they were used'
       database.db.transaction().execute(async (trx) => {
         await sql`
           INSERT INTO assessments (client_id, organization_id, instrument_id, status, assessed_on, interview_no, answers, score_quarters,
-            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, living_situation,
+            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, near_boundary, living_situation,
             social_support, next_check_on, conducted_by, finalized_at)
           SELECT client_id, organization_id, instrument_id, status, '2025-04-10', (SELECT max(interview_no) + 1 FROM assessments), answers, score_quarters,
-            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, living_situation,
+            dependency_group, self_care_reduction, hours_optimal, hours_minimal, hours_by_living_situation, near_boundary, living_situation,
             social_support, next_check_on, conducted_by, finalized_at
           FROM assessments WHERE id = ${march}
         `.execute(trx);

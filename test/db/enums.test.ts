@@ -36,10 +36,15 @@ const COLUMNS: Record<string, Enumeration<string>> = {
   'agreements.status': enums.AgreementStatus,
   'consents.kind': enums.ConsentKind,
   'consents.status': enums.ConsentStatus,
+  'carers.relation': enums.CarerRelation,
+  'representatives.document_kind': enums.RepresentativeDocumentKind,
+  'care_session_attendees.attendance': enums.Attendance,
   'audit_events.action': enums.AuditAction,
   'audit_events.outcome': enums.AuditOutcome,
   'changes.operation': enums.ChangeOperation,
   'changes.entity_type': enums.ChangeEntity,
+  'reassessment_signal_resolutions.kind': enums.ReassessmentSignalKind,
+  'reassessment_signal_resolutions.outcome': enums.SignalOutcome,
 };
 
 t.test('the database’s enumerations are the ones of src/enums.ts', async (t) => {

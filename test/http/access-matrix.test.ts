@@ -39,6 +39,9 @@ interface Fixtures {
   reportA: string;
   hospital: string;
   agreementA: string;
+  carerA: string;
+  representativeA: string;
+  careSessionA: string;
 }
 
 interface Row {
@@ -78,6 +81,48 @@ function session(fixtures: Fixtures) {
 }
 
 const program = (fixtures: Fixtures) => programBody(fixtures.activityTypeA, fixtures.staffA);
+
+const carer = () => ({ fullName: `Петрова ${unique()}`, relation: 'child', livesWithClient: true });
+const representative = () => ({
+  fullName: `Сидоров ${unique()}`,
+  document: { kind: 'power_of_attorney', number: '№ 1', issuedOn: '2025-01-01', issuedBy: 'Нотариус' },
+});
+const careSession = (fixtures: Fixtures) => ({
+  organizationId: fixtures.organizationA,
+  courseId: 'mobile-school-of-care-2019',
+  heldOn: '2025-03-01',
+  conductedBy: [fixtures.staffA],
+  topics: ['mobility'],
+});
+
+/** A fresh open reassessment signal of organization A: a client's self-care skills three steps down. */
+async function openSignal(fixtures: Fixtures, testApp: TestApp): Promise<string> {
+  const clientId = (await makeClient(testApp, fixtures.organizationA)).id;
+  for (const [observedOn, selfCareSkills] of [
+    ['2025-01-10', 4],
+    ['2025-02-10', 1],
+  ] as const) {
+    await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/clients/${clientId}/observations`,
+      payload: {
+        observedOn,
+        staffId: fixtures.staffA,
+        method: 'observation',
+        indicators: {
+          selfCareSkills,
+          rangeOfInterests: 2,
+          communication: 2,
+          emotionalStability: 2,
+          depressiveEpisodes: 1,
+          aggressiveness: 0,
+        },
+      },
+    });
+  }
+  const listed = await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/reassessment-signals?clientId=${clientId}` });
+  return listed.json().items[0].id;
+}
 
 async function etag(testApp: TestApp, url: string): Promise<Record<string, string>> {
   const response = await testApp.call(ADMIN_KEY, { method: 'GET', url });
@@ -203,7 +248,36 @@ const MATRIX: Record<string, Row> = {
     },
     expect: expect(200, 403, 200, 404, 403),
   },
+  'POST /v1/assessments/{id}/decision': {
+    // A fresh final assessment each time, decided by a commission of two of organization A's staff.
+    request: async (fixtures, testApp) => {
+      const body = assessment(fixtures);
+      const created = await testApp.call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${fixtures.clientA}/assessments`, payload: body });
+      const member = (await makeStaff(testApp, fixtures.organizationA)).id;
+      return {
+        url: `/v1/assessments/${created.json().id}/decision`,
+        payload: { decidedGroup: 5, reason: 'Решение комиссии', decidedBy: [fixtures.staffA, member], decidedOn: body.assessedOn },
+      };
+    },
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/assessments/{id}/decisions': {
+    request: async ({ assessmentA }) => ({ url: `/v1/assessments/${assessmentA}/decisions` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'GET /v1/reassessments': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/reassessment-signals': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/reassessment-signals/{id}': {
+    request: async (fixtures, testApp) => ({ url: `/v1/reassessment-signals/${await openSignal(fixtures, testApp)}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'POST /v1/reassessment-signals/{id}/resolve': {
+    request: async (fixtures, testApp) => ({
+      url: `/v1/reassessment-signals/${await openSignal(fixtures, testApp)}/resolve`,
+      payload: { staffId: fixtures.staffA, dismissed: true, reason: 'Проверка доступа' },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
   'POST /v1/activity-types': {
     request: async ({ organizationA }) => ({ payload: activityTypeBody(organizationA, `Занятие ${unique()}`) }),
     expect: expect(201, 403, 201, 403, 403),
@@ -303,6 +377,31 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/clients/{clientId}/support-programs/{id}/fulfilment': {
     request: async ({ clientA, programA }) => ({ url: `/v1/clients/${clientA}/support-programs/${programA}/fulfilment?month=2025-02` }),
     expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/support-programs': {
+    request: async () => ({ url: '/v1/support-programs?reviewDueBefore=2030-01-01' }),
+    expect: expect(200, 200, 200, 200, 403),
+  },
+  'POST /v1/clients/{clientId}/support-programs/{id}/goals/{goalId}/reviews': {
+    // A fresh client with an active program each time: one active program per client, and reviews need one.
+    request: async (fixtures, testApp) => {
+      const client = (await makeClient(testApp, fixtures.organizationA)).id;
+      const created = await testApp.call(ADMIN_KEY, {
+        method: 'POST',
+        url: `/v1/clients/${client}/support-programs`,
+        payload: { ...program(fixtures), status: 'active' },
+      });
+      const { id, goals } = created.json();
+      return {
+        url: `/v1/clients/${client}/support-programs/${id}/goals/${goals[0].id}/reviews`,
+        payload: { reviewedOn: '2025-03-01', staffId: fixtures.staffA, note: `Обзор ${unique()}`, status: 'in_progress' },
+      };
+    },
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'POST /v1/clients/{clientId}/support-programs/suggestion': {
+    request: async ({ clientA, staffA }) => ({ url: `/v1/clients/${clientA}/support-programs/suggestion`, payload: { draftedBy: [staffA] } }),
+    expect: expect(200, 403, 200, 404, 403),
   },
   'POST /v1/organizations/{id}/implementation-plans': {
     request: async ({ organizationA }) => ({
@@ -457,6 +556,79 @@ const MATRIX: Record<string, Row> = {
     request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/consents` }),
     expect: expect(200, 200, 200, 404, 403),
   },
+  'POST /v1/clients/{clientId}/carers': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/carers`, payload: carer() }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/carers': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/carers` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/carers/{id}': {
+    request: async ({ clientA, carerA }) => ({ url: `/v1/clients/${clientA}/carers/${carerA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/clients/{clientId}/carers/{id}': {
+    request: async ({ clientA, carerA }, testApp) => {
+      const url = `/v1/clients/${clientA}/carers/${carerA}`;
+      return { url, headers: await etag(testApp, url), payload: { phone: '+7 920 000-00-00' } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/clients/{clientId}/representatives': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/representatives`, payload: representative() }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/representatives': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/representatives` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/representatives/{id}': {
+    request: async ({ clientA, representativeA }) => ({ url: `/v1/clients/${clientA}/representatives/${representativeA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/clients/{clientId}/representatives/{id}': {
+    request: async ({ clientA, representativeA }, testApp) => {
+      const url = `/v1/clients/${clientA}/representatives/${representativeA}`;
+      return { url, headers: await etag(testApp, url), payload: { email: 'sidorov@example.ru' } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'GET /v1/care-courses': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/care-courses/{id}': {
+    request: async () => ({ url: '/v1/care-courses/mobile-school-of-care-2019' }),
+    expect: expect(200, 200, 200, 200, 403),
+  },
+  'POST /v1/care-sessions': {
+    request: async (fixtures) => ({ payload: careSession(fixtures) }),
+    expect: expect(201, 403, 201, 403, 403),
+  },
+  'GET /v1/care-sessions': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'GET /v1/care-sessions/{id}': {
+    request: async ({ careSessionA }) => ({ url: `/v1/care-sessions/${careSessionA}` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'PATCH /v1/care-sessions/{id}': {
+    request: async ({ careSessionA }, testApp) => {
+      const url = `/v1/care-sessions/${careSessionA}`;
+      return { url, headers: await etag(testApp, url), payload: { place: `на дому ${unique()}` } };
+    },
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'PUT /v1/care-sessions/{id}/attendees/{carerId}': {
+    request: async ({ careSessionA, carerA }) => ({
+      url: `/v1/care-sessions/${careSessionA}/attendees/${carerA}`,
+      payload: { attendance: 'attended' },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'PUT /v1/care-sessions/{id}/attendees': {
+    request: async ({ careSessionA, carerA }) => ({
+      url: `/v1/care-sessions/${careSessionA}/attendees`,
+      payload: { attendees: [{ carerId: carerA, attendance: 'attended' }] },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
   'GET /v1/partner/clients': {
     request: async () => ({ url: '/v1/partner/clients?snils=11223344595' }),
     expect: expect(403, 403, 403, 403, 404),
@@ -549,6 +721,9 @@ t.test('access matrix', async (t) => {
     reportA: '',
     hospital,
     agreementA: '',
+    carerA: '',
+    representativeA: '',
+    careSessionA: '',
   };
   const ownType = await testApp.call(ADMIN_KEY, {
     method: 'POST',
@@ -597,6 +772,13 @@ t.test('access matrix', async (t) => {
     },
   });
   fixtures.agreementA = agreement.json().id;
+  fixtures.carerA = (await testApp.call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${clientA}/carers`, payload: carer() })).json().id;
+  fixtures.representativeA = (
+    await testApp.call(ADMIN_KEY, { method: 'POST', url: `/v1/clients/${clientA}/representatives`, payload: representative() })
+  ).json().id;
+  fixtures.careSessionA = (
+    await testApp.call(ADMIN_KEY, { method: 'POST', url: '/v1/care-sessions', payload: careSession(fixtures) })
+  ).json().id;
   const revoked = await makeKey(testApp, 'admin');
   await testApp.call(ADMIN_KEY, { method: 'DELETE', url: `/v1/api-keys/${revoked.id}` });
   const keys: Record<Caller, string | undefined> = {

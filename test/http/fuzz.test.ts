@@ -100,6 +100,9 @@ interface Fixtures {
   plan: string;
   report: string;
   editedAgreement: string;
+  carer: string;
+  representative: string;
+  careSession: string;
   keys: { admin: string; regional: string; provider: string; otherProvider: string; partner: string };
 }
 
@@ -190,6 +193,22 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
         scope: ['assessments'],
       })
     ).id,
+    carer: (await post(`/v1/clients/${client}/carers`, { fullName: 'Петрова Анна', relation: 'child', livesWithClient: true })).id,
+    representative: (
+      await post(`/v1/clients/${client}/representatives`, {
+        fullName: 'Сидоров Пётр',
+        document: { kind: 'power_of_attorney', number: '№ 1', issuedOn: '2025-01-01', issuedBy: 'Нотариус' },
+      })
+    ).id,
+    careSession: (
+      await post('/v1/care-sessions', {
+        organizationId: organization,
+        courseId: 'mobile-school-of-care-2019',
+        heldOn: '2025-03-01',
+        conductedBy: [staff],
+        topics: ['mobility'],
+      })
+    ).id,
     keys: {
       admin: ADMIN_KEY,
       regional: (await makeKey(testApp, 'regional')).secret,
@@ -254,6 +273,31 @@ const agreementBody = (f: Fixtures) => ({
   status: 'suspended',
 });
 
+/** A fresh open reassessment signal: a new client's self-care skills three steps down between two observations. */
+async function openSignal(f: Fixtures, testApp: TestApp): Promise<string> {
+  const clientId = (await makeClient(testApp, f.organization)).id;
+  for (const [observedOn, selfCareSkills] of [
+    ['2025-01-10', 4],
+    ['2025-02-10', 1],
+  ] as const) {
+    await created(testApp, `/v1/clients/${clientId}/observations`, {
+      observedOn,
+      staffId: f.staff,
+      method: 'observation',
+      indicators: {
+        selfCareSkills,
+        rangeOfInterests: 2,
+        communication: 2,
+        emotionalStability: 2,
+        depressiveEpisodes: 1,
+        aggressiveness: 0,
+      },
+    });
+  }
+  const listed = await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/reassessment-signals?clientId=${clientId}` });
+  return listed.json().items[0].id;
+}
+
 const BASES: Record<string, BaseBuilder> = {
   'GET /health/live': () => ({}),
   'GET /health/ready': () => ({}),
@@ -311,7 +355,23 @@ const BASES: Record<string, BaseBuilder> = {
     const draft = await created(testApp, `/v1/clients/${f.client}/assessments`, assessmentBody(f, 'draft'));
     return { params: { id: draft.id }, headers: { 'if-match': draft.etag } };
   },
+  'POST /v1/assessments/{id}/decision': async (f, testApp) => {
+    // A fresh final assessment each run, decided on its own day by two staff members of the organization.
+    const body = assessmentBody(f);
+    const assessment = await created(testApp, `/v1/clients/${f.client}/assessments`, body);
+    return {
+      params: { id: assessment.id },
+      body: { decidedGroup: 5, reason: 'Решение комиссии', decidedBy: [f.staff, f.editedStaff], decidedOn: body.assessedOn },
+    };
+  },
+  'GET /v1/assessments/{id}/decisions': (f) => ({ params: { id: f.assessment } }),
   'GET /v1/reassessments': () => ({}),
+  'GET /v1/reassessment-signals': () => ({}),
+  'GET /v1/reassessment-signals/{id}': async (f, testApp) => ({ params: { id: await openSignal(f, testApp) } }),
+  'POST /v1/reassessment-signals/{id}/resolve': async (f, testApp) => ({
+    params: { id: await openSignal(f, testApp) },
+    body: { staffId: f.staff, dismissed: true, reason: `Осмотрен ${unique()}` },
+  }),
   'POST /v1/activity-types': (f) => ({ body: typeBody(f) }),
   'GET /v1/activity-types': () => ({}),
   'GET /v1/activity-types/{id}': (f) => ({ params: { id: f.activityType } }),
@@ -436,6 +496,57 @@ const BASES: Record<string, BaseBuilder> = {
     body: { kind: 'medical_data_sharing', status: 'granted', date: '2025-01-01', document: 'Заявление' },
   }),
   'GET /v1/clients/{clientId}/consents': (f) => ({ params: { clientId: f.client } }),
+  'POST /v1/clients/{clientId}/carers': (f) => ({
+    params: { clientId: f.client },
+    body: { fullName: `Петрова ${unique()}`, relation: 'child', livesWithClient: true, phone: '+7 920 123-45-67', email: 'a@example.ru' },
+  }),
+  'GET /v1/clients/{clientId}/carers': (f) => ({ params: { clientId: f.client } }),
+  'GET /v1/clients/{clientId}/carers/{id}': (f) => ({ params: { clientId: f.client, id: f.carer } }),
+  'PATCH /v1/clients/{clientId}/carers/{id}': async (f, testApp) => ({
+    params: { clientId: f.client, id: f.carer },
+    headers: await etag(testApp, `/v1/clients/${f.client}/carers/${f.carer}`),
+    body: { caresSince: '2024-01-01', caresUntil: null },
+  }),
+  'POST /v1/clients/{clientId}/representatives': (f) => ({
+    params: { clientId: f.client },
+    body: {
+      fullName: `Сидоров ${unique()}`,
+      document: { kind: 'guardianship_decision', number: '№ 2', issuedOn: '2025-01-01', issuedBy: 'Орган опеки', validUntil: null },
+    },
+  }),
+  'GET /v1/clients/{clientId}/representatives': (f) => ({ params: { clientId: f.client } }),
+  'GET /v1/clients/{clientId}/representatives/{id}': (f) => ({ params: { clientId: f.client, id: f.representative } }),
+  'PATCH /v1/clients/{clientId}/representatives/{id}': async (f, testApp) => ({
+    params: { clientId: f.client, id: f.representative },
+    headers: await etag(testApp, `/v1/clients/${f.client}/representatives/${f.representative}`),
+    body: { document: { validUntil: '2099-12-31' } },
+  }),
+  'GET /v1/care-courses': () => ({}),
+  'GET /v1/care-courses/{id}': () => ({ params: { id: 'mobile-school-of-care-2019' } }),
+  'POST /v1/care-sessions': (f) => ({
+    body: {
+      organizationId: f.organization,
+      courseId: 'mobile-school-of-care-2019',
+      heldOn: '2025-03-02',
+      conductedBy: [f.staff],
+      topics: ['mobility', 'nutrition'],
+    },
+  }),
+  'GET /v1/care-sessions': () => ({}),
+  'GET /v1/care-sessions/{id}': (f) => ({ params: { id: f.careSession } }),
+  'PATCH /v1/care-sessions/{id}': async (f, testApp) => ({
+    params: { id: f.careSession },
+    headers: await etag(testApp, `/v1/care-sessions/${f.careSession}`),
+    body: { place: `на дому ${unique()}` },
+  }),
+  'PUT /v1/care-sessions/{id}/attendees/{carerId}': (f) => ({
+    params: { id: f.careSession, carerId: f.carer },
+    body: { attendance: 'attended' },
+  }),
+  'PUT /v1/care-sessions/{id}/attendees': (f) => ({
+    params: { id: f.careSession },
+    body: { attendees: [{ carerId: f.carer, attendance: 'attended', note: null }] },
+  }),
   'GET /v1/partner/clients': async (f, testApp) => ({
     query: { snils: (await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/clients/${f.client}` })).json().snils },
   }),

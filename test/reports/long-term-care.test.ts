@@ -68,6 +68,8 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
           hours: { optimal: 52, minimal: 42, byLivingSituation: 24 },
           fte: { optimal: 1.3, minimal: 1.05 },
           monthlyCost: { optimal: 56333.33, minimal: 45500 },
+          overrides: 0,
+          trainedCarers: 0,
         },
         {
           organizationId: b,
@@ -79,6 +81,8 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
           hours: { optimal: 4, minimal: 3, byLivingSituation: 2 },
           fte: { optimal: 0.1, minimal: 0.08 },
           monthlyCost: { optimal: 4333.33, minimal: 3250 },
+          overrides: 0,
+          trainedCarers: 0,
         },
       ],
       total: {
@@ -89,6 +93,8 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
         hours: { optimal: 56, minimal: 45, byLivingSituation: 26 },
         fte: { optimal: 1.4, minimal: 1.13 },
         monthlyCost: { optimal: 60666.67, minimal: 48750 },
+        overrides: 0,
+        trainedCarers: 0,
       },
     });
   });
