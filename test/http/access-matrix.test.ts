@@ -400,7 +400,10 @@ const MATRIX: Record<string, Row> = {
     expect: expect(201, 403, 201, 404, 403),
   },
   'POST /v1/clients/{clientId}/support-programs/suggestion': {
-    request: async ({ clientA, staffA }) => ({ url: `/v1/clients/${clientA}/support-programs/suggestion`, payload: { draftedBy: [staffA] } }),
+    request: async ({ clientA, staffA }) => ({
+      url: `/v1/clients/${clientA}/support-programs/suggestion`,
+      payload: { draftedBy: [staffA] },
+    }),
     expect: expect(200, 403, 200, 404, 403),
   },
   'POST /v1/organizations/{id}/implementation-plans': {

@@ -39,7 +39,7 @@ t.test('support-program goals that are reviewed', async (t) => {
       },
     });
     t.equal(response.statusCode, 201, response.body);
-    const body = response.json() as { id: string; goals: Goal[]; reviewDueOn: string | null };
+    const body = response.json<{ id: string; goals: Goal[]; reviewDueOn: string | null }>();
     return { ...body, client, url: `/v1/clients/${client}/support-programs/${body.id}`, etag: response.headers.etag as string };
   };
   const review = (program: { url: string }, goal: string, payload: Record<string, unknown>, headers = {}) =>
@@ -106,7 +106,9 @@ t.test('support-program goals that are reviewed', async (t) => {
     t.match(first.json().goals[0], {
       status: 'in_progress',
       targetDate: '2025-06-30',
-      reviews: [{ reviewedOn: '2025-03-31', staffId: psychologist, note: 'Посещает занятия', status: 'in_progress', targetDate: '2025-06-30' }],
+      reviews: [
+        { reviewedOn: '2025-03-31', staffId: psychologist, note: 'Посещает занятия', status: 'in_progress', targetDate: '2025-06-30' },
+      ],
     });
     const second = await review(program, goal, { reviewedOn: '2025-06-30', status: 'achieved', note: 'Ходит без трости' });
     t.equal(second.statusCode, 201);
@@ -133,7 +135,12 @@ t.test('support-program goals that are reviewed', async (t) => {
   t.test('a review names a staff member of the client’s organization and a day that has come', async (t) => {
     const program = await programOf([{ component: 'social', text: 'Общение' }]);
     const goal = program.goals[0]!.id;
-    const response = await review(program, goal, { staffId: stranger, reviewedOn: '2099-01-01', status: 'achieved', targetDate: '2099-02-01' });
+    const response = await review(program, goal, {
+      staffId: stranger,
+      reviewedOn: '2099-01-01',
+      status: 'achieved',
+      targetDate: '2099-02-01',
+    });
     t.equal(response.statusCode, 422);
     t.equal(response.json().type, '/problems/goal-review-rule-violated');
     t.same(
@@ -184,7 +191,13 @@ t.test('support-program goals that are reviewed', async (t) => {
       notes.map(() => 201),
     );
     const read = await call(ADMIN_KEY, { method: 'GET', url: program.url });
-    t.same(read.json().goals[0].reviews.map((entry: { note: string }) => entry.note).sort(), notes);
+    t.same(
+      read
+        .json()
+        .goals[0].reviews.map((entry: { note: string }) => entry.note)
+        .sort(),
+      notes,
+    );
     t.equal(read.headers.etag, `"${1 + CONTENDERS}"`, 'one version per review');
   });
 

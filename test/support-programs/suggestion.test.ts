@@ -4,7 +4,12 @@ import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 import { catalogType, makeClient, makeOrganization, makeStaff } from '../helpers/factories.js';
 
 interface Suggestion {
-  program: { periodFrom: string; periodTo: string; goals: Array<{ component: string; text: string }>; activities: Array<{ activityTypeId: string }> };
+  program: {
+    periodFrom: string;
+    periodTo: string;
+    goals: Array<{ component: string; text: string }>;
+    activities: Array<{ activityTypeId: string }>;
+  };
   assessmentId: string;
   group: number;
   mapping: { id: string; version: number };
@@ -52,12 +57,17 @@ t.test('a suggested support program', async (t) => {
 
   const four = await assessed(GROUP_4, 3);
   const response = await suggest(four.client, { draftedBy: [staff], periodFrom: '2025-02-01', periodTo: '2025-07-31' });
-  const suggestion = response.json() as Suggestion;
+  const suggestion = response.json<Suggestion>();
 
   t.test('it starts from the latest assessment and names the mapping version', async (t) => {
     t.equal(response.statusCode, 200, response.body);
     t.equal(four.group, 4);
-    t.match(suggestion, { assessmentId: four.assessmentId, instrumentId: 'bfd-home-2019', group: 4, mapping: { id: 'milieu-bfd-2019-v1', version: 1 } });
+    t.match(suggestion, {
+      assessmentId: four.assessmentId,
+      instrumentId: 'bfd-home-2019',
+      group: 4,
+      mapping: { id: 'milieu-bfd-2019-v1', version: 1 },
+    });
   });
 
   t.test('an activity type whose maxGroup is below the client’s group is left out, one up to it or above is planned', async (t) => {
@@ -96,10 +106,7 @@ t.test('a suggested support program', async (t) => {
   });
 
   t.test('goals per component of quality of life', async (t) => {
-    t.same(
-      [...new Set(suggestion.program.goals.map((goal) => goal.component))],
-      ['physical', 'social', 'spiritual'],
-    );
+    t.same([...new Set(suggestion.program.goals.map((goal) => goal.component))], ['physical', 'social', 'spiritual']);
   });
 
   t.test('the suggested body is accepted by POST create as it stands, and suits the group', async (t) => {
@@ -118,11 +125,8 @@ t.test('a suggested support program', async (t) => {
   t.test('at group 5 the types suiting up to group 4 leave too', async (t) => {
     const five = await assessed(GROUP_5, 1);
     t.equal(five.group, 5);
-    const answer = (await suggest(five.client)).json() as Suggestion;
-    t.same(
-      answer.leftOut.map((entry) => entry.code).sort(),
-      ['darts', 'excursion', 'household_orientation', 'labor_therapy'],
-    );
+    const answer = (await suggest(five.client)).json<Suggestion>();
+    t.same(answer.leftOut.map((entry) => entry.code).sort(), ['darts', 'excursion', 'household_orientation', 'labor_therapy']);
     t.ok(
       answer.leftOut.every((entry) => entry.reason === 'unsuited_group'),
       'each for the group',
@@ -152,10 +156,7 @@ t.test('a suggested support program', async (t) => {
   });
 
   t.test('a version of the mapping never changes', async (t) => {
-    await t.rejects(
-      sql`UPDATE program_suggestion_mappings SET definition = '{}'::jsonb`.execute(testApp.database.db),
-      /never changes/,
-    );
+    await t.rejects(sql`UPDATE program_suggestion_mappings SET definition = '{}'::jsonb`.execute(testApp.database.db), /never changes/);
     await t.rejects(sql`DELETE FROM program_suggestion_mappings`.execute(testApp.database.db), /never changes/);
   });
 });
