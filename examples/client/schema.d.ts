@@ -26163,7 +26163,13 @@ export interface operations {
     listReassessmentSignals: {
         parameters: {
             query?: {
-                /** @description `open` (default): not yet resolved; `resolved`; `all`. */
+                /**
+                 * @description Which signals to list.
+                 *
+                 *     - `open`: not yet resolved (the default)
+                 *     - `resolved`: resolved
+                 *     - `all`: both
+                 */
                 status?: "open" | "resolved" | "all";
                 /**
                  * @description Why the client’s dependency group may be out of date.

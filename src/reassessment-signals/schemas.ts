@@ -98,14 +98,15 @@ export const ReassessmentSignalSchema = Type.Object(
   },
 );
 
+// One enum, not a union of literals: Swagger UI offers every value of an enum in its select (test/docs).
+const SignalListStatus = Type.Unsafe<'open' | 'resolved' | 'all'>({
+  ...enumeration({ open: 'not yet resolved (the default)', resolved: 'resolved', all: 'both' }, 'Which signals to list.'),
+  default: 'open',
+});
+
 export const SignalListQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('all')], {
-        default: 'open',
-        description: '`open` (default): not yet resolved; `resolved`; `all`.',
-      }),
-    ),
+    status: Type.Optional(SignalListStatus),
     kind: Type.Optional(ReassessmentSignalKind),
     organizationId: Type.Optional(Uuid),
     clientId: Type.Optional(Uuid),
