@@ -47,6 +47,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- IN over the set of ids: one hashed lookup a row, not a scan of the set for each.
     UPDATE assessments a SET near_boundary = a.id IN (SELECT id FROM near);
 
+    -- The update queued the deferred constraint triggers of assessments; PostgreSQL alters no table
+    -- with events pending, so they run now rather than at commit.
+    SET CONSTRAINTS ALL IMMEDIATE;
     ALTER TABLE assessments ALTER COLUMN near_boundary SET NOT NULL;
 
     UPDATE clients c SET current_near_boundary = a.near_boundary

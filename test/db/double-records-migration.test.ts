@@ -45,13 +45,14 @@ t.test('duplicates written before the constraints are resolved, and the next one
      VALUES ($1, 'Петрова', 'Анна', 'петрова анна', '1940-01-01', 'female', '11223344595', 'home', 'lives_alone', 2) RETURNING id`,
     [organization],
   );
-  const assess = async (assessedOn: string, interviewNo: number, createdAt: string) =>
+  // `migrated`: the row as the latest schema wants it (the near-boundary flag came after these migrations).
+  const assess = async (assessedOn: string, interviewNo: number, createdAt: string, migrated = false) =>
     (
       await one(
         `INSERT INTO assessments (client_id, organization_id, instrument_id, status, assessed_on, interview_no, answers, score_quarters,
            dependency_group, self_care_reduction, hours_optimal, hours_minimal, living_situation, social_support, next_check_on,
-           conducted_by, finalized_at, created_at)
-         VALUES ($1, $2, 'bfd-home-2019', 'final', $3, $4, '{}', 0, 1, 'none', 0, 0, 'lives_alone', 2, '2027-01-01', ARRAY[$5]::uuid[], now(), $6)
+           conducted_by, finalized_at, created_at${migrated ? ', near_boundary' : ''})
+         VALUES ($1, $2, 'bfd-home-2019', 'final', $3, $4, '{}', 0, 1, 'none', 0, 0, 'lives_alone', 2, '2027-01-01', ARRAY[$5]::uuid[], now(), $6${migrated ? ', false' : ''})
          RETURNING id`,
         [person, organization, assessedOn, interviewNo, staff, createdAt],
       )
@@ -120,7 +121,7 @@ t.test('duplicates written before the constraints are resolved, and the next one
     }
   };
   t.equal(
-    await assess('2026-02-02', 4, '2026-05-05T10:00:00Z').catch((error: { constraint?: string }) => error.constraint),
+    await assess('2026-02-02', 4, '2026-05-05T10:00:00Z', true).catch((error: { constraint?: string }) => error.constraint),
     'assessments_one_current_final',
     'a fourth copy is refused by the database itself',
   );
