@@ -97,6 +97,8 @@ interface Fixtures {
   activity: string;
   editedActivity: string;
   program: string;
+  /** An active program, whose goals take reviews. */
+  activeProgram: { client: string; id: string; goal: string };
   plan: string;
   report: string;
   editedAgreement: string;
@@ -180,6 +182,7 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
     activity: (await makeActivity(testApp, session())).id,
     editedActivity: (await makeActivity(testApp, session())).id,
     program: (await post(`/v1/clients/${client}/support-programs`, program({ activityType, staff }))).id,
+    activeProgram: await activeProgram(testApp, organization, program({ activityType, staff })),
     plan: (await post(`/v1/organizations/${organization}/implementation-plans`, { title: 'План внедрения' })).id,
     report: (await post('/v1/monitoring-reports', { organizationId: organization, month: '2025-02' })).id,
     editedAgreement: (
@@ -220,6 +223,21 @@ async function createFixtures(testApp: TestApp): Promise<Fixtures> {
 }
 
 const program = (f: Pick<Fixtures, 'activityType' | 'staff'>) => programBody(f.activityType, f.staff);
+
+async function activeProgram(testApp: TestApp, organization: string, body: unknown): Promise<Fixtures['activeProgram']> {
+  const client = (await makeClient(testApp, organization)).id;
+  const url = `/v1/clients/${client}/support-programs`;
+  const created = await testApp.call(ADMIN_KEY, { method: 'POST', url, payload: body as InjectOptions['payload'] });
+  const { id } = created.json<{ id: string }>();
+  const started = await testApp.call(ADMIN_KEY, {
+    method: 'PATCH',
+    url: `${url}/${id}`,
+    headers: { 'if-match': created.headers.etag as string },
+    payload: { status: 'active' },
+  });
+  if (started.statusCode !== 200) throw new Error(`fixture active program: ${started.statusCode} ${started.body}`);
+  return { client, id, goal: started.json<{ goals: { id: string }[] }>().goals[0]!.id };
+}
 
 // ---------------------------------------------------------------------------------------------
 // A valid request of every operation, which the fuzzer then changes
@@ -413,6 +431,12 @@ const BASES: Record<string, BaseBuilder> = {
     headers: await etag(testApp, `/v1/clients/${f.client}/support-programs/${f.program}`),
     body: { goals: { social: `Цель ${unique()}` } },
   }),
+  'POST /v1/clients/{clientId}/support-programs/{id}/goals/{goalId}/reviews': (f) => ({
+    params: { clientId: f.activeProgram.client, id: f.activeProgram.id, goalId: f.activeProgram.goal },
+    body: { reviewedOn: '2025-03-31', staffId: f.staff, note: 'Ходит с ходунками', status: 'in_progress' },
+  }),
+  'POST /v1/clients/{clientId}/support-programs/suggestion': (f) => ({ params: { clientId: f.client }, body: { draftedBy: [f.staff] } }),
+  'GET /v1/support-programs': () => ({ query: { reviewDueBefore: '2025-07-01' } }),
   'GET /v1/clients/{clientId}/support-programs/{id}/fulfilment': (f) => ({
     params: { clientId: f.client, id: f.program },
     query: { month: '2025-02' },
