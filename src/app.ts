@@ -30,6 +30,8 @@ import errorHandler, { sendClientError, sendFrameworkError } from './http/error-
 import { RateLimited, ShuttingDown } from './http/problems.js';
 import securityHeaders from './http/security-headers.js';
 import jsonBody from './http/json-body.js';
+import jobs from './jobs/plugin.js';
+import type { JobTasks } from './jobs/queue.js';
 import metrics from './metrics/plugin.js';
 import { ProblemSchema } from './http/problem.js';
 import openapi from './http/swagger.js';
@@ -143,5 +145,9 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(fhirRoutes, dependencies);
   await app.register(changeRoutes, dependencies);
   await app.register(bulkRoutes, dependencies);
+
+  // The background tasks of every area, run by the job worker (src/jobs).
+  const tasks: JobTasks = {};
+  await app.register(jobs, { config, tasks, logger });
   return app;
 }

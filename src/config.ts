@@ -35,6 +35,12 @@ export const ConfigSchema = Type.Object({
   SIGNAL_ATTENDANCE_RATIO: Type.Number({ default: 0.5, exclusiveMinimum: 0, maximum: 1 }),
   SIGNAL_ATTENDANCE_MIN_RECORDS: Type.Integer({ default: 4, minimum: 1, maximum: 1000 }),
   SIGNAL_QUESTIONNAIRE_DROP: Type.Number({ default: 1, exclusiveMinimum: 0, maximum: 4 }),
+  /** Run the background job worker (webhook deliveries, import jobs) in this instance. */
+  JOBS_WORKER: Type.Boolean({ default: true }),
+  /** Jobs one instance's worker runs at once. */
+  JOBS_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 50 }),
+  /** How often the worker looks for jobs that became due; new jobs arrive by notification at once. */
+  JOBS_POLL_INTERVAL_MS: Type.Integer({ default: 2000, minimum: 50, maximum: 60_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileMigrationProvider, Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import type { Db } from './database.js';
+import { migrateJobQueue } from '../jobs/queue.js';
+import { poolOf, type Db } from './database.js';
 
 /**
  * Schema migrations in `migrations/`, data migrations (seeded catalogues, backfills) apart in
@@ -39,10 +40,12 @@ export function createMigrator(db: Db): Migrator {
  * so instances starting at once wait for each other and run nothing twice; one that dies
  * mid-way loses the lock with its connection and its transaction rolls back
  * (test/reliability/two-instances.test.ts starts two server processes on an empty database).
+ * The job queue's schema follows, by its library's own migrations (src/jobs/queue.ts).
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await createMigrator(db).migrateToLatest();
   throwOnFailure(error, results);
+  await migrateJobQueue(poolOf(db));
   return (results ?? []).map((result) => result.migrationName);
 }
 

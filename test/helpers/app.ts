@@ -34,6 +34,8 @@ export async function buildTestApp(
     DATABASE_URL: database.url,
     API_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests of background work turn the worker on (JOBS_WORKER: 'true'); the others run without it.
+    JOBS_WORKER: 'false',
     ...env,
   });
   const app = await buildApp({ config, db: database.db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
