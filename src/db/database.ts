@@ -19,6 +19,17 @@ export function poolOf(db: Db): pg.Pool {
   return pool;
 }
 
+/**
+ * A pool's clients losing their connection (a database restart) must not crash the process.
+ * The pool listens only on idle clients: a checked-out one (a transaction between two queries)
+ * emits 'error' with no listener otherwise. Its next query fails instead (503) and the pool
+ * discards it on release; the next checkout reconnects.
+ */
+export function keepAliveOnConnectionLoss(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
 export interface DatabaseOptions {
   connectionString: string;
   poolSize?: number;
@@ -34,13 +45,7 @@ export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOpti
     idle_in_transaction_session_timeout: 60_000,
     application_name: 'ltc-registry',
   });
-  // An idle client losing its connection (database restart) must not crash the process;
-  // the pool drops it and the next checkout reconnects.
-  pool.on('error', () => undefined);
-  // The pool listens only on idle clients: a checked-out one (a write's transaction between two
-  // queries) losing its connection emits 'error' with no listener, which would crash the process.
-  // The request's next query fails instead (503) and the pool discards the client on release.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  keepAliveOnConnectionLoss(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Runner } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { keepAliveOnConnectionLoss } from '../db/database.js';
 import { startWorker, type JobTasks } from './queue.js';
 
 export interface JobsOptions {
@@ -26,7 +27,8 @@ export default fp<JobsOptions>(
       max: config.JOBS_CONCURRENCY + 2,
       application_name: 'ltc-registry-jobs',
     });
-    pool.on('error', () => undefined);
+    // graphile-worker requires both handlers of a pool it is given (and warns on stderr otherwise).
+    keepAliveOnConnectionLoss(pool);
     let runner: Runner | undefined;
     app.addHook('onReady', async () => {
       runner = await startWorker({
