@@ -1,7 +1,7 @@
 /*
  * npm run bench [-- --clients 100000 --organizations 50 --assessments 5 --duration 10
  *                   --connections 50,200 --rounds 2
- *                   --only noop,get,list,create,report,import,recurrence-flood,bulk-memory --soak SECONDS --profile]
+ *                   --only noop,get,list,create,report,import,recurrence-flood,bulk-memory,import-jobs,webhooks --soak SECONDS --profile]
  *
  * Generates (once per size, kept under bench/.data) a regional data set on the embedded
  * PostgreSQL, starts the service on a fresh copy of it as a separate process, measures the
@@ -36,6 +36,7 @@ import { recurrenceFlood } from './recurrence-flood.js';
 import { NAME_PREFIX, datasetExists, generateDataset, type DatasetSize } from './dataset.js';
 import { load, percentile } from './load.js';
 import { soak } from './soak.js';
+import { webhookRate } from './webhook-rate.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50,200' },
     rounds: { type: 'string', default: '2' },
-    only: { type: 'string', default: 'noop,get,list,create,report,import,recurrence-flood' },
+    only: { type: 'string', default: 'noop,get,list,create,report,import,import-jobs,recurrence-flood,webhooks' },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
   },
@@ -179,6 +180,8 @@ const service = await startServer('src/server.ts', flags.profile ? ['--cpu-prof'
   LOG_LEVEL: 'warn',
   RATE_LIMIT_PER_MINUTE: '100000000',
   MIGRATE_ON_START: 'false',
+  // The synchronous import scenarios send files above the default size of an import job; the job scenario asks for jobs.
+  BULK_ASYNC_ABOVE_BYTES: String(2 ** 40),
 });
 const floor = await startServer('bench/floor-server.ts', [], { FLOOR_QUERIES: JSON.stringify(await floorQueries(today())) });
 const { base, stats } = service;
@@ -367,7 +370,6 @@ function printComparisons(comparisons: FloorComparison[], importFloor: ImportFlo
   }
 }
 
-/** Every client of every organization gets one new assessment, one NDJSON file per organization. */
 /** The import next to its floor: seconds of each, and import ÷ floor. */
 export interface ImportFloor {
   lines: number;
@@ -376,32 +378,34 @@ export interface ImportFloor {
   ratio: number;
 }
 
+/** An NDJSON file of one assessment, on `assessedOn`, for each of the organization's clients but the deceased. */
+async function assessmentFile(organizationId: string, assessedOn: string) {
+  const clients = await db
+    .selectFrom('clients')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('status', '!=', 'deceased')
+    .execute();
+  const floorLines: ImportLine[] = [];
+  const lines = clients.map((client) => {
+    const line = {
+      instrument: instruments.get(client.care_form)!,
+      assessedOn,
+      answers: answersOf.get(client.care_form)!,
+      conductedBy: [staffByOrganization.get(organizationId)!],
+      notes: 'bench import',
+    };
+    floorLines.push({ client, ...line });
+    const { instrument, ...fields } = line;
+    return JSON.stringify({ clientExternalId: client.external_id, instrumentId: instrument.id, ...fields });
+  });
+  return { organizationId, body: `${lines.join('\n')}\n`, lines: lines.length, floorLines };
+}
+
 async function bulkImport(): Promise<{ scenario: Scenario; importFloor: ImportFloor }> {
   // After the data set's last assessment (September 2026), so that every line becomes the client's current one.
-  const assessedOn = '2026-10-01';
-  const files: Array<{ organizationId: string; body: string; lines: number }> = [];
-  const floorLines: ImportLine[] = [];
-  for (const { id } of organizations) {
-    const clients = await db
-      .selectFrom('clients')
-      .selectAll()
-      .where('organization_id', '=', id)
-      .where('status', '!=', 'deceased')
-      .execute();
-    const lines = clients.map((client) => {
-      const line = {
-        instrument: instruments.get(client.care_form)!,
-        assessedOn,
-        answers: answersOf.get(client.care_form)!,
-        conductedBy: [staffByOrganization.get(id)!],
-        notes: 'bench import',
-      };
-      floorLines.push({ client, ...line });
-      const { instrument, ...fields } = line;
-      return JSON.stringify({ clientExternalId: client.external_id, instrumentId: instrument.id, ...fields });
-    });
-    files.push({ organizationId: id, body: `${lines.join('\n')}\n`, lines: lines.length });
-  }
+  const files = await Promise.all(organizations.map(({ id }) => assessmentFile(id, '2026-10-01')));
+  const floorLines = files.flatMap((file) => file.floorLines);
   const total = files.reduce((sum, file) => sum + file.lines, 0);
   await quiesce();
   const floorSeconds = await importFloorSeconds(db, runUrl, floorLines);
@@ -455,6 +459,84 @@ async function bulkImport(): Promise<{ scenario: Scenario; importFloor: ImportFl
     ratio: ratio(seconds, floorSeconds),
   };
   return { scenario, importFloor };
+}
+
+/**
+ * The same import as import jobs: every organization's file sent with `Prefer: respond-async` (two
+ * uploads at a time), timed until the last job succeeded, next to the raw SQL floor of its lines.
+ */
+async function importJobs(): Promise<{ scenario: Scenario; importFloor: ImportFloor }> {
+  // A day after the synchronous import's and the webhook scenario's: every line a new assessment.
+  const files = await Promise.all(organizations.map(({ id }) => assessmentFile(id, '2026-10-03')));
+  const total = files.reduce((sum, file) => sum + file.lines, 0);
+  await quiesce();
+  const floorSeconds = await importFloorSeconds(
+    db,
+    runUrl,
+    files.flatMap((file) => file.floorLines),
+  );
+  await quiesce();
+  const before = await stats();
+  const started = performance.now();
+  const queue = [...files];
+  const jobs: Array<{ location: string; secret: string; lines: number }> = [];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        const secret = providers.get(file.organizationId)!.secret;
+        const response = await fetch(`${base}/v1/bulk/assessments?organizationId=${file.organizationId}`, {
+          method: 'POST',
+          headers: { ...bearer(secret), 'content-type': 'application/x-ndjson', prefer: 'respond-async' },
+          body: file.body,
+        });
+        await response.arrayBuffer();
+        jobs.push({ location: response.headers.get('location') ?? '', secret, lines: file.lines });
+      }
+    }),
+  );
+  let errors = 0;
+  let peakRss = 0;
+  for (const job of jobs) {
+    for (;;) {
+      const answer = (await (await fetch(`${base}${job.location}`, { headers: bearer(job.secret) })).json()) as {
+        status?: string;
+        totals?: { created: number };
+      };
+      if (answer.status === 'succeeded' || answer.status === 'failed') {
+        if (answer.status === 'failed' || answer.totals?.created !== job.lines) errors += 1;
+        break;
+      }
+      peakRss = Math.max(peakRss, (await stats()).memory.rss);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = await stats();
+  const scenario: Scenario = {
+    name: `import jobs of ${total} assessments`,
+    connections: 2,
+    requests: files.length,
+    seconds: Number(seconds.toFixed(2)),
+    requestsPerSecond: Math.round(total / seconds),
+    latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+    errors,
+    roundTripsPerRequest: Number(((after.queries - before.queries) / total).toFixed(3)),
+    cpuSeconds: cpuSeconds(before, after),
+    target: `every job succeeded with every line created (rate is lines/s; peak service RSS ${Math.round(peakRss / 2 ** 20)} MiB)`,
+    met: errors === 0,
+  };
+  console.log(
+    `${scenario.name.padEnd(44)} ${seconds.toFixed(2)} s  ${scenario.requestsPerSecond} lines/s  errors ${errors}  floor ${floorSeconds.toFixed(2)} s  ${cpuText(scenario)}  ${scenario.target}`,
+  );
+  return {
+    scenario,
+    importFloor: {
+      lines: total,
+      serviceSeconds: scenario.seconds,
+      floorSeconds: Number(floorSeconds.toFixed(2)),
+      ratio: ratio(seconds, floorSeconds),
+    },
+  };
 }
 
 /** What bench/results.json holds: the last measurement of every scenario, each with its date. */
@@ -572,7 +654,11 @@ try {
     scenarios.push(imported.scenario);
     importFloor = imported.importFloor;
   }
+  const jobs = only.has('import-jobs') ? await importJobs() : undefined;
+  if (jobs) scenarios.push(jobs.scenario);
   printComparisons(comparisons, importFloor);
+  if (jobs)
+    log(`import jobs ÷ their floor: ${jobs.importFloor.ratio} (${jobs.importFloor.serviceSeconds} s ÷ ${jobs.importFloor.floorSeconds} s)`);
   const [firstOrganization] = organizations;
   const bulkMemoryResult =
     only.has('bulk-memory') && firstOrganization
@@ -597,6 +683,23 @@ try {
           log,
         })
       : undefined;
+  const webhooks =
+    only.has('webhooks') && firstOrganization
+      ? await (async () => {
+          // A day after the import scenario's: new assessments, each an event.
+          const file = await assessmentFile(firstOrganization.id, '2026-10-02');
+          await quiesce();
+          return webhookRate({
+            base,
+            organizationId: firstOrganization.id,
+            providerSecret: providers.get(firstOrganization.id)!.secret,
+            importBody: file.body,
+            lines: file.lines,
+            stats,
+            log,
+          });
+        })()
+      : undefined;
   const soaked = flags.soak
     ? await soak({
         base,
@@ -620,6 +723,8 @@ try {
   const measured = {
     ...(bulkMemoryResult ? { bulkMemory: { measuredAt: new Date().toISOString(), machine, ...bulkMemoryResult } } : {}),
     ...(flood ? { recurrenceFlood: { measuredAt: new Date().toISOString(), machine, ...flood } } : {}),
+    ...(jobs ? { importJobFloor: { measuredAt: new Date().toISOString(), ...jobs.importFloor } } : {}),
+    ...(webhooks ? { webhookDelivery: { measuredAt: new Date().toISOString(), machine, ...webhooks } } : {}),
   };
   const measuredAt = new Date().toISOString();
   const results = mergeResults(await readPreviousResults(), {
@@ -640,7 +745,8 @@ try {
     scenarios.filter((scenario) => !scenario.met).length +
     (soaked && !soaked.met ? 1 : 0) +
     (bulkMemoryResult && !bulkMemoryResult.met ? 1 : 0) +
-    (flood && !flood.met ? 1 : 0);
+    (flood && !flood.met ? 1 : 0) +
+    (webhooks && !webhooks.met ? 1 : 0);
   if (missed) log(`${missed} target(s) missed`);
 } finally {
   await stopServer(service);

@@ -11,6 +11,7 @@ import activityTypeRoutes from './activity-types/routes.js';
 import assessmentRoutes from './assessments/routes.js';
 import decisionRoutes from './assessments/decisions-routes.js';
 import carerRoutes from './carers/routes.js';
+import careVisitRoutes from './care-visits/routes.js';
 import clientRoutes from './clients/routes.js';
 import { corsOrigins, type Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -18,6 +19,7 @@ import departmentRoutes from './departments/routes.js';
 import fhirRoutes from './fhir/routes.js';
 import healthRoutes from './health/routes.js';
 import bulkRoutes from './bulk/routes.js';
+import bulkJobRoutes, { bulkJobTasks } from './bulk/jobs-routes.js';
 import changeRoutes from './integration/changes.js';
 import { idempotencyClaim, idempotencyRecord } from './integration/idempotency.js';
 import implementationPlanRoutes from './implementation-plans/routes.js';
@@ -40,10 +42,14 @@ import monitoringRoutes from './monitoring/routes.js';
 import partnerRoutes from './partners/routes.js';
 import organizationRoutes from './organizations/routes.js';
 import reportRoutes from './reports/routes.js';
+import submissionRoutes from './reports/submissions-routes.js';
 import schoolOfCareRoutes from './school-of-care/routes.js';
 import reassessmentSignalRoutes from './reassessment-signals/routes.js';
 import staffRoutes from './staff/routes.js';
 import supportProgramRoutes from './support-programs/routes.js';
+import { SWEEP_CRONTAB, webhookDelivery, webhookSweep } from './webhooks/delivery.js';
+import { DELIVERY_TASK, SWEEP_TASK } from './webhooks/repository.js';
+import webhookRoutes from './webhooks/routes.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -130,6 +136,7 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(instrumentRoutes, dependencies);
   await app.register(clientRoutes, dependencies);
   await app.register(carerRoutes, dependencies);
+  await app.register(careVisitRoutes, dependencies);
   await app.register(assessmentRoutes, dependencies);
   await app.register(decisionRoutes, dependencies);
   await app.register(activityTypeRoutes, dependencies);
@@ -138,16 +145,25 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   await app.register(implementationPlanRoutes, dependencies);
   await app.register(schoolOfCareRoutes, dependencies);
   await app.register(reportRoutes, dependencies);
+  await app.register(submissionRoutes, dependencies);
   await app.register(monitoringRoutes, dependencies);
   await app.register(reassessmentSignalRoutes, dependencies);
   await app.register(partnerRoutes, dependencies);
   await app.register(auditRoutes, dependencies);
   await app.register(fhirRoutes, dependencies);
   await app.register(changeRoutes, dependencies);
+  await app.register(webhookRoutes, dependencies);
   await app.register(bulkRoutes, dependencies);
+  await app.register(bulkJobRoutes, dependencies);
 
   // The background tasks of every area, run by the job worker (src/jobs).
-  const tasks: JobTasks = {};
-  await app.register(jobs, { config, tasks, logger });
+  const tasks: JobTasks = {
+    [DELIVERY_TASK]: webhookDelivery({ db, config, logger }),
+    [SWEEP_TASK]: webhookSweep({ db }),
+    ...bulkJobTasks(db, { catalog: instruments, reassessmentMonths: config.REASSESSMENT_MONTHS }, (kind, totals) =>
+      app.metrics.countImportedLines(kind, totals),
+    ),
+  };
+  await app.register(jobs, { config, tasks, crontab: [SWEEP_CRONTAB].join('\n'), logger });
   return app;
 }

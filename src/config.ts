@@ -41,6 +41,18 @@ export const ConfigSchema = Type.Object({
   JOBS_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 50 }),
   /** How often the worker looks for jobs that became due; new jobs arrive by notification at once. */
   JOBS_POLL_INTERVAL_MS: Type.Integer({ default: 2000, minimum: 50, maximum: 60_000 }),
+  /** How long a webhook receiver has to answer one delivery. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
+  /*
+   * Retries of a failed delivery: after WEBHOOK_RETRY_INITIAL_MS, doubling up to
+   * WEBHOOK_RETRY_MAX_MS between attempts, for WEBHOOK_RETRY_PERIOD_MS from the first failure
+   * (24 hours; shorter only for tests), after which the subscription is `failing`.
+   */
+  WEBHOOK_RETRY_INITIAL_MS: Type.Integer({ default: 30_000, minimum: 10, maximum: 3_600_000 }),
+  WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 3_600_000, minimum: 10, maximum: 86_400_000 }),
+  WEBHOOK_RETRY_PERIOD_MS: Type.Integer({ default: 86_400_000, minimum: 100, maximum: 30 * 86_400_000 }),
+  /** A bulk import whose Content-Length is above this runs as an import job (202), as with `Prefer: respond-async`. */
+  BULK_ASYNC_ABOVE_BYTES: Type.Integer({ default: 1024 * 1024, minimum: 0 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

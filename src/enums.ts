@@ -306,19 +306,52 @@ export type AuditOutcome = Static<typeof AuditOutcome>;
 export const ChangeOperation = enumeration({ create: 'created', update: 'changed' }, 'What happened to the record.');
 export type ChangeOperation = Static<typeof ChangeOperation>;
 
-export const ChangeEntity = enumeration(
-  {
-    client: 'a client',
-    assessment: 'an assessment',
-    support_program: 'a support program',
-    activity: 'a session',
-    carer: 'a family carer of a client',
-    representative: 'a representative of a client',
-    care_session: 'a session of the school of care',
+/** The records on the change feed, and whether they change after their creation. */
+const CHANGE_ENTITIES = {
+  client: { meaning: 'a client', changes: true },
+  assessment: { meaning: 'an assessment', changes: true },
+  support_program: { meaning: 'a support program', changes: true },
+  activity: { meaning: 'a session', changes: true },
+  carer: { meaning: 'a family carer of a client', changes: true },
+  representative: { meaning: 'a representative of a client', changes: true },
+  care_session: { meaning: 'a session of the school of care', changes: true },
+  care_visit: { meaning: 'a home-care visit or its correction', changes: true },
+  decision: { meaning: 'a commission decision on an assessment’s group (a later decision supersedes it)', changes: false },
+  reassessment_signal: {
+    meaning: 'a signal for reassessment resolved: a reassessment scheduled or the signal dismissed',
+    changes: false,
   },
+} as const;
+type ChangeEntityName = keyof typeof CHANGE_ENTITIES;
+const changeEntities = Object.entries(CHANGE_ENTITIES) as Array<[ChangeEntityName, (typeof CHANGE_ENTITIES)[ChangeEntityName]]>;
+
+export const ChangeEntity = enumeration(
+  Object.fromEntries(changeEntities.map(([entity, { meaning }]) => [entity, meaning])) as Record<ChangeEntityName, string>,
   'The kind of record that changed.',
 );
 export type ChangeEntity = Static<typeof ChangeEntity>;
+
+/** A webhook event type: a kind of record and what happened to it, `client.created` … */
+export const WebhookEventType = enumeration(
+  Object.fromEntries(
+    changeEntities.flatMap(([entity, { meaning, changes }]) => [
+      [`${entity}.created`, `${meaning}: created`],
+      ...(changes ? [[`${entity}.updated`, `${meaning}: changed`]] : []),
+    ]),
+  ) as Record<`${ChangeEntityName}.${'created' | 'updated'}`, string>,
+  'What a webhook event tells: the kind of record and whether it was created or changed.',
+);
+export type WebhookEventType = Static<typeof WebhookEventType>;
+
+export const SubscriptionStatus = enumeration(
+  {
+    active: 'events are delivered',
+    paused: 'paused by its owner: events wait (the backlog is kept) until it is active again',
+    failing: 'an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them',
+  },
+  'The state of a webhook subscription.',
+);
+export type SubscriptionStatus = Static<typeof SubscriptionStatus>;
 
 export const LineOutcome = enumeration(
   { created: 'a new record', updated: 'a known record changed', unchanged: 'a known record, as sent', failed: 'refused; see the problem' },
@@ -326,11 +359,59 @@ export const LineOutcome = enumeration(
 );
 export type LineOutcome = Static<typeof LineOutcome>;
 
+export const BulkJobKind = enumeration({ clients: 'a client import', assessments: 'an assessment import' }, 'What an import job imports.');
+export type BulkJobKind = Static<typeof BulkJobKind>;
+
+export const BulkJobStatus = enumeration(
+  {
+    queued: 'stored, waiting for a worker',
+    running: 'a worker is importing it, a chunk of lines at a time',
+    succeeded: 'every line was read; failed lines are counted and listed, not a failure of the job',
+    failed: 'the job stopped before its end; `error` says why, the chunks committed before stay imported',
+  },
+  'The state of an import job.',
+);
+export type BulkJobStatus = Static<typeof BulkJobStatus>;
+
+/** Why a stored line of an import job has no text: it is reported as the synchronous import reports it. */
+export const BulkLineFlaw = enumeration(
+  { not_utf8: 'the line is not valid UTF-8', too_long: 'the line is longer than an import line may be' },
+  'Why a stored line has no text.',
+);
+export type BulkLineFlaw = Static<typeof BulkLineFlaw>;
+
 export const CsvSeparator = enumeration(
   { ',': 'comma', ';': 'semicolon, with decimal commas, for Russian-locale Excel' },
   'CSV separator.',
 );
 export type CsvSeparator = Static<typeof CsvSeparator>;
+
+export const SubmissionFindingCode = enumeration(
+  {
+    never_assessed: 'an active client with no final assessment by the day of the submission',
+    overdue: 'an active client whose assessment in effect was due for its next check before the day of the submission',
+    hours_contradict_group:
+      'the weekly hours stored with the assessment (or its commission decision) differ from the order’s tables for the group in effect',
+  },
+  'What a validation finding of a monthly submission says.',
+);
+export type SubmissionFindingCode = Static<typeof SubmissionFindingCode>;
+
+export const SubmissionDiffStatus = enumeration(
+  {
+    added: 'the organization is in the submission only',
+    removed: 'the organization is in the submission compared against only',
+    changed: 'the organization is in both, with figures that differ',
+  },
+  'How an organization differs between two monthly submissions.',
+);
+export type SubmissionDiffStatus = Static<typeof SubmissionDiffStatus>;
+
+export const SubmissionPart = enumeration(
+  { report: 'the submitted report, as the live report’s CSV', findings: 'the validation findings, one row each' },
+  'Which part of a monthly submission a CSV answer holds.',
+);
+export type SubmissionPart = Static<typeof SubmissionPart>;
 
 export const ReassessmentSignalKind = enumeration(
   {

@@ -9,7 +9,8 @@ import { createDatabase } from './db/database.js';
  */
 export async function generateOpenApiDocument(): Promise<string> {
   const db = createDatabase({ connectionString: 'postgres://contract@127.0.0.1:1/contract' });
-  const app = await buildApp({ config: loadConfig({}), db, logger: pino({ level: 'silent' }) });
+  // No job worker: it would need a database, and the document does not depend on it.
+  const app = await buildApp({ config: loadConfig({ JOBS_WORKER: 'false' }), db, logger: pino({ level: 'silent' }) });
   try {
     await app.ready();
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;

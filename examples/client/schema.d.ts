@@ -471,6 +471,120 @@ export interface paths {
         patch: operations["updateRepresentative"];
         trace?: never;
     };
+    "/v1/care-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalog of home-care services a visit may name
+         * @description Data loaded by a migration: a new service is a new code, and a code in use stays.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listCareServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/care-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client’s visits, of a month or all, corrected ones included
+         * @description In the order they were recorded. `counted` tells the visits that count from the corrected and voided ones.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["listCareVisits"];
+        put?: never;
+        /**
+         * Record a home-care visit: who, when, how long, which services
+         * @description Only an active client served at home (care form `home`), not archived, takes visits (422 otherwise). A visit is never changed or deleted: a mistake is put right by a correction.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["createCareVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/care-visits/{visitId}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a visit by a new one, or void it
+         * @description The correction is a new visit that `corrects` this one, with the `reason`: the fields given replace the visit’s, the others are kept; `voided: true` says the visit did not take place. The corrected visit stays, with `supersededBy`, and no longer counts. A visit is corrected once (409 for a second correction, even at the same time); correct the correction instead.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["correctCareVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/care-visits/{visitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A visit, with the correction that supersedes it
+         * @description Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getCareVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{clientId}/care-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Care delivered against care entitled, week by week of a month
+         * @description Every ISO week (Monday to Sunday) with a day in the month. Only counted visits on days of the month count (a visit counts wholly on the day it starts, on the organization’s clock). A week’s entitlement is the one in force on its last day in the month: the optimal, minimal and living-situation weekly hours of the latest final assessment, or of the commission decision in force on it; a week partly in the month is entitled to weekly × daysInMonth / 7. `belowMinimal`: delivered hours below that prorated minimum.
+         *
+         *     Roles: admin, regional, provider (own organization).
+         */
+        get: operations["getCareDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clients/{clientId}/assessments": {
         parameters: {
             query?: never;
@@ -1315,6 +1429,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/long-term-care/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List monthly submissions, corrections and superseded ones alike, in the order they were made
+         * @description Roles: admin, regional.
+         */
+        get: operations["listLongTermCareSubmissions"];
+        put?: never;
+        /**
+         * Submit a month’s regional long-term care report: a snapshot with its validation findings that never changes
+         * @description Computes GET /v1/reports/long-term-care over every organization as of the month’s last day (as of today in the current month) and keeps it with the validation findings: active clients never assessed, overdue for their next check, and assessments whose hours contradict their group. A month has one current submission; a correction names it in `supersedes` with a `reason`, and the earlier one stays readable, superseded.
+         *
+         *     Roles: admin, regional.
+         */
+        post: operations["submitLongTermCareMonth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/long-term-care/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A monthly submission as it was submitted: the report and its findings, JSON or CSV
+         * @description `Accept: text/csv` answers the submitted report as GET /v1/reports/long-term-care does (UTF-8 with BOM; `separator=;` for Russian-locale Excel), or with `part=findings` the findings, one row each. JSON always has both.
+         *
+         *     Roles: admin, regional.
+         */
+        get: operations["getLongTermCareSubmission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/long-term-care/submissions/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two submissions, per organization: only the figures that differ
+         * @description Per organization, each figure of the report whose value differs between `against` and this submission (clients per group, active clients, never assessed, overdue, hours, FTE, overrides, trained carers), with before, after and delta; organizations only in one of them are `added` or `removed`; unchanged organizations are left out. `Accept: text/csv` answers one row per organization and figure.
+         *
+         *     Roles: admin, regional.
+         */
+        get: operations["diffLongTermCareSubmissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clients/{clientId}/questionnaires": {
         parameters: {
             query?: never;
@@ -1842,6 +2026,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subscriptions: a provider’s own organization’s, all for an admin
+         * @description Roles: admin, provider (own organization).
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a receiver to events
+         * @description Events are POSTed as JSON `{ type, timestamp, data }`, `data` being the change as `GET /v1/changes` lists it (ids and versions, no personal data: the receiver reads the record with its own key). Each is signed by the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the subscription’s secret, sent in change-feed order, at least once (`webhook-id` tells repeats apart), and retried with exponential backoff for 24 hours before the subscription turns `failing`, keeping its backlog. A provider subscribes to its own organization’s events; an admin to every organization’s or one’s. The events start with the changes committed from now on.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["createSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription and where its deliveries stand
+         * @description Roles: admin, provider (own organization).
+         */
+        get: operations["getSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription’s receiver or events, pause or resume it
+         * @description Needs If-Match. `status: paused` holds the deliveries, the events wait; `active` resumes them, a failing subscription’s too, from where it stopped. A subscription is never deleted: its deliveries stay listed.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        patch: operations["updateSubscription"];
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscriptionId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the events after a point in the change feed again, or retry the backlog now
+         * @description With `since` (a `cursor` of `GET /v1/changes`, or a delivery’s `replayFrom`), every event after it is sent again, in order, with its original `webhook-id`; without it, the backlog is tried at once. Either way the subscription is `active` again with no failure counted.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["replaySubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscriptionId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every attempt to deliver an event of the subscription, with the receiver’s answer
+         * @description Oldest first. An event that failed has an attempt per retry; a replayed one attempts of its own.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bulk/clients": {
         parameters: {
             query?: never;
@@ -1853,7 +2133,7 @@ export interface paths {
         put?: never;
         /**
          * Import clients from NDJSON, matched by externalId
-         * @description The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, and pointers into the line). Only the first 1000 failed lines are listed; the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that stops arriving for 10 s is a 408 and nothing is imported. Sending the same file again changes nothing, so a retry is safe without an Idempotency-Key.
+         * @description The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, and pointers into the line). Only the first 1000 failed lines are listed; the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that stops arriving for 10 s is a 408 and nothing is imported. Sending the same file again changes nothing, so a retry is safe without an Idempotency-Key. With `Prefer: respond-async`, or always when the Content-Length is above 1048576 bytes (BULK_ASYNC_ABOVE_BYTES), the file is stored and imported in the background: the answer is a 202 with the job (`Location: /v1/bulk/jobs/{id}`, `Preference-Applied: respond-async`), and the job gives the same totals and failed lines as the synchronous answer would. `atomic=true` always runs synchronously: a job commits chunk by chunk.
          *
          *     Roles: admin, provider (own organization).
          */
@@ -1875,11 +2155,97 @@ export interface paths {
         put?: never;
         /**
          * Import assessments from NDJSON, matched by client externalId, instrument and date
-         * @description The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, and pointers into the line). Only the first 1000 failed lines are listed; the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that stops arriving for 10 s is a 408 and nothing is imported. Sending the same file again changes nothing, so a retry is safe without an Idempotency-Key.
+         * @description The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, and pointers into the line). Only the first 1000 failed lines are listed; the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that stops arriving for 10 s is a 408 and nothing is imported. Sending the same file again changes nothing, so a retry is safe without an Idempotency-Key. With `Prefer: respond-async`, or always when the Content-Length is above 1048576 bytes (BULK_ASYNC_ABOVE_BYTES), the file is stored and imported in the background: the answer is a 202 with the job (`Location: /v1/bulk/jobs/{id}`, `Preference-Applied: respond-async`), and the job gives the same totals and failed lines as the synchronous answer would. `atomic=true` always runs synchronously: a job commits chunk by chunk.
          *
          *     Roles: admin, provider (own organization).
          */
         post: operations["importAssessments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulk/care-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import home-care visits from NDJSON, matched by client externalId, care assistant and start
+         * @description The body is NDJSON (`application/x-ndjson`, UTF-8, one JSON object per line, up to 50 MB, a line up to 1 MiB), read as it arrives; a line is checked as the JSON body of the single-record operation would be (not UTF-8, U+0000 or half a surrogate pair: a 400 for that line). The answer has one result per line: `created`, `updated`, `unchanged`, or `failed` with the line’s problem (status, detail, and pointers into the line). Only the first 1000 failed lines are listed; the others are counted in `totals.failed` and `failuresOmitted`. A failed line does not stop the others, unless `atomic=true`: then one failed line rolls the whole import back and the answer is a 422 listing the failures. A body that stops arriving for 10 s is a 408 and nothing is imported. Sending the same file again changes nothing, so a retry is safe without an Idempotency-Key.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        post: operations["importCareVisits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulk/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import jobs, oldest first (a provider: its organization’s)
+         * @description Roles: admin, provider (own organization).
+         */
+        get: operations["listBulkJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulk/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import job: its status, progress and totals
+         * @description `queued`, `running`, `succeeded` or `failed` (then `error` says why; the chunks committed before stay imported). `processedLines` of `totalLines` grows a chunk of 500 lines at a time; `totals` counts what those lines did.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        get: operations["getBulkJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulk/jobs/{id}/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The failed lines of an import job, as NDJSON
+         * @description One JSON object per failed line processed so far, in file order: its number, the pointer to its first offending field and the problem the synchronous import gives that line. Every failed line is listed, however many.
+         *
+         *     Roles: admin, provider (own organization).
+         */
+        get: operations["listBulkJobFailures"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1899,6 +2265,7 @@ export interface components {
              *     - `/problems/invalid-value` (400): A value is outside what the register can store (a date, a number or a text out of range).
              *     - `/problems/api-key-invalid` (401): The API key is unknown or revoked.
              *     - `/problems/api-key-missing` (401): Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/import-job-credential-revoked` (403): The job runs with the scope of the key that submitted it; that key was revoked before the job ended, so the job stopped. The chunks committed before stay imported; send the rest of the file with a valid key.
              *     - `/problems/other-organization` (403): The request names an organization other than the key’s own.
              *     - `/problems/role-forbidden` (403): The key's role may not use this operation.
              *     - `/problems/shared-catalog-read-only` (403): An entry of the shared catalog changes only with an administrator’s key; an organization changes its own entries.
@@ -1909,6 +2276,7 @@ export interface components {
              *     - `/problems/assessment-already-final` (409): The assessment to finalize is final already.
              *     - `/problems/assessment-final` (409): The assessment is final and immutable: a change is a correction naming it in `supersedes`.
              *     - `/problems/assessment-superseded-meanwhile` (409): Another correction of the same assessment was filed while this one was written; read the assessment again.
+             *     - `/problems/care-visit-already-corrected` (409): A visit is corrected once: the correction, not the visit it corrects, is the one to correct next. Two corrections of one visit at the same time: one is kept, the other gets this answer.
              *     - `/problems/client-overlap` (409): A client already takes part in an overlapping session; `clientIds` names them. `allowOverlap` books anyway.
              *     - `/problems/decision-exists` (409): The assessment already has a current decision (perhaps one taken meanwhile): a later one names it in `supersedes`.
              *     - `/problems/decision-not-current` (409): `supersedes` names a decision that a later one superseded meanwhile; read the decisions again and supersede the current one.
@@ -1927,6 +2295,8 @@ export interface components {
              *     - `/problems/signal-already-resolved` (409): The signal was resolved before (a reassessment scheduled or the signal dismissed); a signal is resolved once.
              *     - `/problems/snils-taken` (409): A client with this SNILS is already registered; `existingId` names it when the caller may see it.
              *     - `/problems/staff-overlap` (409): A responsible staff member already runs an overlapping session; `staffIds` and `startsAt` name them. `allowOverlap` books anyway.
+             *     - `/problems/submission-exists` (409): The month already has a current submission (perhaps one made meanwhile): a correction names it in `supersedes`.
+             *     - `/problems/submission-not-current` (409): `supersedes` names a submission that a correction superseded meanwhile; read the month’s submissions again and correct the current one.
              *     - `/problems/stale-version` (412): If-Match does not match the current ETag: the resource changed since it was read.
              *     - `/problems/payload-too-large` (413): The body is larger than the limit.
              *     - `/problems/unsupported-media-type` (415): The content type is not supported.
@@ -1945,11 +2315,13 @@ export interface components {
              *     - `/problems/cancel-reason-unexpected` (422): A `cancelReason` is sent only with the status `cancelled`.
              *     - `/problems/care-session-not-held` (422): Attendance other than `enrolled` is recorded on or after the session’s day.
              *     - `/problems/care-session-rule-violated` (422): The organization is not a social-service organization, the course is not in the catalogue, a topic is not the course’s, or a staff member is not the organization’s; `errors` names each field.
+             *     - `/problems/care-visit-rule-violated` (422): The `careAssistantId` is not a staff member of the client’s organization, `startedAt` is in the future, or a code of `services` is not in the catalog (GET /v1/care-services); `errors` names each field.
              *     - `/problems/carer-not-eligible` (422): The carer is not a carer of a client of the session’s organization, or had stopped caring before the session’s day; `errors` points at each.
              *     - `/problems/carer-rule-violated` (422): The carer’s `caresUntil` is before `caresSince`, or `caresSince` is in the future; `errors` names each field.
              *     - `/problems/client-archived` (422): The client is archived: it keeps its history but changes no more.
              *     - `/problems/client-not-served` (422): The client is archived, discharged or deceased: it takes no new support program.
              *     - `/problems/client-rule-violated` (422): A field breaks a rule of the register a schema cannot express (SNILS check number, birth date, the department’s care form); `errors` names each.
+             *     - `/problems/client-takes-no-visits` (422): Only an active, not archived client served at home (care form `home`) takes new visits. A visit of a client who has since been discharged, suspended or has died can still be corrected.
              *     - `/problems/consent-date-future` (422): A consent or its revocation is recorded once given: its date is today (Moscow time) or earlier.
              *     - `/problems/constraint-violated` (422): The request breaks a rule of the register.
              *     - `/problems/correction-of-draft` (422): `supersedes` names a draft, which is edited instead; `errors` names it and any other broken rule.
@@ -1980,18 +2352,20 @@ export interface components {
              *     - `/problems/session-rule-violated` (422): The organization is not a social-service one, or the department, the activity type or a responsible staff member is not the organization’s; `errors` names each.
              *     - `/problems/signal-resolution-invalid` (422): Neither or both of `scheduledOn` and `dismissed`, a dismissal without a `reason`, a `scheduledOn` before today, or a `staffId` not of the client’s organization; `errors` names each.
              *     - `/problems/staff-department-unknown` (422): The department is not one of the staff member’s organization’s departments; `errors` names `/departmentId`.
+             *     - `/problems/submission-rule-violated` (422): The month is in the future, `supersedes` names no submission of the month, or `reason` is missing with `supersedes` (or given without it); `errors` names each field.
              *     - `/problems/time-zone-unknown` (422): The time zone is not an IANA time zone such as Europe/Moscow; `errors` names `/timeZone`.
              *     - `/problems/unknown-instrument` (422): `instrumentId` names no form of GET /v1/instruments.
              *     - `/problems/if-match-required` (428): Send If-Match with the ETag of the version being changed (from GET or the last write).
              *     - `/problems/rate-limited` (429): Too many requests for this key; retry after the time in the Retry-After header.
              *     - `/problems/headers-too-large` (431): The request line and headers together are larger than the server reads; shorten the URL or the headers.
+             *     - `/problems/import-job-abandoned` (500): Every attempt at the job’s next chunk failed on a fault of the service, not of a line; the chunks committed before stay imported. The service’s log names the fault under the job’s request id.
              *     - `/problems/internal-error` (500): An unexpected error; the detail never carries internals.
              *     - `/problems/database-unavailable` (503): The database is unavailable; retry later.
              *     - `/problems/shutting-down` (503): This instance of the service is shutting down; retry, and another instance or the restarted one answers.
              * @example /problems/not-found
              * @enum {string}
              */
-            type: "/problems/invalid-request" | "/problems/invalid-value" | "/problems/api-key-invalid" | "/problems/api-key-missing" | "/problems/other-organization" | "/problems/role-forbidden" | "/problems/shared-catalog-read-only" | "/problems/not-found" | "/problems/route-not-found" | "/problems/request-timeout" | "/problems/upload-stalled" | "/problems/assessment-already-final" | "/problems/assessment-final" | "/problems/assessment-superseded-meanwhile" | "/problems/client-overlap" | "/problems/decision-exists" | "/problems/decision-not-current" | "/problems/decision-on-draft" | "/problems/decision-on-superseded-assessment" | "/problems/department-name-taken" | "/problems/duplicate-record" | "/problems/external-id-taken" | "/problems/final-assessment-on-date" | "/problems/idempotency-key-running" | "/problems/interview-number-taken" | "/problems/organization-inn-taken" | "/problems/program-already-active" | "/problems/report-approved" | "/problems/session-full" | "/problems/signal-already-resolved" | "/problems/snils-taken" | "/problems/staff-overlap" | "/problems/stale-version" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/activity-type-retired" | "/problems/agreement-dates-invalid" | "/problems/agreement-parties-invalid" | "/problems/api-key-organization-kind" | "/problems/api-key-organization-not-allowed" | "/problems/api-key-organization-required" | "/problems/assessment-already-superseded" | "/problems/assessment-of-archived-client" | "/problems/assessment-of-deceased-client" | "/problems/assessment-rule-violated" | "/problems/attendee-duplicate" | "/problems/cancel-reason-required" | "/problems/cancel-reason-unexpected" | "/problems/care-session-not-held" | "/problems/care-session-rule-violated" | "/problems/carer-not-eligible" | "/problems/carer-rule-violated" | "/problems/client-archived" | "/problems/client-not-served" | "/problems/client-rule-violated" | "/problems/consent-date-future" | "/problems/constraint-violated" | "/problems/correction-of-draft" | "/problems/correction-of-unknown-assessment" | "/problems/decision-rule-violated" | "/problems/goal-review-rule-violated" | "/problems/idempotency-key-reused" | "/problems/import-lines-failed" | "/problems/inn-check-digits" | "/problems/instrument-care-form-mismatch" | "/problems/instrument-not-mapped" | "/problems/invalid-reference" | "/problems/monitoring-rule-violated" | "/problems/no-assessment-to-suggest-from" | "/problems/not-social-service-organization" | "/problems/participant-duplicate" | "/problems/participant-not-eligible" | "/problems/plan-rule-violated" | "/problems/program-not-reviewable" | "/problems/program-rule-violated" | "/problems/program-transition-forbidden" | "/problems/recurrence-rule-empty" | "/problems/recurrence-rule-invalid" | "/problems/representative-not-empowered" | "/problems/representative-rule-violated" | "/problems/session-cancelled" | "/problems/session-not-started" | "/problems/session-rule-violated" | "/problems/signal-resolution-invalid" | "/problems/staff-department-unknown" | "/problems/time-zone-unknown" | "/problems/unknown-instrument" | "/problems/if-match-required" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/database-unavailable" | "/problems/shutting-down";
+            type: "/problems/invalid-request" | "/problems/invalid-value" | "/problems/api-key-invalid" | "/problems/api-key-missing" | "/problems/import-job-credential-revoked" | "/problems/other-organization" | "/problems/role-forbidden" | "/problems/shared-catalog-read-only" | "/problems/not-found" | "/problems/route-not-found" | "/problems/request-timeout" | "/problems/upload-stalled" | "/problems/assessment-already-final" | "/problems/assessment-final" | "/problems/assessment-superseded-meanwhile" | "/problems/care-visit-already-corrected" | "/problems/client-overlap" | "/problems/decision-exists" | "/problems/decision-not-current" | "/problems/decision-on-draft" | "/problems/decision-on-superseded-assessment" | "/problems/department-name-taken" | "/problems/duplicate-record" | "/problems/external-id-taken" | "/problems/final-assessment-on-date" | "/problems/idempotency-key-running" | "/problems/interview-number-taken" | "/problems/organization-inn-taken" | "/problems/program-already-active" | "/problems/report-approved" | "/problems/session-full" | "/problems/signal-already-resolved" | "/problems/snils-taken" | "/problems/staff-overlap" | "/problems/submission-exists" | "/problems/submission-not-current" | "/problems/stale-version" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/activity-type-retired" | "/problems/agreement-dates-invalid" | "/problems/agreement-parties-invalid" | "/problems/api-key-organization-kind" | "/problems/api-key-organization-not-allowed" | "/problems/api-key-organization-required" | "/problems/assessment-already-superseded" | "/problems/assessment-of-archived-client" | "/problems/assessment-of-deceased-client" | "/problems/assessment-rule-violated" | "/problems/attendee-duplicate" | "/problems/cancel-reason-required" | "/problems/cancel-reason-unexpected" | "/problems/care-session-not-held" | "/problems/care-session-rule-violated" | "/problems/care-visit-rule-violated" | "/problems/carer-not-eligible" | "/problems/carer-rule-violated" | "/problems/client-archived" | "/problems/client-not-served" | "/problems/client-rule-violated" | "/problems/client-takes-no-visits" | "/problems/consent-date-future" | "/problems/constraint-violated" | "/problems/correction-of-draft" | "/problems/correction-of-unknown-assessment" | "/problems/decision-rule-violated" | "/problems/goal-review-rule-violated" | "/problems/idempotency-key-reused" | "/problems/import-lines-failed" | "/problems/inn-check-digits" | "/problems/instrument-care-form-mismatch" | "/problems/instrument-not-mapped" | "/problems/invalid-reference" | "/problems/monitoring-rule-violated" | "/problems/no-assessment-to-suggest-from" | "/problems/not-social-service-organization" | "/problems/participant-duplicate" | "/problems/participant-not-eligible" | "/problems/plan-rule-violated" | "/problems/program-not-reviewable" | "/problems/program-rule-violated" | "/problems/program-transition-forbidden" | "/problems/recurrence-rule-empty" | "/problems/recurrence-rule-invalid" | "/problems/representative-not-empowered" | "/problems/representative-rule-violated" | "/problems/session-cancelled" | "/problems/session-not-started" | "/problems/session-rule-violated" | "/problems/signal-resolution-invalid" | "/problems/staff-department-unknown" | "/problems/submission-rule-violated" | "/problems/time-zone-unknown" | "/problems/unknown-instrument" | "/problems/if-match-required" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/import-job-abandoned" | "/problems/internal-error" | "/problems/database-unavailable" | "/problems/shutting-down";
             /** @example Not found */
             title: string;
             /** @example 404 */
@@ -8889,6 +9263,1219 @@ export interface operations {
              *     - `/problems/if-match-required`: Send If-Match with the ETag of the version being changed (from GET or the last write).
              */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCareServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The care service list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "code": "hygiene",
+                     *           "titleRu": "text",
+                     *           "titleEn": "text"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * @description A code of the care-service catalog (GET /v1/care-services).
+                             * @example hygiene
+                             */
+                            code: string;
+                            titleRu: string;
+                            titleEn: string;
+                        }[];
+                        next: null;
+                    };
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCareVisits: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only visits of this month (`visitedOn`). Default: every month.
+                 * @example 2025-02
+                 */
+                month?: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of care visit records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "careAssistantId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "startedAt": "2026-11-24T09:30:00.000Z",
+                     *           "visitedOn": "2026-03-27",
+                     *           "durationMinutes": 1,
+                     *           "services": [
+                     *             "text"
+                     *           ],
+                     *           "note": "text",
+                     *           "voided": false,
+                     *           "corrects": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "reason": "text",
+                     *           "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "counted": false,
+                     *           "createdAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            careAssistantId: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            startedAt: string;
+                            /**
+                             * Format: date
+                             * @description The day of `startedAt` on the organization’s clock: the day the visit counts on.
+                             * @example 2026-03-27
+                             */
+                            visitedOn: string;
+                            /** @description Null on a voided correction. */
+                            durationMinutes: number | null;
+                            /** @description Empty on a voided correction. */
+                            services: string[];
+                            note: string | null;
+                            /** @description A correction saying that the visit it corrects did not take place. */
+                            voided: boolean;
+                            /** @description The visit this one corrects; null on an original visit. */
+                            corrects: string | null;
+                            /** @description Why the correction was made; null on an original visit. */
+                            reason: string | null;
+                            /** @description The correction of this visit, once there is one. */
+                            supersededBy: string | null;
+                            /** @description Counts as care delivered: neither corrected (`supersededBy`) nor voided. */
+                            counted: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCareVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "careAssistantId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                 *       "startedAt": "2025-02-04T10:00:00+03:00",
+                 *       "durationMinutes": 90,
+                 *       "services": [
+                 *         "hygiene",
+                 *         "cooking"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The staff member who made the visit: staff of the client’s organization.
+                     */
+                    careAssistantId: string;
+                    /**
+                     * Format: date-time
+                     * @description When the visit started. It counts wholly on this day on the organization’s clock, and may not be in the future. In the years 2000 to 2100, as written with its offset.
+                     * @example 2025-02-04T10:00:00+03:00
+                     */
+                    startedAt: string;
+                    /** @description How long the visit lasted, in minutes. */
+                    durationMinutes: number;
+                    /** @description The services performed. */
+                    services: string[];
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A home-care visit (посещение на дому), never changed or deleted: a correction is a new visit that corrects it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "careAssistantId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "visitedOn": "2026-03-27",
+                     *       "durationMinutes": 1,
+                     *       "services": [
+                     *         "text"
+                     *       ],
+                     *       "note": "text",
+                     *       "voided": false,
+                     *       "corrects": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "reason": "text",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "counted": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        careAssistantId: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        startedAt: string;
+                        /**
+                         * Format: date
+                         * @description The day of `startedAt` on the organization’s clock: the day the visit counts on.
+                         * @example 2026-03-27
+                         */
+                        visitedOn: string;
+                        /** @description Null on a voided correction. */
+                        durationMinutes: number | null;
+                        /** @description Empty on a voided correction. */
+                        services: string[];
+                        note: string | null;
+                        /** @description A correction saying that the visit it corrects did not take place. */
+                        voided: boolean;
+                        /** @description The visit this one corrects; null on an original visit. */
+                        corrects: string | null;
+                        /** @description Why the correction was made; null on an original visit. */
+                        reason: string | null;
+                        /** @description The correction of this visit, once there is one. */
+                        supersededBy: string | null;
+                        /** @description Counts as care delivered: neither corrected (`supersededBy`) nor voided. */
+                        counted: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/client-takes-no-visits`: Only an active, not archived client served at home (care form `home`) takes new visits. A visit of a client who has since been discharged, suspended or has died can still be corrected.
+             *     - `/problems/care-visit-rule-violated`: The `careAssistantId` is not a staff member of the client’s organization, `startedAt` is in the future, or a code of `services` is not in the catalog (GET /v1/care-services); `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    correctCareVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        /** @description The visit as it really was: the fields given replace the corrected visit’s, the others are kept. Correcting a voided visit (it took place after all) needs `durationMinutes` and `services`. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Визит длился 60 минут, а не 90",
+                 *       "durationMinutes": 60
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Why the visit is corrected.
+                     * @example Визит длился 60 минут, а не 90
+                     */
+                    reason: string;
+                    /** @description true: the visit did not take place; no other field may be given. Default: false. */
+                    voided?: boolean;
+                    /**
+                     * Format: uuid
+                     * @description The staff member who made the visit: staff of the client’s organization.
+                     */
+                    careAssistantId?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the visit started. It counts wholly on this day on the organization’s clock, and may not be in the future. In the years 2000 to 2100, as written with its offset.
+                     * @example 2025-02-04T10:00:00+03:00
+                     */
+                    startedAt?: string;
+                    /** @description How long the visit lasted, in minutes. */
+                    durationMinutes?: number;
+                    /** @description The services performed. */
+                    services?: string[];
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description A home-care visit (посещение на дому), never changed or deleted: a correction is a new visit that corrects it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "careAssistantId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "visitedOn": "2026-03-27",
+                     *       "durationMinutes": 1,
+                     *       "services": [
+                     *         "text"
+                     *       ],
+                     *       "note": "text",
+                     *       "voided": false,
+                     *       "corrects": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "reason": "text",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "counted": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        careAssistantId: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        startedAt: string;
+                        /**
+                         * Format: date
+                         * @description The day of `startedAt` on the organization’s clock: the day the visit counts on.
+                         * @example 2026-03-27
+                         */
+                        visitedOn: string;
+                        /** @description Null on a voided correction. */
+                        durationMinutes: number | null;
+                        /** @description Empty on a voided correction. */
+                        services: string[];
+                        note: string | null;
+                        /** @description A correction saying that the visit it corrects did not take place. */
+                        voided: boolean;
+                        /** @description The visit this one corrects; null on an original visit. */
+                        corrects: string | null;
+                        /** @description Why the correction was made; null on an original visit. */
+                        reason: string | null;
+                        /** @description The correction of this visit, once there is one. */
+                        supersededBy: string | null;
+                        /** @description Counts as care delivered: neither corrected (`supersededBy`) nor voided. */
+                        counted: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/care-visit-already-corrected`: A visit is corrected once: the correction, not the visit it corrects, is the one to correct next. Two corrections of one visit at the same time: one is kept, the other gets this answer.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/care-visit-rule-violated`: The `careAssistantId` is not a staff member of the client’s organization, `startedAt` is in the future, or a code of `services` is not in the catalog (GET /v1/care-services); `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCareVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A home-care visit (посещение на дому), never changed or deleted: a correction is a new visit that corrects it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "careAssistantId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "visitedOn": "2026-03-27",
+                     *       "durationMinutes": 1,
+                     *       "services": [
+                     *         "text"
+                     *       ],
+                     *       "note": "text",
+                     *       "voided": false,
+                     *       "corrects": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "reason": "text",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "counted": false,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        careAssistantId: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        startedAt: string;
+                        /**
+                         * Format: date
+                         * @description The day of `startedAt` on the organization’s clock: the day the visit counts on.
+                         * @example 2026-03-27
+                         */
+                        visitedOn: string;
+                        /** @description Null on a voided correction. */
+                        durationMinutes: number | null;
+                        /** @description Empty on a voided correction. */
+                        services: string[];
+                        note: string | null;
+                        /** @description A correction saying that the visit it corrects did not take place. */
+                        voided: boolean;
+                        /** @description The visit this one corrects; null on an original visit. */
+                        corrects: string | null;
+                        /** @description Why the correction was made; null on an original visit. */
+                        reason: string | null;
+                        /** @description The correction of this visit, once there is one. */
+                        supersededBy: string | null;
+                        /** @description Counts as care delivered: neither corrected (`supersededBy`) nor voided. */
+                        counted: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCareDelivery: {
+        parameters: {
+            query: {
+                /**
+                 * @description A month from 2000-01 to 2100-12.
+                 * @example 2025-02
+                 */
+                month: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Care delivered against care entitled, per ISO week of the month: only visits on days of the month count, and a week only partly in the month is entitled to that part of its weekly hours (× daysInMonth / 7). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "month": "2025-02",
+                     *       "weeks": [
+                     *         {
+                     *           "week": "2025-W06",
+                     *           "from": "2026-03-27",
+                     *           "to": "2026-03-27",
+                     *           "daysInMonth": 1,
+                     *           "visits": 1,
+                     *           "deliveredHours": 1,
+                     *           "entitlement": {
+                     *             "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "decisionId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "group": 1,
+                     *             "weekly": {
+                     *               "optimal": 1,
+                     *               "minimal": 1,
+                     *               "byLivingSituation": 1
+                     *             },
+                     *             "prorated": {
+                     *               "optimal": 1,
+                     *               "minimal": 1,
+                     *               "byLivingSituation": 1
+                     *             }
+                     *           },
+                     *           "belowMinimal": false
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "visits": 1,
+                     *         "deliveredHours": 1,
+                     *         "entitledHours": {
+                     *           "optimal": 1,
+                     *           "minimal": 1,
+                     *           "byLivingSituation": 1
+                     *         },
+                     *         "belowMinimal": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        clientId: string;
+                        /**
+                         * @description A month from 2000-01 to 2100-12.
+                         * @example 2025-02
+                         */
+                        month: string;
+                        /** @description Every ISO week (Monday to Sunday) with a day in the month, in order. */
+                        weeks: {
+                            /**
+                             * @description ISO 8601 week.
+                             * @example 2025-W06
+                             */
+                            week: string;
+                            /**
+                             * Format: date
+                             * @description The Monday of the week (it may be in the month before).
+                             * @example 2026-03-27
+                             */
+                            from: string;
+                            /**
+                             * Format: date
+                             * @description The Sunday of the week (it may be in the month after).
+                             * @example 2026-03-27
+                             */
+                            to: string;
+                            /** @description Days of the week inside the month. */
+                            daysInMonth: number;
+                            /** @description Counted visits on those days. */
+                            visits: number;
+                            /** @description Minutes of the counted visits on the week’s days inside the month / 60, two decimals. */
+                            deliveredHours: number;
+                            entitlement: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                assessmentId: string;
+                                /** @description The commission decision in force, whose group and hours apply. */
+                                decisionId: string | null;
+                                /** @description The effective dependency group: decided, or computed. */
+                                group: number;
+                                /**
+                                 * EntitledHours
+                                 * @description Weekly hours of the assessment or decision in force.
+                                 */
+                                weekly: {
+                                    /** @description Hours, two decimals. */
+                                    optimal: number;
+                                    /** @description Hours, two decimals. */
+                                    minimal: number;
+                                    /** @description Null for an inpatient form (no family-status hours). */
+                                    byLivingSituation: number | null;
+                                };
+                                /**
+                                 * EntitledHours
+                                 * @description Weekly hours × daysInMonth / 7: the share of the week inside the month.
+                                 */
+                                prorated: {
+                                    /** @description Hours, two decimals. */
+                                    optimal: number;
+                                    /** @description Hours, two decimals. */
+                                    minimal: number;
+                                    /** @description Null for an inpatient form (no family-status hours). */
+                                    byLivingSituation: number | null;
+                                };
+                            } | null;
+                            /** @description Delivered hours below the prorated minimal hours; null without an entitlement. */
+                            belowMinimal: boolean | null;
+                        }[];
+                        total: {
+                            visits: number;
+                            /** @description Hours, two decimals. */
+                            deliveredHours: number;
+                            /** @description The prorated hours summed over the weeks with an entitlement; null when no week has one. */
+                            entitledHours: {
+                                /** @description Hours, two decimals. */
+                                optimal: number;
+                                /** @description Hours, two decimals. */
+                                minimal: number;
+                                /** @description Null for an inpatient form (no family-status hours). */
+                                byLivingSituation: number | null;
+                            } | null;
+                            /** @description The hours delivered in the weeks with an entitlement below their summed prorated minimal hours; null when no week has an entitlement. */
+                            belowMinimal: boolean | null;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23096,7 +24683,9 @@ export interface operations {
                      *             "minimal": 1
                      *           },
                      *           "overrides": 1,
-                     *           "trainedCarers": 1
+                     *           "trainedCarers": 1,
+                     *           "deliveredHours": 1,
+                     *           "clientsBelowMinimal": 1
                      *         }
                      *       ],
                      *       "total": {
@@ -23125,7 +24714,9 @@ export interface operations {
                      *           "minimal": 1
                      *         },
                      *         "overrides": 1,
-                     *         "trainedCarers": 1
+                     *         "trainedCarers": 1,
+                     *         "deliveredHours": 1,
+                     *         "clientsBelowMinimal": 1
                      *       }
                      *     }
                      */
@@ -23178,6 +24769,10 @@ export interface operations {
                             overrides: number;
                             /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
                             trainedCarers: number;
+                            /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                            deliveredHours: number;
+                            /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                            clientsBelowMinimal: number;
                         }[];
                         total: {
                             activeClients: number;
@@ -23214,6 +24809,10 @@ export interface operations {
                             overrides: number;
                             /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
                             trainedCarers: number;
+                            /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                            deliveredHours: number;
+                            /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                            clientsBelowMinimal: number;
                         };
                     };
                     "text/csv": string;
@@ -23250,6 +24849,1262 @@ export interface operations {
              *     - `/problems/other-organization`: The request names an organization other than the key’s own.
              */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLongTermCareSubmissions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A month from 2000-01 to 2100-12.
+                 * @example 2025-02
+                 */
+                month?: string;
+                /** @description true: only the submissions in force; false: only the superseded ones. */
+                current?: boolean;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of report submission records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "month": "2025-02",
+                     *           "asOf": "2026-03-27",
+                     *           "weeklyHoursPerFte": 1,
+                     *           "hourlyRate": 1,
+                     *           "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "current": false,
+                     *           "reason": "text",
+                     *           "findingCounts": {
+                     *             "never_assessed": 1,
+                     *             "overdue": 1,
+                     *             "hours_contradict_group": 1
+                     *           },
+                     *           "createdAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A month from 2000-01 to 2100-12.
+                             * @example 2025-02
+                             */
+                            month: string;
+                            /**
+                             * Format: date
+                             * @description The day the report was computed as of: the month’s last day, or the day of submission in the current month. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            asOf: string;
+                            weeklyHoursPerFte: number;
+                            hourlyRate: number | null;
+                            /** @description The submission of the same month this one corrects. */
+                            supersedes: string | null;
+                            /** @description The correction that replaced this submission, if any. */
+                            supersededBy: string | null;
+                            /** @description The month’s submission in force: no correction superseded it. */
+                            current: boolean;
+                            /** @description Why a correction was submitted; null on a first submission. */
+                            reason: string | null;
+                            /** @description Findings per code, every code named. */
+                            findingCounts: {
+                                never_assessed: number;
+                                overdue: number;
+                                hours_contradict_group: number;
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitLongTermCareMonth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "month": "2025-03",
+                 *       "hourlyRate": 250
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description A month from 2000-01 to 2100-12.
+                     * @example 2025-02
+                     */
+                    month: string;
+                    /** @description Default: WEEKLY_HOURS_PER_FTE (40). */
+                    weeklyHoursPerFte?: number;
+                    /** @description Cost of one care hour, for the monthly cost. */
+                    hourlyRate?: number;
+                    /**
+                     * Format: uuid
+                     * @description The month’s current submission, which this one corrects. Required once the month has a submission (409 `submission-exists` otherwise), so that two corrections cannot replace each other unseen.
+                     */
+                    supersedes?: string;
+                    /** @description Why the month is submitted again; required with `supersedes`. */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A month’s regional long-term care report as it was submitted, with its validation findings; never changes. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "month": "2025-02",
+                     *       "asOf": "2026-03-27",
+                     *       "weeklyHoursPerFte": 1,
+                     *       "hourlyRate": 1,
+                     *       "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "current": false,
+                     *       "reason": "text",
+                     *       "findingCounts": {
+                     *         "never_assessed": 1,
+                     *         "overdue": 1,
+                     *         "hours_contradict_group": 1
+                     *       },
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "report": {
+                     *         "asOf": "2026-03-27",
+                     *         "weeklyHoursPerFte": 1,
+                     *         "organizations": [
+                     *           {
+                     *             "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "name": "text",
+                     *             "activeClients": 1,
+                     *             "groups": {
+                     *               "1": 1,
+                     *               "2": 1,
+                     *               "3": 1,
+                     *               "4": 1,
+                     *               "5": 1,
+                     *               "6": 1
+                     *             },
+                     *             "neverAssessed": 1,
+                     *             "overdue": 1,
+                     *             "hours": {
+                     *               "optimal": 1,
+                     *               "minimal": 1,
+                     *               "byLivingSituation": 1
+                     *             },
+                     *             "fte": {
+                     *               "optimal": 1,
+                     *               "minimal": 1
+                     *             },
+                     *             "monthlyCost": {
+                     *               "optimal": 1,
+                     *               "minimal": 1
+                     *             },
+                     *             "overrides": 1,
+                     *             "trainedCarers": 1,
+                     *             "deliveredHours": 1,
+                     *             "clientsBelowMinimal": 1
+                     *           }
+                     *         ],
+                     *         "total": {
+                     *           "activeClients": 1,
+                     *           "groups": {
+                     *             "1": 1,
+                     *             "2": 1,
+                     *             "3": 1,
+                     *             "4": 1,
+                     *             "5": 1,
+                     *             "6": 1
+                     *           },
+                     *           "neverAssessed": 1,
+                     *           "overdue": 1,
+                     *           "hours": {
+                     *             "optimal": 1,
+                     *             "minimal": 1,
+                     *             "byLivingSituation": 1
+                     *           },
+                     *           "fte": {
+                     *             "optimal": 1,
+                     *             "minimal": 1
+                     *           },
+                     *           "monthlyCost": {
+                     *             "optimal": 1,
+                     *             "minimal": 1
+                     *           },
+                     *           "overrides": 1,
+                     *           "trainedCarers": 1,
+                     *           "deliveredHours": 1,
+                     *           "clientsBelowMinimal": 1
+                     *         }
+                     *       },
+                     *       "findings": [
+                     *         {
+                     *           "code": "never_assessed",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * @description A month from 2000-01 to 2100-12.
+                         * @example 2025-02
+                         */
+                        month: string;
+                        /**
+                         * Format: date
+                         * @description The day the report was computed as of: the month’s last day, or the day of submission in the current month. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        asOf: string;
+                        weeklyHoursPerFte: number;
+                        hourlyRate: number | null;
+                        /** @description The submission of the same month this one corrects. */
+                        supersedes: string | null;
+                        /** @description The correction that replaced this submission, if any. */
+                        supersededBy: string | null;
+                        /** @description The month’s submission in force: no correction superseded it. */
+                        current: boolean;
+                        /** @description Why a correction was submitted; null on a first submission. */
+                        reason: string | null;
+                        /** @description Findings per code, every code named. */
+                        findingCounts: {
+                            never_assessed: number;
+                            overdue: number;
+                            hours_contradict_group: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /** LongTermCareReport */
+                        report: {
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            asOf: string;
+                            weeklyHoursPerFte: number;
+                            organizations: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                organizationId: string;
+                                name: string;
+                                activeClients: number;
+                                /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
+                                groups: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                    6: number;
+                                };
+                                neverAssessed: number;
+                                /** @description Latest next check date before asOf. */
+                                overdue: number;
+                                /** @description Weekly care hours summed over the clients. */
+                                hours: {
+                                    optimal: number;
+                                    minimal: number;
+                                    /** @description Family-status hours of home clients (inpatient clients add none). */
+                                    byLivingSituation: number;
+                                };
+                                /** @description Care-assistant full-time equivalents: weekly hours / weeklyHoursPerFte, two decimals. */
+                                fte: {
+                                    optimal: number;
+                                    minimal: number;
+                                };
+                                /** @description Weekly hours × 52 / 12 × hourlyRate, two decimals; null without hourlyRate. */
+                                monthlyCost: {
+                                    optimal: number;
+                                    minimal: number;
+                                } | null;
+                                /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                                overrides: number;
+                                /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                                trainedCarers: number;
+                                /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                                deliveredHours: number;
+                                /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                                clientsBelowMinimal: number;
+                            }[];
+                            total: {
+                                activeClients: number;
+                                /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
+                                groups: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                    6: number;
+                                };
+                                neverAssessed: number;
+                                /** @description Latest next check date before asOf. */
+                                overdue: number;
+                                /** @description Weekly care hours summed over the clients. */
+                                hours: {
+                                    optimal: number;
+                                    minimal: number;
+                                    /** @description Family-status hours of home clients (inpatient clients add none). */
+                                    byLivingSituation: number;
+                                };
+                                /** @description Care-assistant full-time equivalents: weekly hours / weeklyHoursPerFte, two decimals. */
+                                fte: {
+                                    optimal: number;
+                                    minimal: number;
+                                };
+                                /** @description Weekly hours × 52 / 12 × hourlyRate, two decimals; null without hourlyRate. */
+                                monthlyCost: {
+                                    optimal: number;
+                                    minimal: number;
+                                } | null;
+                                /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                                overrides: number;
+                                /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                                trainedCarers: number;
+                                /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                                deliveredHours: number;
+                                /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                                clientsBelowMinimal: number;
+                            };
+                        };
+                        /** @description By code, organization and client. */
+                        findings: {
+                            /**
+                             * @description What a validation finding of a monthly submission says.
+                             *
+                             *     - `never_assessed`: an active client with no final assessment by the day of the submission
+                             *     - `overdue`: an active client whose assessment in effect was due for its next check before the day of the submission
+                             *     - `hours_contradict_group`: the weekly hours stored with the assessment (or its commission decision) differ from the order’s tables for the group in effect
+                             * @enum {string}
+                             */
+                            code: "never_assessed" | "overdue" | "hours_contradict_group";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /** @description The assessment in effect; null for a client never assessed. */
+                            assessmentId: string | null;
+                            /** @description What is wrong, with ids, dates and figures only: no personal data. */
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/submission-exists`: The month already has a current submission (perhaps one made meanwhile): a correction names it in `supersedes`.
+             *     - `/problems/submission-not-current`: `supersedes` names a submission that a correction superseded meanwhile; read the month’s submissions again and correct the current one.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/submission-rule-violated`: The month is in the future, `supersedes` names no submission of the month, or `reason` is missing with `supersedes` (or given without it); `errors` names each field.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLongTermCareSubmission: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Which part of a monthly submission a CSV answer holds.
+                 *
+                 *     - `report`: the submitted report, as the live report’s CSV
+                 *     - `findings`: the validation findings, one row each
+                 */
+                part?: "report" | "findings";
+                /**
+                 * @description CSV separator.
+                 *
+                 *     - `,`: comma
+                 *     - `;`: semicolon, with decimal commas, for Russian-locale Excel
+                 */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The submission. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "month": "2025-02",
+                     *       "asOf": "2026-03-27",
+                     *       "weeklyHoursPerFte": 1,
+                     *       "hourlyRate": 1,
+                     *       "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "current": false,
+                     *       "reason": "text",
+                     *       "findingCounts": {
+                     *         "never_assessed": 1,
+                     *         "overdue": 1,
+                     *         "hours_contradict_group": 1
+                     *       },
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "report": {
+                     *         "asOf": "2026-03-27",
+                     *         "weeklyHoursPerFte": 1,
+                     *         "organizations": [
+                     *           {
+                     *             "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *             "name": "text",
+                     *             "activeClients": 1,
+                     *             "groups": {
+                     *               "1": 1,
+                     *               "2": 1,
+                     *               "3": 1,
+                     *               "4": 1,
+                     *               "5": 1,
+                     *               "6": 1
+                     *             },
+                     *             "neverAssessed": 1,
+                     *             "overdue": 1,
+                     *             "hours": {
+                     *               "optimal": 1,
+                     *               "minimal": 1,
+                     *               "byLivingSituation": 1
+                     *             },
+                     *             "fte": {
+                     *               "optimal": 1,
+                     *               "minimal": 1
+                     *             },
+                     *             "monthlyCost": {
+                     *               "optimal": 1,
+                     *               "minimal": 1
+                     *             },
+                     *             "overrides": 1,
+                     *             "trainedCarers": 1,
+                     *             "deliveredHours": 1,
+                     *             "clientsBelowMinimal": 1
+                     *           }
+                     *         ],
+                     *         "total": {
+                     *           "activeClients": 1,
+                     *           "groups": {
+                     *             "1": 1,
+                     *             "2": 1,
+                     *             "3": 1,
+                     *             "4": 1,
+                     *             "5": 1,
+                     *             "6": 1
+                     *           },
+                     *           "neverAssessed": 1,
+                     *           "overdue": 1,
+                     *           "hours": {
+                     *             "optimal": 1,
+                     *             "minimal": 1,
+                     *             "byLivingSituation": 1
+                     *           },
+                     *           "fte": {
+                     *             "optimal": 1,
+                     *             "minimal": 1
+                     *           },
+                     *           "monthlyCost": {
+                     *             "optimal": 1,
+                     *             "minimal": 1
+                     *           },
+                     *           "overrides": 1,
+                     *           "trainedCarers": 1,
+                     *           "deliveredHours": 1,
+                     *           "clientsBelowMinimal": 1
+                     *         }
+                     *       },
+                     *       "findings": [
+                     *         {
+                     *           "code": "never_assessed",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "clientId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "assessmentId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "message": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * @description A month from 2000-01 to 2100-12.
+                         * @example 2025-02
+                         */
+                        month: string;
+                        /**
+                         * Format: date
+                         * @description The day the report was computed as of: the month’s last day, or the day of submission in the current month. From 1900-01-01 to 2100-12-31.
+                         * @example 2026-03-27
+                         */
+                        asOf: string;
+                        weeklyHoursPerFte: number;
+                        hourlyRate: number | null;
+                        /** @description The submission of the same month this one corrects. */
+                        supersedes: string | null;
+                        /** @description The correction that replaced this submission, if any. */
+                        supersededBy: string | null;
+                        /** @description The month’s submission in force: no correction superseded it. */
+                        current: boolean;
+                        /** @description Why a correction was submitted; null on a first submission. */
+                        reason: string | null;
+                        /** @description Findings per code, every code named. */
+                        findingCounts: {
+                            never_assessed: number;
+                            overdue: number;
+                            hours_contradict_group: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /** LongTermCareReport */
+                        report: {
+                            /**
+                             * Format: date
+                             * @description A day. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            asOf: string;
+                            weeklyHoursPerFte: number;
+                            organizations: {
+                                /**
+                                 * Format: uuid
+                                 * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                                 */
+                                organizationId: string;
+                                name: string;
+                                activeClients: number;
+                                /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
+                                groups: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                    6: number;
+                                };
+                                neverAssessed: number;
+                                /** @description Latest next check date before asOf. */
+                                overdue: number;
+                                /** @description Weekly care hours summed over the clients. */
+                                hours: {
+                                    optimal: number;
+                                    minimal: number;
+                                    /** @description Family-status hours of home clients (inpatient clients add none). */
+                                    byLivingSituation: number;
+                                };
+                                /** @description Care-assistant full-time equivalents: weekly hours / weeklyHoursPerFte, two decimals. */
+                                fte: {
+                                    optimal: number;
+                                    minimal: number;
+                                };
+                                /** @description Weekly hours × 52 / 12 × hourlyRate, two decimals; null without hourlyRate. */
+                                monthlyCost: {
+                                    optimal: number;
+                                    minimal: number;
+                                } | null;
+                                /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                                overrides: number;
+                                /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                                trainedCarers: number;
+                                /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                                deliveredHours: number;
+                                /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                                clientsBelowMinimal: number;
+                            }[];
+                            total: {
+                                activeClients: number;
+                                /** @description Active clients per dependency group of their latest final assessment as of the day: the group of the commission decision in force then, or the computed one. */
+                                groups: {
+                                    1: number;
+                                    2: number;
+                                    3: number;
+                                    4: number;
+                                    5: number;
+                                    6: number;
+                                };
+                                neverAssessed: number;
+                                /** @description Latest next check date before asOf. */
+                                overdue: number;
+                                /** @description Weekly care hours summed over the clients. */
+                                hours: {
+                                    optimal: number;
+                                    minimal: number;
+                                    /** @description Family-status hours of home clients (inpatient clients add none). */
+                                    byLivingSituation: number;
+                                };
+                                /** @description Care-assistant full-time equivalents: weekly hours / weeklyHoursPerFte, two decimals. */
+                                fte: {
+                                    optimal: number;
+                                    minimal: number;
+                                };
+                                /** @description Weekly hours × 52 / 12 × hourlyRate, two decimals; null without hourlyRate. */
+                                monthlyCost: {
+                                    optimal: number;
+                                    minimal: number;
+                                } | null;
+                                /** @description Active clients counted here whose assessment has a commission decision in force with a group other than the computed one (a decision confirming the computed group is no override). `groups` and `hours` already count the decided group. */
+                                overrides: number;
+                                /** @description Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family). */
+                                trainedCarers: number;
+                                /** @description Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals. */
+                                deliveredHours: number;
+                                /** @description Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) prorated to those days: minimal × days / 7. A client with no visit then counts. */
+                                clientsBelowMinimal: number;
+                            };
+                        };
+                        /** @description By code, organization and client. */
+                        findings: {
+                            /**
+                             * @description What a validation finding of a monthly submission says.
+                             *
+                             *     - `never_assessed`: an active client with no final assessment by the day of the submission
+                             *     - `overdue`: an active client whose assessment in effect was due for its next check before the day of the submission
+                             *     - `hours_contradict_group`: the weekly hours stored with the assessment (or its commission decision) differ from the order’s tables for the group in effect
+                             * @enum {string}
+                             */
+                            code: "never_assessed" | "overdue" | "hours_contradict_group";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            clientId: string;
+                            /** @description The assessment in effect; null for a client never assessed. */
+                            assessmentId: string | null;
+                            /** @description What is wrong, with ids, dates and figures only: no personal data. */
+                            message: string;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffLongTermCareSubmissions: {
+        parameters: {
+            query: {
+                /** @description The earlier submission to compare with (any month). */
+                against: string;
+                /**
+                 * @description CSV separator.
+                 *
+                 *     - `,`: comma
+                 *     - `;`: semicolon, with decimal commas, for Russian-locale Excel
+                 */
+                separator?: "," | ";";
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "submission": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "month": "2025-02",
+                     *         "asOf": "2026-03-27",
+                     *         "weeklyHoursPerFte": 1,
+                     *         "hourlyRate": 1,
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "current": false,
+                     *         "reason": "text",
+                     *         "findingCounts": {
+                     *           "never_assessed": 1,
+                     *           "overdue": 1,
+                     *           "hours_contradict_group": 1
+                     *         },
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "against": {
+                     *         "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "month": "2025-02",
+                     *         "asOf": "2026-03-27",
+                     *         "weeklyHoursPerFte": 1,
+                     *         "hourlyRate": 1,
+                     *         "supersedes": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "supersededBy": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *         "current": false,
+                     *         "reason": "text",
+                     *         "findingCounts": {
+                     *           "never_assessed": 1,
+                     *           "overdue": 1,
+                     *           "hours_contradict_group": 1
+                     *         },
+                     *         "createdAt": "2026-11-24T09:30:00.000Z"
+                     *       },
+                     *       "organizations": [
+                     *         {
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "name": "text",
+                     *           "status": "added",
+                     *           "changes": [
+                     *             {
+                     *               "figure": "groups.3",
+                     *               "before": 1,
+                     *               "after": 1,
+                     *               "delta": 1
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "total": [
+                     *         {
+                     *           "figure": "groups.3",
+                     *           "before": 1,
+                     *           "after": 1,
+                     *           "delta": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * ReportSubmissionSummary
+                         * @description A monthly submission without its report and findings (GET /v1/reports/long-term-care/submissions/{id} has them).
+                         */
+                        submission: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A month from 2000-01 to 2100-12.
+                             * @example 2025-02
+                             */
+                            month: string;
+                            /**
+                             * Format: date
+                             * @description The day the report was computed as of: the month’s last day, or the day of submission in the current month. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            asOf: string;
+                            weeklyHoursPerFte: number;
+                            hourlyRate: number | null;
+                            /** @description The submission of the same month this one corrects. */
+                            supersedes: string | null;
+                            /** @description The correction that replaced this submission, if any. */
+                            supersededBy: string | null;
+                            /** @description The month’s submission in force: no correction superseded it. */
+                            current: boolean;
+                            /** @description Why a correction was submitted; null on a first submission. */
+                            reason: string | null;
+                            /** @description Findings per code, every code named. */
+                            findingCounts: {
+                                never_assessed: number;
+                                overdue: number;
+                                hours_contradict_group: number;
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        };
+                        /**
+                         * ReportSubmissionSummary
+                         * @description A monthly submission without its report and findings (GET /v1/reports/long-term-care/submissions/{id} has them).
+                         */
+                        against: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description A month from 2000-01 to 2100-12.
+                             * @example 2025-02
+                             */
+                            month: string;
+                            /**
+                             * Format: date
+                             * @description The day the report was computed as of: the month’s last day, or the day of submission in the current month. From 1900-01-01 to 2100-12-31.
+                             * @example 2026-03-27
+                             */
+                            asOf: string;
+                            weeklyHoursPerFte: number;
+                            hourlyRate: number | null;
+                            /** @description The submission of the same month this one corrects. */
+                            supersedes: string | null;
+                            /** @description The correction that replaced this submission, if any. */
+                            supersededBy: string | null;
+                            /** @description The month’s submission in force: no correction superseded it. */
+                            current: boolean;
+                            /** @description Why a correction was submitted; null on a first submission. */
+                            reason: string | null;
+                            /** @description Findings per code, every code named. */
+                            findingCounts: {
+                                never_assessed: number;
+                                overdue: number;
+                                hours_contradict_group: number;
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                        };
+                        /** @description Only the organizations with a change, by name. */
+                        organizations: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            name: string;
+                            /**
+                             * @description How an organization differs between two monthly submissions.
+                             *
+                             *     - `added`: the organization is in the submission only
+                             *     - `removed`: the organization is in the submission compared against only
+                             *     - `changed`: the organization is in both, with figures that differ
+                             * @enum {string}
+                             */
+                            status: "added" | "removed" | "changed";
+                            /** @description Only the figures that changed (an added or removed organization: its non-zero figures). */
+                            changes: {
+                                /**
+                                 * @description The figure as a path in the report: `activeClients`, `groups.1` … `groups.6`, `neverAssessed`, `overdue`, `hours.optimal`, `hours.minimal`, `hours.byLivingSituation`, `fte.optimal`, `fte.minimal`, `overrides`, `trainedCarers`, and any figure the report added later (such as delivered hours). The monthly cost is left out: it follows from the hours and the rate.
+                                 * @example groups.3
+                                 */
+                                figure: string;
+                                /** @description Null when the organization or the figure was not in `against`. */
+                                before: number | null;
+                                /** @description Null when the organization or the figure is no longer there. */
+                                after: number | null;
+                                /** @description after − before, an absent side counting 0. */
+                                delta: number;
+                            }[];
+                        }[];
+                        /** @description The region’s totals that changed. */
+                        total: {
+                            /**
+                             * @description The figure as a path in the report: `activeClients`, `groups.1` … `groups.6`, `neverAssessed`, `overdue`, `hours.optimal`, `hours.minimal`, `hours.byLivingSituation`, `fte.optimal`, `fte.minimal`, `overrides`, `trainedCarers`, and any figure the report added later (such as delivered hours). The monthly cost is left out: it follows from the hours and the rate.
+                             * @example groups.3
+                             */
+                            figure: string;
+                            /** @description Null when the organization or the figure was not in `against`. */
+                            before: number | null;
+                            /** @description Null when the organization or the figure is no longer there. */
+                            after: number | null;
+                            /** @description after − before, an absent side counting 0. */
+                            delta: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30155,9 +33010,12 @@ export interface operations {
                              *     - `carer`: a family carer of a client
                              *     - `representative`: a representative of a client
                              *     - `care_session`: a session of the school of care
+                             *     - `care_visit`: a home-care visit or its correction
+                             *     - `decision`: a commission decision on an assessment’s group (a later decision supersedes it)
+                             *     - `reassessment_signal`: a signal for reassessment resolved: a reassessment scheduled or the signal dismissed
                              * @enum {string}
                              */
-                            type: "client" | "assessment" | "support_program" | "activity" | "carer" | "representative" | "care_session";
+                            type: "client" | "assessment" | "support_program" | "activity" | "carer" | "representative" | "care_session" | "care_visit" | "decision" | "reassessment_signal";
                             /**
                              * Format: uuid
                              * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
@@ -30219,6 +33077,1238 @@ export interface operations {
              *     - `/problems/other-organization`: The request names an organization other than the key’s own.
              */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of subscription records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "url": "text",
+                     *           "eventTypes": [
+                     *             "client.created"
+                     *           ],
+                     *           "description": "text",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "status": "active",
+                     *           "cursor": "text",
+                     *           "backlog": {
+                     *             "attempts": 1,
+                     *             "failingSince": "2026-11-24T09:30:00.000Z",
+                     *             "nextAttemptAt": "2026-11-24T09:30:00.000Z",
+                     *             "lastError": "text"
+                     *           },
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            url: string;
+                            eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                            description: string | null;
+                            /** @description Whose events; null: every organization’s. */
+                            organizationId: string | null;
+                            /**
+                             * @description The state of a webhook subscription.
+                             *
+                             *     - `active`: events are delivered
+                             *     - `paused`: paused by its owner: events wait (the backlog is kept) until it is active again
+                             *     - `failing`: an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them
+                             * @enum {string}
+                             */
+                            status: "active" | "paused" | "failing";
+                            /** @description The change-feed position delivered up to: the events after it are the backlog. */
+                            cursor: string;
+                            /** @description Where the deliveries stand. */
+                            backlog: {
+                                /** @description Failed attempts of the next event; 0 when the last attempt succeeded. */
+                                attempts: number;
+                                /** @description The first failed attempt of the next event. */
+                                failingSince: string | null;
+                                /** @description When the next event is tried again. */
+                                nextAttemptAt: string | null;
+                                lastError: string | null;
+                            };
+                            version: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            updatedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://eis.region.example/hooks/ltc",
+                 *       "eventTypes": [
+                 *         "client.created",
+                 *         "client.updated",
+                 *         "assessment.created",
+                 *         "decision.created"
+                 *       ],
+                 *       "description": "ЕИС социальной защиты региона"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description Where the events are POSTed: an http or https URL. Redirects are not followed (a 3xx is a failed delivery).
+                     * @example https://eis.region.example/hooks/ltc
+                     */
+                    url: string;
+                    /**
+                     * @description The events to deliver.
+                     * @example [
+                     *       "client.created",
+                     *       "client.updated",
+                     *       "assessment.created"
+                     *     ]
+                     */
+                    eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                    /** @description What the receiver is, for people. */
+                    description?: string;
+                    /** @description Whose events: a provider’s subscription is its own organization’s (this may only name it); an admin’s is every organization’s unless it names one. */
+                    organizationId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The created subscription. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "url": "text",
+                     *       "eventTypes": [
+                     *         "client.created"
+                     *       ],
+                     *       "description": "text",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "status": "active",
+                     *       "cursor": "text",
+                     *       "backlog": {
+                     *         "attempts": 1,
+                     *         "failingSince": "2026-11-24T09:30:00.000Z",
+                     *         "nextAttemptAt": "2026-11-24T09:30:00.000Z",
+                     *         "lastError": "text"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z",
+                     *       "secret": "text"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        url: string;
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        description: string | null;
+                        /** @description Whose events; null: every organization’s. */
+                        organizationId: string | null;
+                        /**
+                         * @description The state of a webhook subscription.
+                         *
+                         *     - `active`: events are delivered
+                         *     - `paused`: paused by its owner: events wait (the backlog is kept) until it is active again
+                         *     - `failing`: an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them
+                         * @enum {string}
+                         */
+                        status: "active" | "paused" | "failing";
+                        /** @description The change-feed position delivered up to: the events after it are the backlog. */
+                        cursor: string;
+                        /** @description Where the deliveries stand. */
+                        backlog: {
+                            /** @description Failed attempts of the next event; 0 when the last attempt succeeded. */
+                            attempts: number;
+                            /** @description The first failed attempt of the next event. */
+                            failingSince: string | null;
+                            /** @description When the next event is tried again. */
+                            nextAttemptAt: string | null;
+                            lastError: string | null;
+                        };
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                        /** @description The signing secret (`whsec_…`, Standard Webhooks). Answered only here: keep it with the receiver to check `webhook-signature`. */
+                        secret: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "url": "text",
+                     *       "eventTypes": [
+                     *         "client.created"
+                     *       ],
+                     *       "description": "text",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "status": "active",
+                     *       "cursor": "text",
+                     *       "backlog": {
+                     *         "attempts": 1,
+                     *         "failingSince": "2026-11-24T09:30:00.000Z",
+                     *         "nextAttemptAt": "2026-11-24T09:30:00.000Z",
+                     *         "lastError": "text"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        url: string;
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        description: string | null;
+                        /** @description Whose events; null: every organization’s. */
+                        organizationId: string | null;
+                        /**
+                         * @description The state of a webhook subscription.
+                         *
+                         *     - `active`: events are delivered
+                         *     - `paused`: paused by its owner: events wait (the backlog is kept) until it is active again
+                         *     - `failing`: an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them
+                         * @enum {string}
+                         */
+                        status: "active" | "paused" | "failing";
+                        /** @description The change-feed position delivered up to: the events after it are the backlog. */
+                        cursor: string;
+                        /** @description Where the deliveries stand. */
+                        backlog: {
+                            /** @description Failed attempts of the next event; 0 when the last attempt succeeded. */
+                            attempts: number;
+                            /** @description The first failed attempt of the next event. */
+                            failingSince: string | null;
+                            /** @description When the next event is tried again. */
+                            nextAttemptAt: string | null;
+                            lastError: string | null;
+                        };
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The ETag from the last read, a list of ETags (`"3", "4"`: any of them) or `*` (whatever the current version is); required. Compared strongly: a weak ETag (`W/"3"`) matches no version. When none matches the current version the answer is 412.
+                 * @example "1"
+                 */
+                "if-match"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "paused"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description Where the events are POSTed: an http or https URL. Redirects are not followed (a 3xx is a failed delivery).
+                     * @example https://eis.region.example/hooks/ltc
+                     */
+                    url?: string;
+                    /**
+                     * @description The events to deliver.
+                     * @example [
+                     *       "client.created",
+                     *       "client.updated",
+                     *       "assessment.created"
+                     *     ]
+                     */
+                    eventTypes?: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                    description?: string | null;
+                    /** @description `paused` holds the deliveries (events wait); `active` resumes them, also of a failing subscription. */
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "url": "text",
+                     *       "eventTypes": [
+                     *         "client.created"
+                     *       ],
+                     *       "description": "text",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "status": "active",
+                     *       "cursor": "text",
+                     *       "backlog": {
+                     *         "attempts": 1,
+                     *         "failingSince": "2026-11-24T09:30:00.000Z",
+                     *         "nextAttemptAt": "2026-11-24T09:30:00.000Z",
+                     *         "lastError": "text"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        url: string;
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        description: string | null;
+                        /** @description Whose events; null: every organization’s. */
+                        organizationId: string | null;
+                        /**
+                         * @description The state of a webhook subscription.
+                         *
+                         *     - `active`: events are delivered
+                         *     - `paused`: paused by its owner: events wait (the backlog is kept) until it is active again
+                         *     - `failing`: an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them
+                         * @enum {string}
+                         */
+                        status: "active" | "paused" | "failing";
+                        /** @description The change-feed position delivered up to: the events after it are the backlog. */
+                        cursor: string;
+                        /** @description Where the deliveries stand. */
+                        backlog: {
+                            /** @description Failed attempts of the next event; 0 when the last attempt succeeded. */
+                            attempts: number;
+                            /** @description The first failed attempt of the next event. */
+                            failingSince: string | null;
+                            /** @description When the next event is tried again. */
+                            nextAttemptAt: string | null;
+                            lastError: string | null;
+                        };
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description If-Match does not match the current ETag: the resource changed since it was read.
+             *     - `/problems/stale-version`: If-Match does not match the current ETag: the resource changed since it was read.
+             */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The update needs an If-Match header with the ETag of the version being changed.
+             *     - `/problems/if-match-required`: Send If-Match with the ETag of the version being changed (from GET or the last write).
+             */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaySubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the same key with the same body answers the first result again for 24 hours.
+                 * @example 3f1c9a2e-7b4d-4e8a-9c0f-1a2b3c4d5e6f
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "since": "MTIzNC41Ng"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A place in the change feed: a `cursor` of `GET /v1/changes`, or a delivery’s `replayFrom`. The events after it are sent. */
+                    since?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "url": "text",
+                     *       "eventTypes": [
+                     *         "client.created"
+                     *       ],
+                     *       "description": "text",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "status": "active",
+                     *       "cursor": "text",
+                     *       "backlog": {
+                     *         "attempts": 1,
+                     *         "failingSince": "2026-11-24T09:30:00.000Z",
+                     *         "nextAttemptAt": "2026-11-24T09:30:00.000Z",
+                     *         "lastError": "text"
+                     *       },
+                     *       "version": 1,
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        url: string;
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        description: string | null;
+                        /** @description Whose events; null: every organization’s. */
+                        organizationId: string | null;
+                        /**
+                         * @description The state of a webhook subscription.
+                         *
+                         *     - `active`: events are delivered
+                         *     - `paused`: paused by its owner: events wait (the backlog is kept) until it is active again
+                         *     - `failing`: an event kept failing for the whole retry period: deliveries stopped, the backlog is kept; a replay resumes them
+                         * @enum {string}
+                         */
+                        status: "active" | "paused" | "failing";
+                        /** @description The change-feed position delivered up to: the events after it are the backlog. */
+                        cursor: string;
+                        /** @description Where the deliveries stand. */
+                        backlog: {
+                            /** @description Failed attempts of the next event; 0 when the last attempt succeeded. */
+                            attempts: number;
+                            /** @description The first failed attempt of the next event. */
+                            failingSince: string | null;
+                            /** @description When the next event is tried again. */
+                            nextAttemptAt: string | null;
+                            lastError: string | null;
+                        };
+                        version: number;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request conflicts with existing data.
+             *     - `/problems/idempotency-key-running`: A request with this Idempotency-Key is still running; retry shortly.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/idempotency-key-reused`: This Idempotency-Key was used with another request; use a new key for a new request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of delivery records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "messageId": "text",
+                     *           "eventType": "client.created",
+                     *           "entityId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "replayFrom": "text",
+                     *           "attempt": 1,
+                     *           "succeeded": false,
+                     *           "statusCode": 1,
+                     *           "error": "text",
+                     *           "response": "text",
+                     *           "durationMs": 1,
+                     *           "attemptedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /** @description The `webhook-id`: the same for every attempt and replay of one event. */
+                            messageId: string;
+                            /**
+                             * @description What a webhook event tells: the kind of record and whether it was created or changed.
+                             *
+                             *     - `client.created`: a client: created
+                             *     - `client.updated`: a client: changed
+                             *     - `assessment.created`: an assessment: created
+                             *     - `assessment.updated`: an assessment: changed
+                             *     - `support_program.created`: a support program: created
+                             *     - `support_program.updated`: a support program: changed
+                             *     - `activity.created`: a session: created
+                             *     - `activity.updated`: a session: changed
+                             *     - `carer.created`: a family carer of a client: created
+                             *     - `carer.updated`: a family carer of a client: changed
+                             *     - `representative.created`: a representative of a client: created
+                             *     - `representative.updated`: a representative of a client: changed
+                             *     - `care_session.created`: a session of the school of care: created
+                             *     - `care_session.updated`: a session of the school of care: changed
+                             *     - `care_visit.created`: a home-care visit or its correction: created
+                             *     - `care_visit.updated`: a home-care visit or its correction: changed
+                             *     - `decision.created`: a commission decision on an assessment’s group (a later decision supersedes it): created
+                             *     - `reassessment_signal.created`: a signal for reassessment resolved: a reassessment scheduled or the signal dismissed: created
+                             * @enum {string}
+                             */
+                            eventType: "client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            entityId: string;
+                            /** @description A change-feed cursor just before the event: replay `since` it to send this event and the later ones again. */
+                            replayFrom: string;
+                            attempt: number;
+                            succeeded: boolean;
+                            /** @description The receiver’s status; null when it did not answer. */
+                            statusCode: number | null;
+                            /** @description Why the attempt failed. */
+                            error: string | null;
+                            /** @description The start of the receiver’s answer (1,000 characters at most). */
+                            response: string | null;
+                            durationMs: number;
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            attemptedAt: string;
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30403,6 +34493,105 @@ export interface operations {
                                 }[];
                             };
                         }[];
+                    };
+                };
+            };
+            /** @description Stored as an import job; follow `Location` for its progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "kind": "clients",
+                     *       "status": "queued",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "totalLines": 0,
+                     *       "processedLines": 0,
+                     *       "totals": {
+                     *         "lines": 1,
+                     *         "created": 1,
+                     *         "updated": 1,
+                     *         "unchanged": 1,
+                     *         "failed": 1
+                     *       },
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "finishedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * @description What an import job imports.
+                         *
+                         *     - `clients`: a client import
+                         *     - `assessments`: an assessment import
+                         * @enum {string}
+                         */
+                        kind: "clients" | "assessments";
+                        /**
+                         * @description The state of an import job.
+                         *
+                         *     - `queued`: stored, waiting for a worker
+                         *     - `running`: a worker is importing it, a chunk of lines at a time
+                         *     - `succeeded`: every line was read; failed lines are counted and listed, not a failure of the job
+                         *     - `failed`: the job stopped before its end; `error` says why, the chunks committed before stay imported
+                         * @enum {string}
+                         */
+                        status: "queued" | "running" | "succeeded" | "failed";
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @description Non-blank lines of the stored file. */
+                        totalLines: number;
+                        /** @description Non-blank lines imported so far, in file order. */
+                        processedLines: number;
+                        /** @description What the lines processed so far did: once succeeded, the totals a synchronous import of the file answers. */
+                        totals: {
+                            /** @description Non-blank lines read. */
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            failed: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        /**
+                         * BulkJobError
+                         * @description Why the job stopped before its end (only when `status` is `failed`).
+                         */
+                        error?: {
+                            /** @example /problems/import-job-abandoned */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            errors?: {
+                                /** @description Where the field is: body, querystring, params or headers. */
+                                in?: string;
+                                /**
+                                 * @description JSON pointer (RFC 6901) to the field within that part.
+                                 * @example /organizationId
+                                 */
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -30683,6 +34872,105 @@ export interface operations {
                     };
                 };
             };
+            /** @description Stored as an import job; follow `Location` for its progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "kind": "clients",
+                     *       "status": "queued",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "totalLines": 0,
+                     *       "processedLines": 0,
+                     *       "totals": {
+                     *         "lines": 1,
+                     *         "created": 1,
+                     *         "updated": 1,
+                     *         "unchanged": 1,
+                     *         "failed": 1
+                     *       },
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "finishedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * @description What an import job imports.
+                         *
+                         *     - `clients`: a client import
+                         *     - `assessments`: an assessment import
+                         * @enum {string}
+                         */
+                        kind: "clients" | "assessments";
+                        /**
+                         * @description The state of an import job.
+                         *
+                         *     - `queued`: stored, waiting for a worker
+                         *     - `running`: a worker is importing it, a chunk of lines at a time
+                         *     - `succeeded`: every line was read; failed lines are counted and listed, not a failure of the job
+                         *     - `failed`: the job stopped before its end; `error` says why, the chunks committed before stay imported
+                         * @enum {string}
+                         */
+                        status: "queued" | "running" | "succeeded" | "failed";
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @description Non-blank lines of the stored file. */
+                        totalLines: number;
+                        /** @description Non-blank lines imported so far, in file order. */
+                        processedLines: number;
+                        /** @description What the lines processed so far did: once succeeded, the totals a synchronous import of the file answers. */
+                        totals: {
+                            /** @description Non-blank lines read. */
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            failed: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        /**
+                         * BulkJobError
+                         * @description Why the job stopped before its end (only when `status` is `failed`).
+                         */
+                        error?: {
+                            /** @example /problems/import-job-abandoned */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            errors?: {
+                                /** @description Where the field is: body, querystring, params or headers. */
+                                in?: string;
+                                /**
+                                 * @description JSON pointer (RFC 6901) to the field within that part.
+                                 * @example /organizationId
+                                 */
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
             /**
              * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
              *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
@@ -30763,6 +35051,745 @@ export interface operations {
              *     - `/problems/import-lines-failed`: With atomic=true a line failed, so nothing was imported; `totals` counts the lines, `failures` lists the first 1000 failed ones and `failuresOmitted` counts the others.
              */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importCareVisits: {
+        parameters: {
+            query: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                organizationId: string;
+                /** @description true: all lines or none; one failed line rolls the whole import back (422). */
+                atomic?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description NDJSON: one such object per line. One line of a visit import: a visit as in createCareVisit, naming its client by externalId. It matches the counted visit of that client by the same care assistant at the same `startedAt`: a line that differs files a correction of it. */
+        requestBody: {
+            content: {
+                "application/x-ndjson": {
+                    /**
+                     * @description The client’s externalId in the organization.
+                     * @example IVS-000123
+                     */
+                    clientExternalId: string;
+                    /**
+                     * Format: uuid
+                     * @description The staff member who made the visit: staff of the client’s organization.
+                     */
+                    careAssistantId: string;
+                    /**
+                     * Format: date-time
+                     * @description When the visit started. It counts wholly on this day on the organization’s clock, and may not be in the future. In the years 2000 to 2100, as written with its offset.
+                     * @example 2025-02-04T10:00:00+03:00
+                     */
+                    startedAt: string;
+                    /** @description How long the visit lasted, in minutes. */
+                    durationMinutes: number;
+                    /** @description The services performed. */
+                    services: string[];
+                    note?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The bulk result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "atomic": false,
+                     *       "totals": {
+                     *         "lines": 1,
+                     *         "created": 1,
+                     *         "updated": 1,
+                     *         "unchanged": 1,
+                     *         "failed": 1
+                     *       },
+                     *       "failuresOmitted": 0,
+                     *       "results": [
+                     *         {
+                     *           "line": 1,
+                     *           "outcome": "created",
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        atomic: boolean;
+                        totals: {
+                            /** @description Non-blank lines read. */
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            failed: number;
+                        };
+                        /** @description Failed lines counted in `totals.failed` but not listed: only the first 1000 failed lines are. */
+                        failuresOmitted: number;
+                        /** @description One entry per non-blank line, in file order, except failed lines beyond the first 1000: those are only counted (`failuresOmitted`). */
+                        results: {
+                            /** @description The line number in the file, counting from 1 (blank lines count). */
+                            line: number;
+                            outcome: "created" | "updated" | "unchanged" | "failed";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id?: string;
+                            problem?: {
+                                /**
+                                 * @description The status the same record would get from the single-record operation.
+                                 * @example 422
+                                 */
+                                status: number;
+                                detail: string;
+                                /** @description Pointers into the line’s JSON. */
+                                errors?: {
+                                    /** @description Where the field is: body, querystring, params or headers. */
+                                    in?: string;
+                                    /**
+                                     * @description JSON pointer (RFC 6901) to the field within that part.
+                                     * @example /organizationId
+                                     */
+                                    pointer: string;
+                                    message: string;
+                                }[];
+                            };
+                        }[];
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Request Timeout
+             *     - `/problems/upload-stalled`: The NDJSON body stopped arriving mid-way for longer than the import waits; nothing was imported, the file can be sent again.
+             */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The body is larger than the limit.
+             *     - `/problems/payload-too-large`: The body is larger than the limit.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The content type is not supported.
+             *     - `/problems/unsupported-media-type`: The content type is not supported.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The request is well formed but breaks a domain rule.
+             *     - `/problems/not-social-service-organization`: The organization named is not a registered social-service organization, and only those have clients, departments, staff, sessions and activity types of their own; `errors` names the field.
+             *     - `/problems/import-lines-failed`: With atomic=true a line failed, so nothing was imported; `totals` counts the lines, `failures` lists the first 1000 failed ones and `failuresOmitted` counts the others.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBulkJobs: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description The opaque cursor from the `next` link of the previous page. */
+                cursor?: string;
+                /**
+                 * @description The state of an import job.
+                 *
+                 *     - `queued`: stored, waiting for a worker
+                 *     - `running`: a worker is importing it, a chunk of lines at a time
+                 *     - `succeeded`: every line was read; failed lines are counted and listed, not a failure of the job
+                 *     - `failed`: the job stopped before its end; `error` says why, the chunks committed before stay imported
+                 */
+                status?: "queued" | "running" | "succeeded" | "failed";
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of bulk job records and the link to the next page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "kind": "clients",
+                     *           "status": "queued",
+                     *           "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *           "totalLines": 0,
+                     *           "processedLines": 0,
+                     *           "totals": {
+                     *             "lines": 1,
+                     *             "created": 1,
+                     *             "updated": 1,
+                     *             "unchanged": 1,
+                     *             "failed": 1
+                     *           },
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "startedAt": "2026-11-24T09:30:00.000Z",
+                     *           "finishedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            id: string;
+                            /**
+                             * @description What an import job imports.
+                             *
+                             *     - `clients`: a client import
+                             *     - `assessments`: an assessment import
+                             * @enum {string}
+                             */
+                            kind: "clients" | "assessments";
+                            /**
+                             * @description The state of an import job.
+                             *
+                             *     - `queued`: stored, waiting for a worker
+                             *     - `running`: a worker is importing it, a chunk of lines at a time
+                             *     - `succeeded`: every line was read; failed lines are counted and listed, not a failure of the job
+                             *     - `failed`: the job stopped before its end; `error` says why, the chunks committed before stay imported
+                             * @enum {string}
+                             */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /**
+                             * Format: uuid
+                             * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                             */
+                            organizationId: string;
+                            /** @description Non-blank lines of the stored file. */
+                            totalLines: number;
+                            /** @description Non-blank lines imported so far, in file order. */
+                            processedLines: number;
+                            /** @description What the lines processed so far did: once succeeded, the totals a synchronous import of the file answers. */
+                            totals: {
+                                /** @description Non-blank lines read. */
+                                lines: number;
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                failed: number;
+                            };
+                            /**
+                             * Format: date-time
+                             * @example 2026-11-24T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                            /**
+                             * BulkJobError
+                             * @description Why the job stopped before its end (only when `status` is `failed`).
+                             */
+                            error?: {
+                                /** @example /problems/import-job-abandoned */
+                                type: string;
+                                title: string;
+                                status: number;
+                                detail: string;
+                                errors?: {
+                                    /** @description Where the field is: body, querystring, params or headers. */
+                                    in?: string;
+                                    /**
+                                     * @description JSON pointer (RFC 6901) to the field within that part.
+                                     * @example /organizationId
+                                     */
+                                    pointer: string;
+                                    message: string;
+                                }[];
+                            };
+                        }[];
+                        /**
+                         * @description The URL of the next page, or null on the last page.
+                         * @example /v1/staff?limit=50&cursor=MGY4YzViZDAtNmQwYy00ZjY3LTlhN2UtM2YxYWM5ZTFmMmIx
+                         */
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulkJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bulk job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "kind": "clients",
+                     *       "status": "queued",
+                     *       "organizationId": "0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1",
+                     *       "totalLines": 0,
+                     *       "processedLines": 0,
+                     *       "totals": {
+                     *         "lines": 1,
+                     *         "created": 1,
+                     *         "updated": 1,
+                     *         "unchanged": 1,
+                     *         "failed": 1
+                     *       },
+                     *       "createdAt": "2026-11-24T09:30:00.000Z",
+                     *       "startedAt": "2026-11-24T09:30:00.000Z",
+                     *       "finishedAt": "2026-11-24T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        id: string;
+                        /**
+                         * @description What an import job imports.
+                         *
+                         *     - `clients`: a client import
+                         *     - `assessments`: an assessment import
+                         * @enum {string}
+                         */
+                        kind: "clients" | "assessments";
+                        /**
+                         * @description The state of an import job.
+                         *
+                         *     - `queued`: stored, waiting for a worker
+                         *     - `running`: a worker is importing it, a chunk of lines at a time
+                         *     - `succeeded`: every line was read; failed lines are counted and listed, not a failure of the job
+                         *     - `failed`: the job stopped before its end; `error` says why, the chunks committed before stay imported
+                         * @enum {string}
+                         */
+                        status: "queued" | "running" | "succeeded" | "failed";
+                        /**
+                         * Format: uuid
+                         * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1
+                         */
+                        organizationId: string;
+                        /** @description Non-blank lines of the stored file. */
+                        totalLines: number;
+                        /** @description Non-blank lines imported so far, in file order. */
+                        processedLines: number;
+                        /** @description What the lines processed so far did: once succeeded, the totals a synchronous import of the file answers. */
+                        totals: {
+                            /** @description Non-blank lines read. */
+                            lines: number;
+                            created: number;
+                            updated: number;
+                            unchanged: number;
+                            failed: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T09:30:00.000Z
+                         */
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                        /**
+                         * BulkJobError
+                         * @description Why the job stopped before its end (only when `status` is `failed`).
+                         */
+                        error?: {
+                            /** @example /problems/import-job-abandoned */
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            errors?: {
+                                /** @description Where the field is: body, querystring, params or headers. */
+                                in?: string;
+                                /**
+                                 * @description JSON pointer (RFC 6901) to the field within that part.
+                                 * @example /organizationId
+                                 */
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Too many requests for this key; retry after the time in the Retry-After header.
+             *     - `/problems/rate-limited`: Too many requests for this key; retry after the time in the Retry-After header.
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The database is unavailable; retry later.
+             *     - `/problems/database-unavailable`: The database is unavailable; retry later.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBulkJobFailures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON (`application/x-ndjson`), one BulkJobFailure per line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description The line number in the file, counting from 1 (blank lines count). */
+                        line: number;
+                        /** @description JSON pointer into the line to its first offending field; empty for the whole line. */
+                        pointer: string;
+                        problem: {
+                            /**
+                             * @description The status the same record would get from the single-record operation.
+                             * @example 422
+                             */
+                            status: number;
+                            detail: string;
+                            /** @description Pointers into the line’s JSON. */
+                            errors?: {
+                                /** @description Where the field is: body, querystring, params or headers. */
+                                in?: string;
+                                /**
+                                 * @description JSON pointer (RFC 6901) to the field within that part.
+                                 * @example /organizationId
+                                 */
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The request breaks its schema: a body, parameter or header is malformed, missing or unknown.
+             *     - `/problems/invalid-request`: A body, parameter or header breaks its schema (malformed, missing or unknown) or is not one this service issued (a cursor); `errors` names each field.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No valid API key: the Authorization header is missing, unknown or revoked.
+             *     - `/problems/api-key-missing`: Send an API key as "Authorization: Bearer <key>".
+             *     - `/problems/api-key-invalid`: The API key is unknown or revoked.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key's role may not use this operation.
+             *     - `/problems/role-forbidden`: The key's role may not use this operation.
+             *     - `/problems/other-organization`: The request names an organization other than the key’s own.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description No such resource, or it belongs to another organization.
+             *     - `/problems/not-found`: No such resource, or it belongs to another organization.
+             */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,9 @@ import { problemResponses } from '../http/problem.js';
 import { PayloadTooLarge } from '../http/problems.js';
 import type { Routes } from '../http/typebox.js';
 import { bulkResultJson } from './answer.js';
+import { BulkCareVisitLineSchema } from './care-visits.js';
+import { JobAccepted, jobDescription, runsAsJob, sendJob } from './jobs-routes.js';
+import { submitJob } from './jobs-service.js';
 import { ImportLinesFailed, UploadStalled } from './problems.js';
 import { MAX_LISTED_FAILURES, BulkAssessmentLineSchema, BulkClientLineSchema, BulkQuery, BulkResultSchema } from './schemas.js';
 import { MAX_IMPORT_BYTES, UPLOAD_IDLE_MS, importRecords, type ImportedFile } from './service.js';
@@ -60,10 +63,11 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         tags,
         operationId: 'importClients',
         summary: 'Import clients from NDJSON, matched by externalId',
-        description: DESCRIPTION,
+        description: DESCRIPTION + jobDescription(config),
         querystring: BulkQuery,
         response: {
           200: BulkResultSchema,
+          202: JobAccepted,
           ...problemResponses(400, UploadStalled, 413, 415, NotSocialServiceOrganization, ImportLinesFailed),
         },
       },
@@ -72,6 +76,10 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
     },
     async (request, reply) => {
       const source = request.body as Readable;
+      if (runsAsJob(request, config)) {
+        const { organizationId } = request.query;
+        return sendJob(reply, await request.ctx.write((tx) => submitJob(tx, { kind: 'clients', organizationId, source })));
+      }
       const imported = await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'clients', ...request.query, source }));
       app.metrics.countImportedLines('clients', imported.log.totals);
       return sendResult(reply, imported);
@@ -85,10 +93,11 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
         tags,
         operationId: 'importAssessments',
         summary: 'Import assessments from NDJSON, matched by client externalId, instrument and date',
-        description: DESCRIPTION,
+        description: DESCRIPTION + jobDescription(config),
         querystring: BulkQuery,
         response: {
           200: BulkResultSchema,
+          202: JobAccepted,
           ...problemResponses(400, UploadStalled, 413, 415, NotSocialServiceOrganization, ImportLinesFailed),
         },
       },
@@ -97,8 +106,37 @@ const bulkRoutes: Routes = async (app, { config, instruments }) => {
     },
     async (request, reply) => {
       const source = request.body as Readable;
+      if (runsAsJob(request, config)) {
+        const { organizationId } = request.query;
+        return sendJob(reply, await request.ctx.write((tx) => submitJob(tx, { kind: 'assessments', organizationId, source })));
+      }
       const imported = await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'assessments', ...request.query, source }));
       app.metrics.countImportedLines('assessments', imported.log.totals);
+      return sendResult(reply, imported);
+    },
+  );
+
+  app.post(
+    '/v1/bulk/care-visits',
+    {
+      schema: {
+        tags,
+        operationId: 'importCareVisits',
+        summary: 'Import home-care visits from NDJSON, matched by client externalId, care assistant and start',
+        description: DESCRIPTION,
+        querystring: BulkQuery,
+        response: {
+          200: BulkResultSchema,
+          ...problemResponses(400, UploadStalled, 413, 415, NotSocialServiceOrganization, ImportLinesFailed),
+        },
+      },
+      // The whole import is one unit of work and one audit event, naming no one record.
+      config: { access, audit: { action: 'create', resource: 'care_visit', id: null }, ...ndjsonBody(BulkCareVisitLineSchema) },
+    },
+    async (request, reply) => {
+      const source = request.body as Readable;
+      const imported = await request.ctx.write((tx) => importRecords(tx, settings, { kind: 'care-visits', ...request.query, source }));
+      app.metrics.countImportedLines('care-visits', imported.log.totals);
       return sendResult(reply, imported);
     },
   );

@@ -1,13 +1,14 @@
 import type { AssessmentSettings } from '../assessments/service.js';
 import type { UnitOfWork } from '../context/request-context.js';
 import { assessmentImporter } from './assessments.js';
+import { careVisitImporter } from './care-visits.js';
 import { clientImporter } from './clients.js';
 import { atomicFailure, checkImportOrganization, runImport, type Importer } from './import.js';
 import { ndjsonLines, untilStalled } from './ndjson.js';
 import { UploadStalled } from './problems.js';
 import type { ImportLog } from './results.js';
 
-export const IMPORT_KINDS = ['clients', 'assessments'] as const;
+export const IMPORT_KINDS = ['clients', 'assessments', 'care-visits'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -42,7 +43,11 @@ export async function importRecords(tx: UnitOfWork, settings: AssessmentSettings
   const { organizationId, atomic } = request;
   await checkImportOrganization(tx, organizationId);
   const importer: Importer<never> =
-    request.kind === 'clients' ? await clientImporter(tx, organizationId) : await assessmentImporter(tx, settings, organizationId);
+    request.kind === 'clients'
+      ? await clientImporter(tx, organizationId)
+      : request.kind === 'care-visits'
+        ? await careVisitImporter(tx, organizationId)
+        : await assessmentImporter(tx, settings, organizationId);
   const body = untilStalled(request.source, UPLOAD_IDLE_MS, () => new UploadStalled(UPLOAD_IDLE_MS / 1000));
   const log = await runImport(ndjsonLines(body, MAX_IMPORT_BYTES), importer, request.onProgress);
   if (atomic && log.totals.failed) throw atomicFailure(log);

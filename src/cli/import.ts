@@ -1,4 +1,4 @@
-// npm run import -- --org ID [--type clients|assessments] [--atomic] file.ndjson
+// npm run import -- --org ID [--type clients|assessments|care-visits] [--atomic] file.ndjson
 // Imports an NDJSON file into the configured database as POST /v1/bulk/... would, with a progress bar.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { systemContext } from '../context/request-context.js';
 import { InstrumentCatalog } from '../instruments/catalog.js';
 import { withDatabase } from './database.js';
 
-const USAGE = 'usage: npm run import -- --org ORGANIZATION_ID [--type clients|assessments] [--atomic] FILE.ndjson';
+const USAGE = 'usage: npm run import -- --org ORGANIZATION_ID [--type clients|assessments|care-visits] [--atomic] FILE.ndjson';
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -18,12 +18,14 @@ function fail(message: string): never {
 
 const isImportKind = (value: string): value is ImportKind => (IMPORT_KINDS as readonly string[]).includes(value);
 
-/** Assessment lines name their client by clientExternalId; client lines do not. */
+/** Visit lines name a careAssistantId; assessment lines name their client by clientExternalId; client lines neither. */
 async function kindOf(file: string): Promise<ImportKind> {
   const handle = await open(file);
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').includes('"clientExternalId"') ? 'assessments' : 'clients';
+    const start = buffer.subarray(0, bytesRead).toString('utf8');
+    if (start.includes('"careAssistantId"')) return 'care-visits';
+    return start.includes('"clientExternalId"') ? 'assessments' : 'clients';
   } finally {
     await handle.close();
   }
@@ -83,7 +85,8 @@ await withDatabase(async ({ db, config }) => {
   const catalog = new InstrumentCatalog(db);
   try {
     // The import's one audit event, as POST /v1/bulk/... records it, in the import's unit of work.
-    const audit = { action: 'create', resource: kind === 'clients' ? 'client' : 'assessment', id: null } as const;
+    const resource = { clients: 'client', assessments: 'assessment', 'care-visits': 'care_visit' }[kind];
+    const audit = { action: 'create', resource, id: null } as const;
     const ctx = systemContext(db, `cli-import:${file}`.slice(0, 200), audit);
     const { log } = await ctx.write((tx) =>
       importRecords(

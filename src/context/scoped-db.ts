@@ -39,6 +39,8 @@ const _DIRECTLY_OWNED = [
   'representatives',
   'care_sessions',
   'reassessment_signal_resolutions',
+  'bulk_import_jobs',
+  'care_visits',
 ] as const;
 
 /** Tables whose rows belong to an owned row, and so to its organization. */
@@ -48,6 +50,8 @@ const CHILDREN = {
   plan_tasks: { parent: 'implementation_plans', key: 'plan_id' },
   plan_documents: { parent: 'implementation_plans', key: 'plan_id' },
   care_session_attendees: { parent: 'care_sessions', key: 'session_id' },
+  bulk_import_job_lines: { parent: 'bulk_import_jobs', key: 'job_id' },
+  bulk_import_job_failures: { parent: 'bulk_import_jobs', key: 'job_id' },
 } as const;
 
 export type DirectlyOwnedTable = (typeof _DIRECTLY_OWNED)[number];

@@ -7,6 +7,9 @@ import type {
   Attendance,
   AuditAction,
   AuditOutcome,
+  BulkJobKind,
+  BulkJobStatus,
+  BulkLineFlaw,
   CareForm,
   CarerRelation,
   ChangeEntity,
@@ -28,12 +31,17 @@ import type {
   RepresentativeDocumentKind,
   Role,
   SelfCareReduction,
+  SubscriptionStatus,
+  WebhookEventType,
   Sex,
   SignalOutcome,
   Stage,
+  SubmissionFindingCode,
   TaskStatus,
 } from '../enums.js';
 import type { Instrument } from '../instruments/schemas.js';
+import type { LongTermCareReport } from '../reports/schemas.js';
+import type { SubmissionFinding } from '../reports/submissions-schemas.js';
 import type { CareCourse } from '../school-of-care/schemas.js';
 import type { SignalSnapshot } from '../reassessment-signals/schemas.js';
 import type { Goal } from '../support-programs/schemas.js';
@@ -375,6 +383,22 @@ export interface MonitoringReportTable {
   version: Version;
 }
 
+/** A month's regional long-term care report as submitted, never changed (issue 18). */
+export interface ReportSubmissionTable {
+  id: Generated<string>;
+  month: string;
+  /** 'YYYY-MM-DD': the month's last day, or the day of submission in the current month. */
+  as_of: string;
+  weekly_hours_per_fte: number;
+  hourly_rate: number | null;
+  report: JSONColumnType<LongTermCareReport>;
+  findings: JSONColumnType<SubmissionFinding[]>;
+  finding_counts: JSONColumnType<Record<SubmissionFindingCode, number>>;
+  supersedes: string | null;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
 export interface AgreementTable {
   id: Generated<string>;
   medical_organization_id: string;
@@ -456,6 +480,26 @@ export interface CareSessionAttendeeTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A home-care visit, never changed: a correction is a new visit that `corrects` it (issue 18). */
+export interface CareVisitTable {
+  id: Generated<string>;
+  organization_id: string;
+  client_id: string;
+  care_assistant_id: string;
+  started_at: Date;
+  /** The day of the start on the organization's clock. */
+  visited_on: string;
+  /** Null only on a voided correction: the visit did not take place. */
+  duration_minutes: number | null;
+  services: string[];
+  note: string | null;
+  corrects: string | null;
+  reason: string | null;
+  voided: ColumnType<boolean, boolean | undefined, never>;
+  created_at: CreatedAt;
+  version: ColumnType<number, never, never>;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: CreatedAt;
@@ -495,6 +539,46 @@ export interface ChangeTable {
   at: CreatedAt;
 }
 
+/** A cursor on the change feed with a receiver (migrations/20261204T0910_webhooks.ts). */
+export interface WebhookSubscriptionTable {
+  id: Generated<string>;
+  /** The owner's scope: a provider's organization; null for an admin's, which sees every one. */
+  organization_id: string | null;
+  /** The key that created it; null for API_ADMIN_KEY. */
+  owner_key_id: string | null;
+  url: string;
+  event_types: WebhookEventType[];
+  description: string | null;
+  secret: string;
+  status: Generated<SubscriptionStatus>;
+  cursor_xid: string;
+  cursor_seq: number;
+  attempts: Generated<number>;
+  failing_since: Date | null;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  message_id: string;
+  event_type: WebhookEventType;
+  entity_id: string;
+  change_xid: string;
+  change_seq: number;
+  attempt: number;
+  succeeded: boolean;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+  duration_ms: number;
+  created_at: CreatedAt;
+}
+
 export interface ReassessmentSignalResolutionTable {
   signal_id: string;
   client_id: string;
@@ -510,6 +594,45 @@ export interface ReassessmentSignalResolutionTable {
   resolved_by: string;
   resolved_on: string;
   created_at: CreatedAt;
+}
+
+/** An NDJSON import run in the background (src/bulk/jobs-service.ts), as submitted and as far as it got. */
+export interface BulkImportJobTable {
+  id: Generated<string>;
+  organization_id: string;
+  kind: BulkJobKind;
+  status: ColumnType<BulkJobStatus, BulkJobStatus | undefined, BulkJobStatus>;
+  /** Who submitted it: the worker runs it in this credential's scope. */
+  credential_id: string | null;
+  credential_role: Role;
+  credential_organization_id: string | null;
+  request_id: string;
+  total_lines: ColumnType<number, number | undefined, number>;
+  /** The number of the last line committed: the worker resumes after it. */
+  processed_through: ColumnType<number, number | undefined, number>;
+  processed_lines: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  error: JSONColumnType<object, string | null, string | null> | null;
+  created_at: CreatedAt;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface BulkImportJobLineTable {
+  job_id: string;
+  line: number;
+  content: Buffer | null;
+  flaw: BulkLineFlaw | null;
+}
+
+export interface BulkImportJobFailureTable {
+  job_id: string;
+  line: number;
+  problem: JSONColumnType<object, string, never>;
 }
 
 export interface Database {
@@ -535,6 +658,7 @@ export interface Database {
   observations: ObservationTable;
   specialist_reports: SpecialistReportTable;
   monitoring_reports: MonitoringReportTable;
+  report_submissions: ReportSubmissionTable;
   agreements: AgreementTable;
   agreement_organizations: { agreement_id: string; organization_id: string };
   consents: ConsentTable;
@@ -543,10 +667,17 @@ export interface Database {
   care_courses: { id: string; definition: JSONColumnType<CareCourse>; created_at: CreatedAt };
   care_sessions: CareSessionTable;
   care_session_attendees: CareSessionAttendeeTable;
+  care_services: { code: string; title_ru: string; title_en: string; created_at: CreatedAt };
+  care_visits: CareVisitTable;
   audit_events: AuditEventTable;
   idempotency_keys: IdempotencyKeyTable;
   changes: ChangeTable;
   reassessment_signal_resolutions: ReassessmentSignalResolutionTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  bulk_import_jobs: BulkImportJobTable;
+  bulk_import_job_lines: BulkImportJobLineTable;
+  bulk_import_job_failures: BulkImportJobFailureTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
@@ -575,11 +706,15 @@ export type QuestionnaireRow = Selectable<QuestionnaireTable>;
 export type ObservationRow = Selectable<ObservationTable>;
 export type SpecialistReportRow = Selectable<SpecialistReportTable>;
 export type MonitoringReportRow = Selectable<MonitoringReportTable>;
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type ReportSubmissionRow = Selectable<ReportSubmissionTable>;
 export type AgreementRow = Selectable<AgreementTable>;
 export type ConsentRow = Selectable<ConsentTable>;
 export type CarerRow = Selectable<CarerTable>;
 export type RepresentativeRow = Selectable<RepresentativeTable>;
 export type CareSessionRow = Selectable<CareSessionTable>;
 export type CareSessionAttendeeRow = Selectable<CareSessionAttendeeTable>;
+export type CareVisitRow = Selectable<CareVisitTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -34,6 +34,7 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
         name: 'school-of-care',
         description: 'The «Мобильная школа по уходу» for families who care at home: courses, sessions, the carers who attended',
       },
+      { name: 'care-visits', description: 'Home-care visits, their corrections, and care delivered against care entitled' },
     ],
   },
   {
@@ -62,7 +63,12 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
       },
     ],
   },
-  { name: 'Reports', tags: [{ name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing' }] },
+  {
+    name: 'Reports',
+    tags: [
+      { name: 'reports', description: 'Reports to the region: long-term care groups, hours and staffing, and the monthly submissions' },
+    ],
+  },
   {
     name: 'Partners',
     tags: [
@@ -76,6 +82,7 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
     name: 'Integration',
     tags: [
       { name: 'changes', description: 'The change feed for regional information systems' },
+      { name: 'webhooks', description: 'Events pushed to receivers: subscriptions, signed deliveries, retries and replays' },
       { name: 'bulk', description: 'NDJSON imports of whole registers, matched by external ids' },
     ],
   },

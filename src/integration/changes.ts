@@ -4,6 +4,7 @@ import type { Context } from '../context/request-context.js';
 import { ChangeEntity, ChangeOperation } from '../enums.js';
 import { Uuid } from '../http/common-schemas.js';
 import { invalidParameter } from '../http/problems.js';
+import type { FieldError } from '../http/problem.js';
 import { problemResponses } from '../http/problem.js';
 import type { Routes } from '../http/typebox.js';
 
@@ -25,24 +26,27 @@ const ChangesPage = Type.Object(
   { title: 'ChangesPage' },
 );
 
-interface Position {
+/** A place in the feed: the last change read, in (transaction, change) order. */
+export interface FeedPosition {
   xid: string;
   seq: number;
 }
 
-const encode = ({ xid, seq }: Position) => Buffer.from(`${xid}.${seq}`).toString('base64url');
+/** The feed's cursors: opaque to callers, the same for /v1/changes and webhook replays. */
+export const encodeFeedPosition = ({ xid, seq }: FeedPosition) => Buffer.from(`${xid}.${seq}`).toString('base64url');
 
 /** The largest xid8 PostgreSQL accepts; a larger number would fail in the query instead of here. */
 const MAX_XID8 = 2n ** 64n - 1n;
 
-function decode(cursor: string | undefined): Position {
+/** The position a cursor names, or a 400 naming the field it came in; absent: the feed's start. */
+export function decodeFeedPosition(cursor: string | undefined, where: FieldError['in'] = 'querystring', pointer = '/since'): FeedPosition {
   if (cursor === undefined) return { xid: '0', seq: 0 };
   const [, xid, seq] = /^(\d{1,20})\.(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8')) ?? [];
   const position = xid !== undefined && seq !== undefined ? { xid: BigInt(xid).toString(), seq: Number(seq) } : undefined;
   // Exactly what `encode` makes: the decoder skips what it cannot read, and a number out of
   // range is no position this service issued either.
-  if (!position || BigInt(position.xid) > MAX_XID8 || encode(position) !== cursor) {
-    throw invalidParameter('querystring', '/since', 'is not a cursor this service issued');
+  if (!position || BigInt(position.xid) > MAX_XID8 || encodeFeedPosition(position) !== cursor) {
+    throw invalidParameter(where, pointer, 'is not a cursor this service issued');
   }
   return position;
 }
@@ -53,7 +57,7 @@ function decode(cursor: string | undefined): Position {
  * A transaction still running holds the feed back at its own id, so a page never skips a change
  * that commits later, and no change is read twice.
  */
-function readChanges(ctx: Context, since: Position, limit: number) {
+export function changesAfter(ctx: Context, since: FeedPosition) {
   return ctx.scoped
     .selectFrom('changes')
     .select([
@@ -69,9 +73,7 @@ function readChanges(ctx: Context, since: Position, limit: number) {
     .where(sql<boolean>`(changes.xid, changes.seq) > (${since.xid}::xid8, ${since.seq}::bigint)`)
     .where(sql<boolean>`changes.xid < pg_snapshot_xmin(pg_current_snapshot())`)
     .orderBy('changes.xid')
-    .orderBy('changes.seq')
-    .limit(limit)
-    .execute();
+    .orderBy('changes.seq');
 }
 
 /**
@@ -79,10 +81,10 @@ function readChanges(ctx: Context, since: Position, limit: number) {
  * time: the cursor names the last change read, and stays where it was when nothing new committed.
  */
 async function changesPage(ctx: Context, since: string | undefined, limit: number) {
-  const position = decode(since);
-  const rows = await readChanges(ctx, position, limit);
+  const position = decodeFeedPosition(since);
+  const rows = await changesAfter(ctx, position).limit(limit).execute();
   const last = rows.at(-1);
-  const cursor = encode(last ? { xid: last.xid, seq: last.seq } : position);
+  const cursor = encodeFeedPosition(last ? { xid: last.xid, seq: last.seq } : position);
   return {
     items: rows.map((row) => ({
       type: row.entity_type,

@@ -9,6 +9,8 @@ import { startWorker, type JobTasks } from './queue.js';
 export interface JobsOptions {
   config: Config;
   tasks: JobTasks;
+  /** The recurring jobs, crontab lines. */
+  crontab: string;
   logger: Logger;
 }
 
@@ -18,7 +20,7 @@ export interface JobsOptions {
  * never take the connections requests need; it stops before the app's pool closes.
  */
 export default fp<JobsOptions>(
-  async (app, { config, tasks, logger }) => {
+  async (app, { config, tasks, crontab, logger }) => {
     if (!config.JOBS_WORKER) return;
     if (!config.DATABASE_URL) throw new Error('The job worker needs DATABASE_URL');
     // The worker listens on one connection and works on up to `concurrency` more.
@@ -37,6 +39,7 @@ export default fp<JobsOptions>(
         logger,
         concurrency: config.JOBS_CONCURRENCY,
         pollIntervalMs: config.JOBS_POLL_INTERVAL_MS,
+        crontab,
       });
     });
     app.addHook('onClose', async () => {

@@ -1,7 +1,6 @@
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
-import { sql, type Kysely } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import type pg from 'pg';
-import type { Database } from '../db/schema.js';
 import type { Logger } from 'pino';
 
 /**
@@ -23,20 +22,26 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** At most one pending job per key: adding again replaces the waiting one's payload and time. */
   jobKey?: string;
+  /**
+   * What adding again does to the waiting job of the key: `replace` (the default) sets its run
+   * time to this one's, `preserve_run_at` keeps it (a retry's backoff stays).
+   */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
   /** Jobs of one queue run one at a time, in the order added. */
   queueName?: string;
   maxAttempts?: number;
 }
 
 /** Adds a job within `db`, which is usually the transaction of the write it belongs to. */
-export async function enqueue(db: Kysely<Database>, task: string, payload: object, options: EnqueueOptions = {}): Promise<void> {
+export async function enqueue(db: QueryExecutorProvider, task: string, payload: object, options: EnqueueOptions = {}): Promise<void> {
   await sql`select graphile_worker.add_job(
     ${task},
     ${JSON.stringify(payload)}::json,
     queue_name => ${options.queueName ?? null}::text,
     run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
     max_attempts => ${options.maxAttempts ?? null}::int,
-    job_key => ${options.jobKey ?? null}::text
+    job_key => ${options.jobKey ?? null}::text,
+    job_key_mode => ${options.jobKeyMode ?? 'replace'}::text
   )`.execute(db);
 }
 
@@ -47,14 +52,17 @@ export interface WorkerOptions {
   concurrency: number;
   /** How often to look for jobs that became due (new jobs arrive by notification at once). */
   pollIntervalMs: number;
+  /** Recurring jobs, in crontab lines (`* * * * * task`): each runs once per tick among all instances. */
+  crontab: string;
 }
 
-export async function startWorker({ pool, tasks, logger, concurrency, pollIntervalMs }: WorkerOptions): Promise<Runner> {
+export async function startWorker({ pool, tasks, logger, concurrency, pollIntervalMs, crontab }: WorkerOptions): Promise<Runner> {
   return run({
     pgPool: pool,
     taskList: tasks,
     concurrency,
     pollInterval: pollIntervalMs,
+    crontab,
     // The service's own shutdown (close-with-grace) stops the worker with the app.
     noHandleSignals: true,
     logger: toWorkerLogger(logger.child({ component: 'jobs' })),

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { daysBetween } from '../calendar/dates.js';
 import { confinedTo } from '../context/scope.js';
 import type { Context } from '../context/request-context.js';
 import type { CareForm } from '../enums.js';
@@ -28,6 +29,8 @@ export interface OrganizationCareRow {
   hours_minimal: number;
   hours_by_living_situation: number;
   overrides: number;
+  delivered_minutes: number;
+  clients_below_minimal: number;
 }
 
 /**
@@ -54,12 +57,12 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
   // decision in force that day: the latest decided on or before it (a later decision supersedes
   // from its own day on; its day is never before the one it supersedes).
   const figures = filter.current
-    ? sql`SELECT c.organization_id, c.current_assessment_id IS NOT NULL AS assessed, c.current_group AS dependency_group,
+    ? sql`SELECT c.id AS client_id, c.organization_id, c.care_form, c.current_assessment_id IS NOT NULL AS assessed, c.current_group AS dependency_group,
             c.current_next_check_on AS next_check_on, c.current_hours_optimal AS hours_optimal,
             c.current_hours_minimal AS hours_minimal, c.current_hours_by_living_situation AS hours_by_living_situation,
             c.current_decision_id IS NOT NULL AND c.current_group <> c.current_computed_group AS overridden
           FROM clients c WHERE ${clientFilter}`
-    : sql`SELECT c.organization_id, latest.client_id IS NOT NULL AS assessed,
+    : sql`SELECT c.id AS client_id, c.organization_id, c.care_form, latest.client_id IS NOT NULL AS assessed,
             coalesce(decided.decided_group, latest.dependency_group) AS dependency_group, latest.next_check_on,
             coalesce(decided.hours_optimal, latest.hours_optimal) AS hours_optimal,
             coalesce(decided.hours_minimal, latest.hours_minimal) AS hours_minimal,
@@ -89,8 +92,21 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
     ],
     sql` AND `,
   );
+  // Care delivered (src/care-visits): the minutes of counted visits, neither corrected nor voided,
+  // from the first of asOf's month through asOf; a home client is below the minimum when they fall
+  // short of the weekly minimal hours prorated to those days (minutes × 7 < hours × 60 × days).
+  const monthStart = `${filter.asOf.slice(0, 7)}-01`;
+  const days = daysBetween(monthStart, filter.asOf) + 1;
   const { rows } = await sql<OrganizationCareRow>`
-    WITH figures AS (${figures})
+    WITH figures AS (${figures}),
+    delivered AS (
+      SELECT v.client_id, sum(v.duration_minutes)::int AS minutes
+      FROM care_visits v
+      WHERE NOT v.voided AND v.visited_on BETWEEN ${monthStart} AND ${filter.asOf}
+        AND NOT EXISTS (SELECT 1 FROM care_visits correction WHERE correction.corrects = v.id)
+        AND ${ctx.scoped.where('care_visits', 'v')}
+      GROUP BY v.client_id
+    )
     SELECT o.id AS organization_id, o.name,
       count(f.organization_id)::int AS active_clients,
       count(*) FILTER (WHERE NOT f.assessed)::int AS never_assessed,
@@ -104,9 +120,13 @@ export async function careFigures(ctx: Context, filter: CareFilter): Promise<Org
       coalesce(sum(f.hours_optimal), 0)::int AS hours_optimal,
       coalesce(sum(f.hours_minimal), 0)::int AS hours_minimal,
       coalesce(sum(f.hours_by_living_situation), 0)::int AS hours_by_living_situation,
-      count(*) FILTER (WHERE f.overridden)::int AS overrides
+      count(*) FILTER (WHERE f.overridden)::int AS overrides,
+      coalesce(sum(d.minutes), 0)::int AS delivered_minutes,
+      count(*) FILTER (WHERE f.care_form = 'home' AND f.hours_minimal IS NOT NULL
+        AND coalesce(d.minutes, 0) * 7 < f.hours_minimal * 60 * ${days}::int)::int AS clients_below_minimal
     FROM organizations o
     LEFT JOIN figures f ON f.organization_id = o.id
+    LEFT JOIN delivered d ON d.client_id = f.client_id
     WHERE ${orgFilter}
     GROUP BY o.id, o.name
     ORDER BY o.name, o.id

@@ -30,6 +30,8 @@ function counts(row: ReportRow): Counts {
     hours: { optimal: row.hours_optimal, minimal: row.hours_minimal, byLivingSituation: row.hours_by_living_situation },
     overrides: row.overrides,
     trainedCarers: row.trained_carers,
+    deliveredHours: round2(row.delivered_minutes / 60),
+    clientsBelowMinimal: row.clients_below_minimal,
   };
 }
 
@@ -55,6 +57,8 @@ function add(a: Counts, b: Counts): Counts {
     },
     overrides: a.overrides + b.overrides,
     trainedCarers: a.trainedCarers + b.trainedCarers,
+    deliveredHours: round2(a.deliveredHours + b.deliveredHours),
+    clientsBelowMinimal: a.clientsBelowMinimal + b.clientsBelowMinimal,
   };
 }
 
@@ -82,6 +86,8 @@ const EMPTY: Counts = {
   hours: { optimal: 0, minimal: 0, byLivingSituation: 0 },
   overrides: 0,
   trainedCarers: 0,
+  deliveredHours: 0,
+  clientsBelowMinimal: 0,
 };
 
 /** The report over the organizations in the caller's scope. */
@@ -125,6 +131,8 @@ export function longTermCareCsv(report: LongTermCareReport, separator: CsvSepara
     'monthly_cost_minimal',
     'overrides',
     'trained_carers',
+    'delivered_hours',
+    'clients_below_minimal',
   ];
   const line = (id: string, name: string, figures: LongTermCareFigures) => [
     id,
@@ -142,6 +150,8 @@ export function longTermCareCsv(report: LongTermCareReport, separator: CsvSepara
     figures.monthlyCost?.minimal,
     figures.overrides,
     figures.trainedCarers,
+    figures.deliveredHours,
+    figures.clientsBelowMinimal,
   ];
   const rows = [
     ...report.organizations.map((organization) => line(organization.organizationId, organization.name, organization)),

@@ -58,6 +58,17 @@ const Figures = {
       'Carers trained by the school of care (attended sessions covering every topic of a course by asOf), still caring on asOf, ' +
       'of the active clients counted here who live in a family (livingSituation lonely_family, family_lives_alone or lives_with_family).',
   }),
+  deliveredHours: Type.Number({
+    description:
+      'Hours of home care delivered to the active clients counted here in the calendar month of asOf up to and including ' +
+      'asOf: the minutes of their counted visits (neither corrected nor voided) on those days (`visitedOn`) / 60, two decimals.',
+  }),
+  clientsBelowMinimal: Type.Integer({
+    description:
+      'Active home clients counted here with a final assessment by asOf whose delivered hours from the first of the month ' +
+      'through asOf fall below the weekly minimal hours in force on asOf (the commission decision’s, or the computed ones) ' +
+      'prorated to those days: minimal × days / 7. A client with no visit then counts.',
+  }),
 };
 
 export const LongTermCareReportSchema = Type.Object(

@@ -290,7 +290,8 @@ t.test('POST /v1/bulk/assessments', async (t) => {
 });
 
 t.test('NDJSON lines pass the JSON body guard', async (t) => {
-  const testApp = await buildTestApp(t);
+  // A line over 1 MiB makes a body above BULK_ASYNC_ABOVE_BYTES' default: imported synchronously here.
+  const testApp = await buildTestApp(t, { BULK_ASYNC_ABOVE_BYTES: String(4 * 1024 * 1024) });
   const organizationId = (await makeOrganization(testApp)).id;
 
   t.test('a client line with U+0000 or half a surrogate pair fails alone, with a 400 naming the field', async (t) => {

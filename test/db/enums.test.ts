@@ -45,6 +45,11 @@ const COLUMNS: Record<string, Enumeration<string>> = {
   'changes.entity_type': enums.ChangeEntity,
   'reassessment_signal_resolutions.kind': enums.ReassessmentSignalKind,
   'reassessment_signal_resolutions.outcome': enums.SignalOutcome,
+  'webhook_subscriptions.status': enums.SubscriptionStatus,
+  'bulk_import_jobs.kind': enums.BulkJobKind,
+  'bulk_import_jobs.status': enums.BulkJobStatus,
+  'bulk_import_jobs.credential_role': enums.Role,
+  'bulk_import_job_lines.flaw': enums.BulkLineFlaw,
 };
 
 t.test('the database’s enumerations are the ones of src/enums.ts', async (t) => {

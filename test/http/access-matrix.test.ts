@@ -58,6 +58,44 @@ function expect(admin: number, regional: number, providerOwn: number, providerOt
 let sequence = 0;
 const unique = () => `${++sequence}-${Date.now()}`;
 
+/** An import job of organization A (queued: the worker is off). */
+async function bulkJobOf({ organizationA }: Fixtures, testApp: TestApp): Promise<string> {
+  const response = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/bulk/clients?organizationId=${organizationA}`,
+    headers: { 'content-type': 'application/x-ndjson', prefer: 'respond-async' },
+    payload: `${JSON.stringify({ externalId: `J-${unique()}`, ...clientBody() })}\n`,
+  });
+  return response.json<{ id: string }>().id;
+}
+
+/** A webhook subscription of organization A, made by the admin. */
+async function subscriptionOf({ organizationA }: Fixtures, testApp: TestApp): Promise<string> {
+  const response = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/subscriptions',
+    payload: { url: 'https://eis.region.example/hooks', eventTypes: ['client.created'], organizationId: organizationA },
+  });
+  return response.json<{ id: string }>().id;
+}
+
+let submittedMonths = 0;
+/** A month not submitted before, from 2000-01 on: a month takes one first submission. */
+const unsubmittedMonth = () => {
+  const n = submittedMonths++;
+  return `${2000 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+};
+
+/** A submission of a month of its own, made by the admin. */
+async function submission(testApp: TestApp): Promise<string> {
+  const response = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: '/v1/reports/long-term-care/submissions',
+    payload: { month: unsubmittedMonth() },
+  });
+  return response.json().id;
+}
+
 function assessment(fixtures: Fixtures, status = 'final') {
   return { instrumentId: 'bfd-home-2019', assessedOn: freshDay(), answers: fixtures.answers, conductedBy: [fixtures.staffA], status };
 }
@@ -83,6 +121,18 @@ function session(fixtures: Fixtures) {
 const program = (fixtures: Fixtures) => programBody(fixtures.activityTypeA, fixtures.staffA);
 
 const carer = () => ({ fullName: `Петрова ${unique()}`, relation: 'child', livesWithClient: true });
+const careVisit = (staffId: string) => ({
+  careAssistantId: staffId,
+  startedAt: '2025-02-04T10:00:00+03:00',
+  durationMinutes: 60,
+  services: ['hygiene'],
+});
+/** A fresh visit of client A, as its URL: each caller corrects its own. */
+async function careVisitOf({ clientA, staffA }: Fixtures, testApp: TestApp): Promise<string> {
+  const url = `/v1/clients/${clientA}/care-visits`;
+  const created = await testApp.call(ADMIN_KEY, { method: 'POST', url, payload: careVisit(staffA) });
+  return `${url}/${created.json().id}`;
+}
 const representative = () => ({
   fullName: `Сидоров ${unique()}`,
   document: { kind: 'power_of_attorney', number: '№ 1', issuedOn: '2025-01-01', issuedBy: 'Нотариус' },
@@ -452,6 +502,22 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 200, 200, 404, 403),
   },
   'GET /v1/reports/long-term-care': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/reports/long-term-care/submissions': {
+    request: async () => ({ payload: { month: unsubmittedMonth() } }),
+    expect: expect(201, 201, 403, 403, 403),
+  },
+  'GET /v1/reports/long-term-care/submissions': { request: async () => ({}), expect: expect(200, 200, 403, 403, 403) },
+  'GET /v1/reports/long-term-care/submissions/{id}': {
+    request: async (_fixtures, testApp) => ({ url: `/v1/reports/long-term-care/submissions/${await submission(testApp)}` }),
+    expect: expect(200, 200, 403, 403, 403),
+  },
+  'GET /v1/reports/long-term-care/submissions/{id}/diff': {
+    request: async (_fixtures, testApp) => {
+      const id = await submission(testApp);
+      return { url: `/v1/reports/long-term-care/submissions/${id}/diff?against=${id}` };
+    },
+    expect: expect(200, 200, 403, 403, 403),
+  },
   'POST /v1/clients/{clientId}/questionnaires': {
     request: async ({ clientA }) => ({
       url: `/v1/clients/${clientA}/questionnaires`,
@@ -578,6 +644,30 @@ const MATRIX: Record<string, Row> = {
     },
     expect: expect(200, 403, 200, 404, 403),
   },
+  'GET /v1/care-services': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  'POST /v1/clients/{clientId}/care-visits': {
+    request: async ({ clientA, staffA }) => ({ url: `/v1/clients/${clientA}/care-visits`, payload: careVisit(staffA) }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/care-visits': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/care-visits?month=2025-02` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/care-visits/{visitId}': {
+    request: async (fixtures, testApp) => ({ url: await careVisitOf(fixtures, testApp) }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
+  'POST /v1/clients/{clientId}/care-visits/{visitId}/corrections': {
+    request: async (fixtures, testApp) => ({
+      url: `${await careVisitOf(fixtures, testApp)}/corrections`,
+      payload: { reason: 'Визита не было', voided: true },
+    }),
+    expect: expect(201, 403, 201, 404, 403),
+  },
+  'GET /v1/clients/{clientId}/care-delivery': {
+    request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/care-delivery?month=2025-02` }),
+    expect: expect(200, 200, 200, 404, 403),
+  },
   'POST /v1/clients/{clientId}/representatives': {
     request: async ({ clientA }) => ({ url: `/v1/clients/${clientA}/representatives`, payload: representative() }),
     expect: expect(201, 403, 201, 404, 403),
@@ -650,6 +740,32 @@ const MATRIX: Record<string, Row> = {
     expect: expect(200, 200, 200, 404, 403),
   },
   'GET /v1/changes': { request: async () => ({}), expect: expect(200, 200, 200, 200, 403) },
+  // Webhooks: an admin's and a provider's own; the region and partners have none.
+  'POST /v1/subscriptions': {
+    request: async () => ({ payload: { url: 'https://eis.region.example/hooks', eventTypes: ['client.created'] } }),
+    expect: expect(201, 403, 201, 201, 403),
+  },
+  'GET /v1/subscriptions': { request: async () => ({}), expect: expect(200, 403, 200, 200, 403) },
+  'GET /v1/subscriptions/{subscriptionId}': {
+    request: async (fixtures, testApp) => ({ url: `/v1/subscriptions/${await subscriptionOf(fixtures, testApp)}` }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'PATCH /v1/subscriptions/{subscriptionId}': {
+    request: async (fixtures, testApp) => ({
+      url: `/v1/subscriptions/${await subscriptionOf(fixtures, testApp)}`,
+      headers: { 'if-match': '"1"' },
+      payload: { status: 'paused' },
+    }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'POST /v1/subscriptions/{subscriptionId}/replay': {
+    request: async (fixtures, testApp) => ({ url: `/v1/subscriptions/${await subscriptionOf(fixtures, testApp)}/replay`, payload: {} }),
+    expect: expect(202, 403, 202, 404, 403),
+  },
+  'GET /v1/subscriptions/{subscriptionId}/deliveries': {
+    request: async (fixtures, testApp) => ({ url: `/v1/subscriptions/${await subscriptionOf(fixtures, testApp)}/deliveries` }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
   // FHIR: what a medical system reads before it authenticates, then partner reads that need an
   // agreement with the client's organization (the partner's covers organization B only: a 404).
   'GET /fhir/r4/metadata': { request: async () => ({}), expect: PUBLIC },
@@ -684,6 +800,23 @@ const MATRIX: Record<string, Row> = {
       payload: '',
     }),
     expect: expect(200, 403, 200, 403, 403),
+  },
+  'POST /v1/bulk/care-visits': {
+    request: async ({ organizationA }) => ({
+      url: `/v1/bulk/care-visits?organizationId=${organizationA}`,
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: '',
+    }),
+    expect: expect(200, 403, 200, 403, 403),
+  },
+  'GET /v1/bulk/jobs': { request: async () => ({}), expect: expect(200, 403, 200, 200, 403) },
+  'GET /v1/bulk/jobs/{id}': {
+    request: async (fixtures, testApp) => ({ url: `/v1/bulk/jobs/${await bulkJobOf(fixtures, testApp)}` }),
+    expect: expect(200, 403, 200, 404, 403),
+  },
+  'GET /v1/bulk/jobs/{id}/failures': {
+    request: async (fixtures, testApp) => ({ url: `/v1/bulk/jobs/${await bulkJobOf(fixtures, testApp)}/failures` }),
+    expect: expect(200, 403, 200, 404, 403),
   },
   'POST /v1/api-keys': {
     request: async () => ({ payload: { name: `key ${unique()}`, role: 'regional' } }),

@@ -262,6 +262,17 @@ async function created(testApp: TestApp, url: string, payload: unknown): Promise
   return { id: response.json().id, etag: response.headers.etag as string };
 }
 
+let submittedMonths = 0;
+/** A month not submitted before, from 2000-01 on: a month takes one first submission. */
+const unsubmittedMonth = () => {
+  const n = submittedMonths++;
+  return `${2000 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+};
+let submission: Promise<{ id: string }> | undefined;
+/** One submission for the reads to read, made once. */
+const aSubmission = (testApp: TestApp) =>
+  (submission ??= created(testApp, '/v1/reports/long-term-care/submissions', { month: unsubmittedMonth() }));
+
 const assessmentBody = (f: Fixtures, status: 'draft' | 'final' = 'final') => ({
   instrumentId: 'bfd-home-2019',
   assessedOn: freshDay(),
@@ -314,6 +325,43 @@ async function openSignal(f: Fixtures, testApp: TestApp): Promise<string> {
   }
   const listed = await testApp.call(ADMIN_KEY, { method: 'GET', url: `/v1/reassessment-signals?clientId=${clientId}` });
   return listed.json().items[0].id;
+}
+
+/** One import job of the organization, made once (its worker is off: it stays queued), for the job reads. */
+let bulkJobId: string | undefined;
+async function bulkJob(f: Fixtures, testApp: TestApp): Promise<string> {
+  bulkJobId ??= (
+    await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: `/v1/bulk/clients?organizationId=${f.organization}`,
+      headers: { 'content-type': 'application/x-ndjson', prefer: 'respond-async' },
+      payload: `${JSON.stringify({ externalId: 'FUZZ-JOB-1', ...clientBody() })}\n`,
+    })
+  ).json<{ id: string }>().id;
+  return bulkJobId;
+}
+
+/** A fresh home-care visit of the fixtures' client: a visit is corrected once. */
+async function careVisit(f: Fixtures, testApp: TestApp): Promise<string> {
+  const created = await testApp.call(ADMIN_KEY, {
+    method: 'POST',
+    url: `/v1/clients/${f.client}/care-visits`,
+    payload: { careAssistantId: f.staff, startedAt: '2025-02-04T10:00:00+03:00', durationMinutes: 60, services: ['hygiene'] },
+  });
+  return created.json<{ id: string }>().id;
+}
+
+/** One webhook subscription of the organization, made once, for the subscription's routes. */
+let subscriptionId: string | undefined;
+async function subscription(f: Fixtures, testApp: TestApp): Promise<string> {
+  subscriptionId ??= (
+    await testApp.call(ADMIN_KEY, {
+      method: 'POST',
+      url: '/v1/subscriptions',
+      payload: { url: 'https://eis.region.example/hooks', eventTypes: ['client.created'], organizationId: f.organization },
+    })
+  ).json<{ id: string }>().id;
+  return subscriptionId;
 }
 
 const BASES: Record<string, BaseBuilder> = {
@@ -469,6 +517,13 @@ const BASES: Record<string, BaseBuilder> = {
   }),
   'GET /v1/organizations/{id}/overdue-plan-tasks': (f) => ({ params: { id: f.organization } }),
   'GET /v1/reports/long-term-care': () => ({}),
+  'POST /v1/reports/long-term-care/submissions': () => ({ body: { month: unsubmittedMonth() } }),
+  'GET /v1/reports/long-term-care/submissions': () => ({}),
+  'GET /v1/reports/long-term-care/submissions/{id}': async (_f, testApp) => ({ params: { id: (await aSubmission(testApp)).id } }),
+  'GET /v1/reports/long-term-care/submissions/{id}/diff': async (_f, testApp) => {
+    const { id } = await aSubmission(testApp);
+    return { params: { id }, query: { against: id } };
+  },
   'POST /v1/clients/{clientId}/questionnaires': (f) => ({
     params: { clientId: f.client },
     body: {
@@ -525,6 +580,26 @@ const BASES: Record<string, BaseBuilder> = {
     body: { fullName: `Петрова ${unique()}`, relation: 'child', livesWithClient: true, phone: '+7 920 123-45-67', email: 'a@example.ru' },
   }),
   'GET /v1/clients/{clientId}/carers': (f) => ({ params: { clientId: f.client } }),
+  'GET /v1/care-services': () => ({}),
+  'POST /v1/clients/{clientId}/care-visits': (f) => ({
+    params: { clientId: f.client },
+    body: {
+      careAssistantId: f.staff,
+      startedAt: '2025-02-04T10:00:00+03:00',
+      durationMinutes: 90,
+      services: ['hygiene'],
+      note: 'Всё хорошо',
+    },
+  }),
+  'GET /v1/clients/{clientId}/care-visits': (f) => ({ params: { clientId: f.client }, query: { month: '2025-02' } }),
+  'GET /v1/clients/{clientId}/care-visits/{visitId}': async (f, testApp) => ({
+    params: { clientId: f.client, visitId: await careVisit(f, testApp) },
+  }),
+  'POST /v1/clients/{clientId}/care-visits/{visitId}/corrections': async (f, testApp) => ({
+    params: { clientId: f.client, visitId: await careVisit(f, testApp) },
+    body: { reason: 'Визит длился 45 минут', durationMinutes: 45 },
+  }),
+  'GET /v1/clients/{clientId}/care-delivery': (f) => ({ params: { clientId: f.client }, query: { month: '2025-02' } }),
   'GET /v1/clients/{clientId}/carers/{id}': (f) => ({ params: { clientId: f.client, id: f.carer } }),
   'PATCH /v1/clients/{clientId}/carers/{id}': async (f, testApp) => ({
     params: { clientId: f.client, id: f.carer },
@@ -584,9 +659,41 @@ const BASES: Record<string, BaseBuilder> = {
   'GET /fhir/r4/QuestionnaireResponse': (f) => ({ query: { subject: `Patient/${f.client}` } }),
   'GET /fhir/r4/QuestionnaireResponse/{id}': (f) => ({ params: { id: f.assessment } }),
   'GET /v1/changes': () => ({}),
+  'POST /v1/subscriptions': (f) => ({
+    body: { url: 'https://eis.region.example/hooks', eventTypes: ['client.created', 'assessment.updated'], organizationId: f.organization },
+  }),
+  'GET /v1/subscriptions': () => ({ query: { limit: '10' } }),
+  'GET /v1/subscriptions/{subscriptionId}': async (f, testApp) => ({ params: { subscriptionId: await subscription(f, testApp) } }),
+  'PATCH /v1/subscriptions/{subscriptionId}': async (f, testApp) => {
+    const id = await subscription(f, testApp);
+    return { params: { subscriptionId: id }, headers: await etag(testApp, `/v1/subscriptions/${id}`), body: { status: 'active' } };
+  },
+  'POST /v1/subscriptions/{subscriptionId}/replay': async (f, testApp) => ({
+    params: { subscriptionId: await subscription(f, testApp) },
+    body: {},
+  }),
+  'GET /v1/subscriptions/{subscriptionId}/deliveries': async (f, testApp) => ({
+    params: { subscriptionId: await subscription(f, testApp) },
+    query: { limit: '10' },
+  }),
+  'GET /v1/bulk/jobs': () => ({}),
+  'GET /v1/bulk/jobs/{id}': async (f, testApp) => ({ params: { id: await bulkJob(f, testApp) } }),
+  'GET /v1/bulk/jobs/{id}/failures': async (f, testApp) => ({ params: { id: await bulkJob(f, testApp) } }),
   'POST /v1/bulk/clients': (f) => ({
     query: { organizationId: f.organization },
     body: [0, 1].map(() => ({ externalId: `B-${unique()}`, ...clientFields() })),
+  }),
+  'POST /v1/bulk/care-visits': (f) => ({
+    query: { organizationId: f.organization },
+    body: [
+      {
+        clientExternalId: f.clientExternalId,
+        careAssistantId: f.staff,
+        startedAt: '2025-02-05T10:00:00+03:00',
+        durationMinutes: 60,
+        services: ['cleaning'],
+      },
+    ],
   }),
   'POST /v1/bulk/assessments': (f) => ({
     query: { organizationId: f.organization },
@@ -1164,7 +1271,13 @@ function checkAnswer(
     const documented = operation.responses[String(status)];
     if (!documented) problems.push(`success ${status} is not documented`);
     else if (!documented[media]) problems.push(`success ${status} as ${media}, documented ${Object.keys(documented).join(', ')}`);
-    else if (media.endsWith('json')) {
+    else if (media === 'application/x-ndjson') {
+      // NDJSON: each line is one documented object.
+      for (const line of response.body.split('\n').filter(Boolean)) {
+        const invalid = validator.answerErrors(documented[media], JSON.parse(line));
+        if (invalid) problems.push(`a line of the ${status} answer breaks its schema: ${invalid}`);
+      }
+    } else if (media.endsWith('json')) {
       const { value, error } = parse(response);
       const invalid = error ?? validator.answerErrors(documented[media], value);
       if (invalid) problems.push(`the ${status} answer breaks its schema: ${invalid}`);
@@ -1235,6 +1348,12 @@ async function readBack(
     const nonBlank = sentLines.filter((line) => line.text.trim() !== '').length;
     if (answer.results.length !== nonBlank) problems.push(`${answer.results.length} results for ${nonBlank} non-blank lines`);
     const resource = operation.path.endsWith('/clients') ? 'clients' : 'assessments';
+    // A visit is read under its client.
+    const readUrl = async (id: string) => {
+      if (!operation.path.endsWith('/care-visits')) return `/v1/${resource}/${id}`;
+      const visit = await testApp.database.db.selectFrom('care_visits').select('client_id').where('id', '=', id).executeTakeFirstOrThrow();
+      return `/v1/clients/${visit.client_id}/care-visits/${id}`;
+    };
     for (const result of answer.results) {
       const line = sentLines[result.line - 1];
       if (!line) {
@@ -1251,8 +1370,9 @@ async function readBack(
       const identity = (value: unknown) =>
         JSON.stringify(['externalId', 'clientExternalId', 'instrumentId', 'assessedOn'].map((name) => getAt(value, [name])));
       if (sentLines.slice(result.line).some((later) => later.valid && identity(later.value) === identity(line.value))) continue;
-      const read = await get(`/v1/${resource}/${result.id}`);
-      if (read.statusCode !== 200) problems.push(`GET /v1/${resource}/${result.id} of line ${result.line}: ${read.statusCode}`);
+      const url = await readUrl(result.id);
+      const read = await get(url);
+      if (read.statusCode !== 200) problems.push(`GET ${url} of line ${result.line}: ${read.statusCode}`);
       else
         problems.push(
           ...compareTexts(textsSent(operation, operation.body!.schema, line.value), read.json(), `line ${result.line} read back`),

@@ -18,6 +18,9 @@ const EVERYWHERE = new Set([
   // Answered by node's HTTP parser's refusals, before any operation is known.
   '/problems/request-timeout',
   '/problems/headers-too-large',
+  // The `error` of a failed import job (GET /v1/bulk/jobs/{id}), never an answer's status.
+  '/problems/import-job-credential-revoked',
+  '/problems/import-job-abandoned',
 ]);
 
 type Responses = Record<string, { description?: string }>;

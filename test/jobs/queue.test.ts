@@ -23,7 +23,7 @@ t.test('a job exists exactly when the write that added it committed, and runs on
     ['a', 'b'].map(async (worker) => {
       const pool = new pg.Pool({ connectionString: database.url, max: 4 });
       const tasks: JobTasks = { record: async (payload) => void ran.push({ worker, payload }) };
-      const runner = await startWorker({ pool, tasks, logger: silent, concurrency: 2, pollIntervalMs: 100 });
+      const runner = await startWorker({ pool, tasks, logger: silent, concurrency: 2, pollIntervalMs: 100, crontab: '' });
       return { pool, runner };
     }),
   );
@@ -72,6 +72,7 @@ t.test('a job key keeps one pending job, and a job of the future waits for its t
     logger: silent,
     concurrency: 1,
     pollIntervalMs: 100,
+    crontab: '',
   });
   t.teardown(async () => {
     await runner.stop();

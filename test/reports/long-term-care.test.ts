@@ -70,6 +70,9 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
           monthlyCost: { optimal: 56333.33, minimal: 45500 },
           overrides: 0,
           trainedCarers: 0,
+          // no visits: the two assessed home clients fall below their minimum (the inpatient one takes none)
+          deliveredHours: 0,
+          clientsBelowMinimal: 2,
         },
         {
           organizationId: b,
@@ -83,6 +86,8 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
           monthlyCost: { optimal: 4333.33, minimal: 3250 },
           overrides: 0,
           trainedCarers: 0,
+          deliveredHours: 0,
+          clientsBelowMinimal: 1,
         },
       ],
       total: {
@@ -95,6 +100,8 @@ t.test('GET /v1/reports/long-term-care on a hand-computed region', async (t) => 
         monthlyCost: { optimal: 60666.67, minimal: 48750 },
         overrides: 0,
         trainedCarers: 0,
+        deliveredHours: 0,
+        clientsBelowMinimal: 3,
       },
     });
   });
