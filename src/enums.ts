@@ -315,7 +315,7 @@ const CHANGE_ENTITIES = {
   carer: { meaning: 'a family carer of a client', changes: true },
   representative: { meaning: 'a representative of a client', changes: true },
   care_session: { meaning: 'a session of the school of care', changes: true },
-  care_visit: { meaning: 'a home-care visit or its correction', changes: true },
+  care_visit: { meaning: 'a home-care visit or its correction (a correction is a visit of its own)', changes: false },
   decision: { meaning: 'a commission decision on an assessment’s group (a later decision supersedes it)', changes: false },
   reassessment_signal: {
     meaning: 'a signal for reassessment resolved: a reassessment scheduled or the signal dismissed',

@@ -2012,7 +2012,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What changed since the last visit: clients, assessments, programs, activities, carers, school-of-care sessions
+         * What changed since the last visit: clients, assessments and decisions, programs, sessions, carers, care visits, signals
          * @description Creations and updates in the order their transactions became final. Follow `cursor` (as `since`); nothing is missed or repeated, also while writes go on. A provider sees its own organization’s changes.
          *
          *     Roles: admin, regional, provider (own organization).
@@ -33010,7 +33010,7 @@ export interface operations {
                              *     - `carer`: a family carer of a client
                              *     - `representative`: a representative of a client
                              *     - `care_session`: a session of the school of care
-                             *     - `care_visit`: a home-care visit or its correction
+                             *     - `care_visit`: a home-care visit or its correction (a correction is a visit of its own)
                              *     - `decision`: a commission decision on an assessment’s group (a later decision supersedes it)
                              *     - `reassessment_signal`: a signal for reassessment resolved: a reassessment scheduled or the signal dismissed
                              * @enum {string}
@@ -33165,7 +33165,7 @@ export interface operations {
                              */
                             id: string;
                             url: string;
-                            eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                            eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                             description: string | null;
                             /** @description Whose events; null: every organization’s. */
                             organizationId: string | null;
@@ -33316,7 +33316,7 @@ export interface operations {
                      *       "assessment.created"
                      *     ]
                      */
-                    eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                    eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                     /** @description What the receiver is, for people. */
                     description?: string;
                     /** @description Whose events: a provider’s subscription is its own organization’s (this may only name it); an admin’s is every organization’s unless it names one. */
@@ -33361,7 +33361,7 @@ export interface operations {
                          */
                         id: string;
                         url: string;
-                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                         description: string | null;
                         /** @description Whose events; null: every organization’s. */
                         organizationId: string | null;
@@ -33572,7 +33572,7 @@ export interface operations {
                          */
                         id: string;
                         url: string;
-                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                         description: string | null;
                         /** @description Whose events; null: every organization’s. */
                         organizationId: string | null;
@@ -33725,7 +33725,7 @@ export interface operations {
                      *       "assessment.created"
                      *     ]
                      */
-                    eventTypes?: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                    eventTypes?: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                     description?: string | null;
                     /** @description `paused` holds the deliveries (events wait); `active` resumes them, also of a failing subscription. */
                     status?: "active" | "paused";
@@ -33768,7 +33768,7 @@ export interface operations {
                          */
                         id: string;
                         url: string;
-                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                         description: string | null;
                         /** @description Whose events; null: every organization’s. */
                         organizationId: string | null;
@@ -33996,7 +33996,7 @@ export interface operations {
                          */
                         id: string;
                         url: string;
-                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created")[];
+                        eventTypes: ("client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created")[];
                         description: string | null;
                         /** @description Whose events; null: every organization’s. */
                         organizationId: string | null;
@@ -34229,13 +34229,12 @@ export interface operations {
                              *     - `representative.updated`: a representative of a client: changed
                              *     - `care_session.created`: a session of the school of care: created
                              *     - `care_session.updated`: a session of the school of care: changed
-                             *     - `care_visit.created`: a home-care visit or its correction: created
-                             *     - `care_visit.updated`: a home-care visit or its correction: changed
+                             *     - `care_visit.created`: a home-care visit or its correction (a correction is a visit of its own): created
                              *     - `decision.created`: a commission decision on an assessment’s group (a later decision supersedes it): created
                              *     - `reassessment_signal.created`: a signal for reassessment resolved: a reassessment scheduled or the signal dismissed: created
                              * @enum {string}
                              */
-                            eventType: "client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "care_visit.updated" | "decision.created" | "reassessment_signal.created";
+                            eventType: "client.created" | "client.updated" | "assessment.created" | "assessment.updated" | "support_program.created" | "support_program.updated" | "activity.created" | "activity.updated" | "carer.created" | "carer.updated" | "representative.created" | "representative.updated" | "care_session.created" | "care_session.updated" | "care_visit.created" | "decision.created" | "reassessment_signal.created";
                             /**
                              * Format: uuid
                              * @example 0f8c5bd0-6d0c-4f67-9a7e-3f1ac9e1f2b1

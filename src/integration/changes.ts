@@ -106,7 +106,7 @@ const changeRoutes: Routes = async (app) => {
       schema: {
         tags: ['changes'],
         operationId: 'listChanges',
-        summary: 'What changed since the last visit: clients, assessments, programs, activities, carers, school-of-care sessions',
+        summary: 'What changed since the last visit: clients, assessments and decisions, programs, sessions, carers, care visits, signals',
         description:
           'Creations and updates in the order their transactions became final. Follow `cursor` (as `since`); nothing is missed or ' +
           'repeated, also while writes go on. A provider sees its own organization’s changes.',
