@@ -56,7 +56,8 @@ export function webhookDelivery(dependencies: DeliveryDependencies): JobTask {
   return async (payload) => {
     const { subscriptionId } = payload as { subscriptionId: string };
     await dependencies.db.connection().execute(async (connection) => {
-      const lock = sql<{ taken: boolean }>`select pg_try_advisory_lock(hashtextextended(${`webhook:${subscriptionId}`}, 0)) as taken`;
+      const lockKey = sql`hashtextextended(${`webhook:${subscriptionId}`}, 0)`;
+      const lock = sql<{ taken: boolean }>`select pg_try_advisory_lock(${lockKey}) as taken`;
       const [{ taken } = { taken: false }] = (await lock.execute(connection)).rows;
       if (!taken) {
         await scheduleDelivery(connection, subscriptionId, new Date(Date.now() + HELD_BACK_MS));
@@ -65,7 +66,7 @@ export function webhookDelivery(dependencies: DeliveryDependencies): JobTask {
       try {
         await deliverBacklog({ ...dependencies, db: connection }, subscriptionId);
       } finally {
-        await sql`select pg_advisory_unlock(hashtextextended(${`webhook:${subscriptionId}`}, 0))`.execute(connection);
+        await sql`select pg_advisory_unlock(${lockKey})`.execute(connection);
       }
     });
   };

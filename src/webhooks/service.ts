@@ -5,6 +5,7 @@ import { expectedVersion, failedUpdate } from '../db/versioning.js';
 import type { IfMatch } from '../http/etag.js';
 import { NotFound, OtherOrganization } from '../http/problems.js';
 import { decodeFeedPosition, encodeFeedPosition } from '../integration/changes.js';
+import { getOrganization } from '../organizations/service.js';
 import * as repository from './repository.js';
 import type { CreateSubscription, Subscription, UpdateSubscription } from './schemas.js';
 import { newSecret } from './signing.js';
@@ -15,7 +16,7 @@ export async function createSubscription(tx: UnitOfWork, input: CreateSubscripti
   if (input.organizationId && !reaches(tx.scope, input.organizationId)) {
     throw new OtherOrganization(tx.credential.role, tx.credential.organizationId ?? '');
   }
-  if (organizationId) await knownOrganization(tx, organizationId);
+  if (organizationId) await getOrganization(tx, organizationId);
   return repository.insertSubscription(tx, {
     organization_id: organizationId,
     owner_key_id: tx.credential.id,
@@ -24,11 +25,6 @@ export async function createSubscription(tx: UnitOfWork, input: CreateSubscripti
     description: input.description ?? null,
     secret: newSecret(),
   });
-}
-
-async function knownOrganization(ctx: Context, id: string): Promise<void> {
-  const row = await ctx.db.selectFrom('organizations').select('id').where('id', '=', id).executeTakeFirst();
-  if (!row) throw new NotFound('Organization', id);
 }
 
 export async function getSubscription(ctx: Context, id: string): Promise<WebhookSubscriptionRow> {
