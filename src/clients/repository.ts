@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Context } from '../context/request-context.js';
+import { preparedStatement } from '../db/prepared.js';
 import type { ClientRow, ClientUpdate, NewClientRow } from '../db/schema.js';
 import type { ClientListFilter } from './schemas.js';
 
@@ -35,8 +36,9 @@ export async function insertClient(ctx: Context, client: NewClientRow): Promise<
   return ctx.scoped.insertInto('clients', client).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The service's hottest read (GET /v1/clients/{id}), so a prepared statement. */
 export async function findClient(ctx: Context, id: string): Promise<ClientRow | undefined> {
-  return ctx.scoped.selectFrom('clients').selectAll().where('clients.id', '=', id).executeTakeFirst();
+  return ctx.scoped.selectFrom('clients').selectAll().where('clients.id', '=', id).withPlugin(preparedStatement).executeTakeFirst();
 }
 
 /** The client holding a SNILS, or an organization's external id: in the caller's scope, or `undefined`. */
@@ -49,9 +51,9 @@ export async function findClientBy(ctx: Context, key: { snils: string } | { orga
   ).executeTakeFirst();
 }
 
-/** The clients a list filter selects, for `paginate`. */
+/** The clients a list filter selects, for `paginate`; a prepared statement, one per combination of filters. */
 export function clientsQuery(ctx: Context, filter: ClientListFilter & { today: string }) {
-  let query = ctx.scoped.selectFrom('clients').selectAll();
+  let query = ctx.scoped.selectFrom('clients').selectAll().withPlugin(preparedStatement);
   if (filter.organizationId !== undefined) query = query.where('clients.organization_id', '=', filter.organizationId);
   if (filter.departmentId !== undefined) query = query.where('clients.department_id', '=', filter.departmentId);
   if (filter.careForm !== undefined) query = query.where('clients.care_form', '=', filter.careForm);

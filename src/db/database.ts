@@ -1,5 +1,6 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
+import { PreparingClient, PreparingDialect } from './prepared.js';
 import type { Database } from './schema.js';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
@@ -44,9 +45,11 @@ export function createDatabase({ connectionString, poolSize = 10 }: DatabaseOpti
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
     application_name: 'ltc-registry',
+    // The hot reads run as prepared statements (src/db/prepared.ts).
+    Client: PreparingClient,
   });
   keepAliveOnConnectionLoss(pool);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PreparingDialect({ pool }) });
   pools.set(db, pool);
   return db;
 }
