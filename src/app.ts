@@ -36,7 +36,7 @@ import jobs from './jobs/plugin.js';
 import type { JobTasks } from './jobs/queue.js';
 import metrics from './metrics/plugin.js';
 import { ProblemSchema } from './http/problem.js';
-import openapi from './http/swagger.js';
+import openapi, { DOCS_PREFIX } from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
 import monitoringRoutes from './monitoring/routes.js';
 import partnerRoutes from './partners/routes.js';
@@ -64,6 +64,8 @@ export function serverOptions(config: Config, logger: Logger): FastifyHttpOption
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     requestTimeout: 60_000,
+    // One line a request, when answered (buildApp), instead of Fastify's two.
+    disableRequestLogging: true,
     forceCloseConnections: 'idle',
     // Requests arriving while closing get the catalogue's 503 (buildApp), not Fastify's own shape.
     return503OnClosing: false,
@@ -89,21 +91,30 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
+  // Hooks of every request take a callback: an async hook costs a promise and a turn of the microtask queue each.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
     reply.header('retry-after', '1');
-    throw new ShuttingDown();
+    done(new ShuttingDown());
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    done();
   });
 
   await app.register(securityHeaders, {
+    pagesPrefix: DOCS_PREFIX,
     // Plain http on 127.0.0.1 or behind a TLS proxy: do not make browsers rewrite Swagger UI's assets to https.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    pages: { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } },
   });
-  await app.register(cors, { origin: corsOrigins(config), exposedHeaders: ['etag', 'location', 'x-request-id'] });
+  // Without allowed origins there is nothing for CORS to say: no browser may call, and no hook runs for it.
+  const origins = corsOrigins(config);
+  if (origins.length) await app.register(cors, { origin: origins, exposedHeaders: ['etag', 'location', 'x-request-id'] });
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',

@@ -20,11 +20,30 @@ export function securityHeaders(options: Readonly<HelmetOptions>): Record<string
   return headers;
 }
 
+/**
+ * What an answer no browser renders needs (OWASP's REST Security Cheat Sheet): nothing to load or
+ * frame, no sniffing of its type, HTTPS only. Helmet's other headers govern how a page behaves;
+ * on a JSON answer they were twelve headers and about 700 bytes of every response.
+ */
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+export interface SecurityHeadersOptions {
+  /** Where the pages are (Swagger UI): they get helmet's headers for pages. */
+  pagesPrefix: string;
+  pages: HelmetOptions;
+}
+
 export default fp(
-  async function securityHeadersPlugin(app: FastifyInstance, options: HelmetOptions) {
-    const headers = securityHeaders(options);
-    app.addHook('onRequest', async (_request, reply) => {
-      reply.headers(headers);
+  async function securityHeadersPlugin(app: FastifyInstance, { pagesPrefix, pages }: SecurityHeadersOptions) {
+    const pageHeaders = securityHeaders(pages);
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(request.url.startsWith(pagesPrefix) ? pageHeaders : API_HEADERS);
+      done();
     });
   },
   { name: 'security-headers' },

@@ -97,6 +97,9 @@ const TAG_GROUPS: Array<{ name: string; tags: Array<{ name: string; description:
 ];
 
 /** Generates the OpenAPI document from the route schemas and serves it with Swagger UI. */
+/** Where Swagger UI is served: the service's only pages. */
+export const DOCS_PREFIX = '/docs';
+
 export default fp(
   async function openapi(app: FastifyInstance) {
     await app.register(swagger, {
@@ -126,7 +129,7 @@ export default fp(
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     });
     await app.register(swaggerUi, {
-      routePrefix: '/docs',
+      routePrefix: DOCS_PREFIX,
       // The tags start closed: opened all at once, Chromium's Swagger UI stopped rendering the
       // operations partway once the contract passed some 130 of them (test/docs/swagger-ui.test.ts).
       uiConfig: {

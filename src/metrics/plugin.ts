@@ -34,8 +34,9 @@ export default fp(
     const metrics = new ServiceMetrics({ db, pool: poolOf(db), log: app.log });
     app.decorate('metrics', metrics);
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request.method, request.routeOptions.url ?? UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
 
     if (!token) return;

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loggerOptions } from '../../src/logger.js';
+import { API_HEADERS } from '../../src/http/security-headers.js';
 import { ADMIN_KEY, buildTestApp } from '../helpers/app.js';
 import { checkAnswersAgainstContract } from '../helpers/contract-answers.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -34,7 +35,11 @@ t.test('request ids, logs and the HTTP surface', async (t) => {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-request-id': 'trace-42.a' },
     });
     t.equal(response.headers['x-request-id'], 'trace-42.a');
-    t.ok(lines.some((line) => JSON.parse(line).reqId === 'trace-42.a'));
+    const logged = lines.map((line) => JSON.parse(line)).filter((line) => line.reqId === 'trace-42.a');
+    t.match(logged, [
+      { msg: 'request completed', req: { method: 'GET', url: '/v1/staff?limit=5' }, res: { statusCode: 200 }, responseTime: Number },
+    ]);
+    t.equal(logged.length, 1, 'one line a request, once answered');
   });
 
   t.test('an unusable X-Request-Id is replaced by a generated one', async (t) => {
@@ -75,10 +80,19 @@ t.test('request ids, logs and the HTTP surface', async (t) => {
     t.equal(contract.json().openapi, '3.1.0');
   });
 
-  t.test('security headers are set', async (t) => {
-    const response = await app.inject({ method: 'GET', url: '/health/live' });
-    t.equal(response.headers['x-content-type-options'], 'nosniff');
-    t.match(response.headers['content-security-policy'], /default-src 'self'/);
+  t.test('security headers: an answer gets what no browser may render or frame, a page helmet’s', async (t) => {
+    const answer = await app.inject({ method: 'GET', url: '/health/live' });
+    t.same(
+      Object.keys(answer.headers).filter((name) => name in API_HEADERS),
+      Object.keys(API_HEADERS),
+    );
+    t.equal(answer.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+    t.equal(answer.headers['x-content-type-options'], 'nosniff');
+    t.notOk(answer.headers['cross-origin-opener-policy'], 'nothing that governs a page');
+    const page = await app.inject({ method: 'GET', url: '/docs/' });
+    t.match(page.headers['content-security-policy'], /default-src 'self'/);
+    t.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+    t.equal(page.headers['x-content-type-options'], 'nosniff');
   });
 
   t.test('requests beyond the per-key rate are 429 problems with Retry-After', async (t) => {
