@@ -12,11 +12,16 @@ import type { ApiKeyRow } from '../db/schema.js';
  *   and listening again starts from empty, since changes in between went unannounced;
  * - TTL_MS bounds the rest: a notification lost on its way (a pooler that drops LISTEN) costs at
  *   most that long.
+ * Concurrent requests with one key missing the cache share one lookup (`lookup`): when an entry
+ * expired under 200 concurrent requests, each read the key and the pool queued them all, the
+ * slowest answers of the benchmark. A lookup is shared only within its epoch, so a request
+ * arriving after a key was forgotten reads the key afresh.
  */
 export class KeyCache {
   static readonly TTL_MS = 5_000;
   static readonly MAX_ENTRIES = 10_000;
   readonly #entries = new Map<string, { key: ApiKeyRow; expiresAt: number }>();
+  readonly #lookups = new Map<string, { epoch: number; key: Promise<ApiKeyRow | undefined> }>();
   #epoch = 0;
   #suspended = true;
 
@@ -43,6 +48,29 @@ export class KeyCache {
     if (entry && entry.expiresAt > now) return entry.key;
     if (entry) this.#entries.delete(id);
     return undefined;
+  }
+
+  /** The key of `secretHash`: cached, or read by `read` once for all the requests asking meanwhile. */
+  async lookup(secretHash: Buffer, read: () => Promise<ApiKeyRow | undefined>): Promise<ApiKeyRow | undefined> {
+    const cached = this.get(secretHash);
+    if (cached) return cached;
+    const id = secretHash.toString('base64');
+    const epoch = this.#epoch;
+    const pending = this.#lookups.get(id);
+    if (pending?.epoch === epoch) return pending.key;
+    const lookup = {
+      epoch,
+      key: read()
+        .then((key) => {
+          if (key) this.set(secretHash, key, epoch);
+          return key;
+        })
+        .finally(() => {
+          if (this.#lookups.get(id) === lookup) this.#lookups.delete(id);
+        }),
+    };
+    this.#lookups.set(id, lookup);
+    return lookup.key;
   }
 
   /** Keeps a key read from the database at `epoch`, unless something was forgotten since. */

@@ -1,9 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { findActiveKeyBySecret, touchKey } from '../api-keys/repository.js';
 import { KeyCache } from '../api-keys/key-cache.js';
 import { listenForKeyChanges, type KeyChangeListener } from '../api-keys/key-changes.js';
-import { hashSecret, secretsEqual } from '../api-keys/secrets.js';
+import { hashSecret } from '../api-keys/secrets.js';
 import type { Db } from '../db/database.js';
 import { createContext } from '../context/request-context.js';
 import { scopeOf, type Credential } from '../context/scope.js';
@@ -58,6 +59,7 @@ export default fp(
   async function auth(app: FastifyInstance, { db, adminKey, databaseUrl }: AuthOptions) {
     app.decorateRequest('credential', null as unknown as Credential);
     const keyCache = new KeyCache();
+    const adminKeyHash = adminKey ? hashSecret(adminKey) : undefined;
     app.decorate('keyCache', keyCache);
     if (databaseUrl) {
       let listener: KeyChangeListener | undefined;
@@ -73,17 +75,12 @@ export default fp(
         reply.header('www-authenticate', 'Bearer');
         throw new ApiKeyMissing();
       }
-      const { secret, hash } = bearer;
-      if (adminKey && secretsEqual(secret, adminKey)) {
+      const { hash } = bearer;
+      if (adminKeyHash && timingSafeEqual(hash, adminKeyHash)) {
         request.credential = { id: null, role: 'admin', organizationId: null };
         return;
       }
-      let key = keyCache.get(hash);
-      if (!key) {
-        const epoch = keyCache.epoch;
-        key = await findActiveKeyBySecret(db, hash);
-        if (key) keyCache.set(hash, key, epoch);
-      }
+      const key = await keyCache.lookup(hash, () => findActiveKeyBySecret(db, hash));
       if (!key) {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
         throw new ApiKeyInvalid();

@@ -67,3 +67,40 @@ t.test('the cache does not grow without bound', async (t) => {
   t.equal(cache.get(hashSecret('secret 0')), undefined, 'the full cache started over');
   t.equal(cache.get(hashSecret(`secret ${KeyCache.MAX_ENTRIES}`))?.id, String(KeyCache.MAX_ENTRIES));
 });
+
+t.test('requests missing the cache at once share one lookup, within its epoch', async (t) => {
+  const cache = listeningCache();
+  const hash = hashSecret('shared');
+  let reads = 0;
+  const answers: Array<(row: ApiKeyRow | undefined) => void> = [];
+  const answer = (row: ApiKeyRow | undefined) => answers.splice(0).forEach((resolve) => resolve(row));
+  const read = () => {
+    reads++;
+    return new Promise<ApiKeyRow | undefined>((resolve) => answers.push(resolve));
+  };
+  const first = Array.from({ length: 20 }, () => cache.lookup(hash, read));
+  t.equal(reads, 1, 'twenty requests, one read');
+  answer(key('a'));
+  t.same(
+    (await Promise.all(first)).map((row) => row?.id),
+    Array(20).fill('a'),
+  );
+  t.equal((await cache.lookup(hash, read))?.id, 'a', 'then from the cache');
+  t.equal(reads, 1);
+
+  cache.forget('a');
+  const beforeForget = cache.lookup(hash, read);
+  cache.forget('a');
+  const afterForget = cache.lookup(hash, read);
+  t.equal(reads, 3, 'a request after a forget does not join a lookup begun before it');
+  answer(undefined);
+  t.same(await Promise.all([beforeForget, afterForget]), [undefined, undefined]);
+
+  const failing = () => {
+    reads++;
+    return Promise.reject(new Error('database away'));
+  };
+  await t.rejects(cache.lookup(hash, failing), /database away/);
+  await t.rejects(cache.lookup(hash, failing), /database away/, 'a failed read is not kept: the next request reads again');
+  t.equal(reads, 5);
+});
