@@ -36,6 +36,7 @@ import jobs from './jobs/plugin.js';
 import type { JobTasks } from './jobs/queue.js';
 import metrics from './metrics/plugin.js';
 import { ProblemSchema } from './http/problem.js';
+import { OneLinePerRequest } from './http/request-log.js';
 import { schemaController } from './http/serialization.js';
 import openapi, { DOCS_PREFIX } from './http/swagger.js';
 import { validatorCompiler } from './http/validation.js';
@@ -65,8 +66,7 @@ export function serverOptions(config: Config, logger: Logger): FastifyHttpOption
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     requestTimeout: 60_000,
-    // One line a request, when answered (buildApp), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     forceCloseConnections: 'idle',
     // Requests arriving while closing get the catalogue's 503 (buildApp), not Fastify's own shape.
     return503OnClosing: false,
@@ -104,10 +104,6 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
     done(null, payload);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-    done();
   });
 
   await app.register(securityHeaders, {
