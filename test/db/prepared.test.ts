@@ -1,5 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { findClient, findClientBy } from '../../src/clients/repository.js';
 import { systemContext } from '../../src/context/request-context.js';
 import { createDatabase } from '../../src/db/database.js';
@@ -22,9 +23,25 @@ t.test('prepared statements', async (t) => {
     (await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time`.execute(db))
       .rows;
 
-  t.test('a hot read is prepared once per connection; other statements are not', async (t) => {
+  t.test('a hot read is prepared once per connection, its rows described once; other statements are not', async (t) => {
     t.same(await prepared(), []);
-    for (let read = 0; read < 3; read++) t.equal((await findClient(ctx, client.id))?.id, client.id);
+    // pg builds a result's parsers in Result#addFields; the connection does it once per statement.
+    const { addFields } = pg.Result.prototype as unknown as { addFields: (fields: unknown[]) => void };
+    let described = 0;
+    Object.assign(pg.Result.prototype, {
+      addFields(this: unknown, fields: unknown[]) {
+        described++;
+        addFields.call(this, fields);
+      },
+    });
+    t.teardown(() => void Object.assign(pg.Result.prototype, { addFields }));
+    const rows = [];
+    for (let read = 0; read < 3; read++) rows.push(await findClient(ctx, client.id));
+    t.equal(described, 1, 'described on the first execution only');
+    t.equal(rows[0]?.id, client.id);
+    t.ok(rows[0]?.created_at instanceof Date, 'parsed by the connection’s parsers');
+    t.same(rows[1], rows[0], 'later executions parse the row alike');
+    t.same(rows[2], rows[0]);
     t.equal((await findClientBy(ctx, { snils: 'none' }))?.id, undefined);
     const statements = await prepared();
     t.equal(statements.length, 1, 'one statement, however many reads');
