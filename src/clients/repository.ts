@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { compiledPerScope } from '../context/compiled-per-scope.js';
 import type { Context } from '../context/request-context.js';
 import { preparedStatement } from '../db/prepared.js';
 import type { ClientRow, ClientUpdate, NewClientRow } from '../db/schema.js';
@@ -36,9 +37,14 @@ export async function insertClient(ctx: Context, client: NewClientRow): Promise<
   return ctx.scoped.insertInto('clients', client).returningAll().executeTakeFirstOrThrow();
 }
 
-/** The service's hottest read (GET /v1/clients/{id}), so a prepared statement. */
+const clientById = compiledPerScope((ctx, id) =>
+  ctx.scoped.selectFrom('clients').selectAll().where('clients.id', '=', id).withPlugin(preparedStatement),
+);
+
+/** The service's hottest read (GET /v1/clients/{id}): a prepared statement, compiled once per scope. */
 export async function findClient(ctx: Context, id: string): Promise<ClientRow | undefined> {
-  return ctx.scoped.selectFrom('clients').selectAll().where('clients.id', '=', id).withPlugin(preparedStatement).executeTakeFirst();
+  const [row] = await clientById(ctx, id);
+  return row;
 }
 
 /** The client holding a SNILS, or an organization's external id: in the caller's scope, or `undefined`. */

@@ -1,5 +1,6 @@
 import {
   sql,
+  type CompiledQuery,
   type DeleteQueryBuilder,
   type DeleteResult,
   type Expression,
@@ -7,6 +8,7 @@ import {
   type InsertQueryBuilder,
   type InsertResult,
   type Kysely,
+  type QueryResult,
   type SelectQueryBuilder,
   type SqlBool,
   type UpdateQueryBuilder,
@@ -107,6 +109,11 @@ export class ScopedDb {
     const query = this.db.deleteFrom(table) as unknown as DeleteQueryBuilder<Database, T, DeleteResult>;
     const condition = this.condition(table, 'write');
     return condition ? query.where(condition) : query;
+  }
+
+  /** Runs a statement compiled from this scope's queries (src/context/compiled-per-scope.ts). */
+  execute<Row>(query: CompiledQuery<Row>): Promise<QueryResult<Row>> {
+    return this.db.executeQuery(query);
   }
 
   /** Inserts rows of an organization's own; a row of an organization outside the scope is refused (403). */
