@@ -95,7 +95,10 @@ t.test(
       for (const { operationId, tag, name, values } of enumParameters(contract)) {
         const operation = await operationOf(page, operationId, tag!);
         await operation.locator('.opblock-summary').click();
-        const options = await operation.locator(`tr[data-param-name="${name}"] select option`).allInnerTexts();
+        // The parameters render after the click; reading the options at once raced with it (a CI run read none).
+        const select = operation.locator(`tr[data-param-name="${name}"] select`);
+        await select.waitFor();
+        const options = await select.locator('option').allInnerTexts();
         t.same(
           options.filter((option) => option !== '--'),
           values,
