@@ -58,8 +58,8 @@ export async function floorQueries(today: string): Promise<{ get: FloorQuery; li
   const list = await capture(markers, (db) => {
     // paginate reads only the query string and, for a next link, the URL: an empty page needs no more of a request.
     const request = { query: { limit: LIST_LIMIT }, url: '/v1/clients' } as FastifyRequest & { query: PageParameters };
-    const query = clientsQuery(systemContext(db, 'floor'), { ...markers, includeArchived: false, today });
-    return paginate(request, query, 'clients', (rows) => rows);
+    const { query, keyset } = clientsQuery(systemContext(db, 'floor'), { ...markers, includeArchived: false, today });
+    return paginate(request, query, keyset, (rows) => rows);
   });
   return { get, list };
 }

@@ -58,8 +58,8 @@ const clientRoutes: Routes = async (app) => {
     async (request) => {
       const { limit: _limit, cursor: _cursor, ...filter } = request.query;
       const now = today();
-      const query = clientsQuery(request.ctx, { ...filter, snils: filter.snils?.replace(/[^0-9]/g, ''), today: now });
-      return paginate(request, query, 'clients', (rows) => rows.map((row) => toClient(row, now)));
+      const { query, keyset } = clientsQuery(request.ctx, { ...filter, snils: filter.snils?.replace(/[^0-9]/g, ''), today: now });
+      return paginate(request, query, keyset, (rows) => rows.map((row) => toClient(row, now)));
     },
   );
 

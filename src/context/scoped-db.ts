@@ -25,6 +25,7 @@ const _DIRECTLY_OWNED = [
   'departments',
   'staff',
   'clients',
+  'client_groups',
   'assessments',
   'assessment_decisions',
   'activity_types',

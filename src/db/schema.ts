@@ -151,6 +151,17 @@ export interface ClientTable {
   version: Version;
 }
 
+/**
+ * The group of each client who has one, kept by triggers on clients (20261204T1000) in the order a
+ * page by group reads: written by the database only.
+ */
+export interface ClientGroupTable {
+  client_id: ColumnType<string, never, never>;
+  organization_id: ColumnType<string, never, never>;
+  current_group: ColumnType<number, never, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface AssessmentTable {
   id: Generated<string>;
   client_id: string;
@@ -643,6 +654,7 @@ export interface Database {
   instruments: InstrumentTable;
   program_suggestion_mappings: ProgramSuggestionMappingTable;
   clients: ClientTable;
+  client_groups: ClientGroupTable;
   assessments: AssessmentTable;
   assessment_decisions: AssessmentDecisionTable;
   activity_types: ActivityTypeTable;

@@ -24,6 +24,19 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /**
+ * The columns a list is ordered and cut by: its table's own (created_at, id), or a narrower
+ * table's copy of them whose index reads the list in that order (clients by group,
+ * client_groups). The cursor always names a row of `table`.
+ */
+export interface Keyset {
+  table: string;
+  createdAt: string;
+  id: string;
+}
+
+const ownKeyset = (table: string): Keyset => ({ table, createdAt: `${table}.created_at`, id: `${table}.id` });
+
+/**
  * Keyset condition: rows after the cursor's row in (created_at, id) order. Reading the cursor
  * row's own timestamp in the database keeps its full microsecond precision, so pages neither
  * skip nor repeat rows, however many are inserted meanwhile.
@@ -37,10 +50,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * the cases apart would cost a lookup on every page. The decision is tested in
  * test/http/pagination.test.ts.
  */
-export function after(table: string, cursorId: string): Expression<SqlBool> {
-  const createdAt = sql.ref(`${table}.created_at`);
-  const id = sql.ref(`${table}.id`);
-  return sql<SqlBool>`(${createdAt}, ${id}) > (SELECT c.created_at, c.id FROM ${sql.table(table)} c WHERE c.id = ${cursorId})`;
+export function after({ table, createdAt, id }: Keyset, cursorId: string): Expression<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(createdAt)}, ${sql.ref(id)}) > (SELECT c.created_at, c.id FROM ${sql.table(table)} c WHERE c.id = ${cursorId})`;
 }
 
 /**
@@ -72,21 +83,23 @@ export interface PageParameters {
 /**
  * The one list idiom: the repository's query with its filters (plain table names), then the
  * keyset tail written once here (after the cursor's row, in creation order, one row more than a
- * page), then `{ items, next }` with `map` turning the page's rows into API objects.
+ * page), then `{ items, next }` with `map` turning the page's rows into API objects. `keyset` is
+ * the paged table's name when the list is ordered by its own columns.
  */
 export async function paginate<Row extends { id: string }, Item>(
   request: FastifyRequest & { query: PageParameters },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any filtered query of any table
   query: SelectQueryBuilder<any, any, Row>,
-  table: string,
+  keyset: string | Keyset,
   map: (rows: Row[]) => Item[] | Promise<Item[]>,
 ): Promise<{ items: Item[]; next: string | null }> {
   const { limit, cursor } = request.query;
   const cursorId = decodeCursor(cursor);
+  const order = typeof keyset === 'string' ? ownKeyset(keyset) : keyset;
   const rows = await query
-    .$if(cursorId !== undefined, (keyset) => keyset.where(after(table, cursorId ?? '')))
-    .orderBy(sql.ref(`${table}.created_at`))
-    .orderBy(sql.ref(`${table}.id`))
+    .$if(cursorId !== undefined, (paged) => paged.where(after(order, cursorId ?? '')))
+    .orderBy(sql.ref(order.createdAt))
+    .orderBy(sql.ref(order.id))
     .limit(limit + 1)
     .execute();
   const page = toPage(request, rows, limit, (row) => row);
