@@ -58,6 +58,43 @@ export async function findClientBy(ctx: Context, key: { snils: string } | { orga
   ).executeTakeFirst();
 }
 
+/** The columns an API client is made of (toClient): a list reads these and no more of its rows. */
+const CLIENT_VIEW = [
+  'id',
+  'organization_id',
+  'department_id',
+  'last_name',
+  'first_name',
+  'middle_name',
+  'birth_date',
+  'sex',
+  'snils',
+  'care_form',
+  'living_situation',
+  'social_support',
+  'status',
+  'external_id',
+  'address',
+  'notes',
+  'current_assessment_id',
+  'current_instrument_id',
+  'current_assessed_on',
+  'current_score_quarters',
+  'current_self_care_reduction',
+  'current_group',
+  'current_computed_group',
+  'current_decision_id',
+  'current_next_check_on',
+  'current_near_boundary',
+  'archived_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof ClientRow>;
+
+export type ClientView = Pick<ClientRow, (typeof CLIENT_VIEW)[number]>;
+
+const clientViewColumns = CLIENT_VIEW.map((column) => `clients.${column}` as const);
+
 /**
  * The clients of one group, joined to client_groups on every column it copies: its index then
  * reads an organization's group in the list's order (created_at, id), and PostgreSQL may still
@@ -85,7 +122,7 @@ const byGroup: Keyset = { table: 'clients', createdAt: 'client_groups.created_at
  */
 export function clientsQuery(ctx: Context, filter: ClientListFilter & { today: string }) {
   const from = filter.group === undefined ? ctx.scoped.selectFrom('clients') : clientsInGroup(ctx, filter.group);
-  let query = from.selectAll('clients').withPlugin(preparedStatement);
+  let query = from.select(clientViewColumns).withPlugin(preparedStatement);
   if (filter.organizationId !== undefined) query = query.where('clients.organization_id', '=', filter.organizationId);
   if (filter.departmentId !== undefined) query = query.where('clients.department_id', '=', filter.departmentId);
   if (filter.careForm !== undefined) query = query.where('clients.care_form', '=', filter.careForm);

