@@ -13,7 +13,7 @@ import {
   type AssessmentSettings,
   type Evaluation,
 } from '../assessments/service.js';
-import { holdClients, refreshCurrentAssessment } from '../clients/repository.js';
+import { refreshCurrentAssessment } from '../clients/repository.js';
 import type { UnitOfWork } from '../context/request-context.js';
 import { inSavepoint } from '../db/errors.js';
 import type { AssessmentRow, NewAssessmentRow } from '../db/schema.js';
@@ -99,7 +99,7 @@ export async function assessmentImporter(
   }
 
   async function apply(batch: Array<ParsedLine<BulkAssessmentLine>>): Promise<LineResult[]> {
-    const clients = await repository.assessedClientsByExternalId(tx, organizationId, [
+    const clients = await repository.heldClientsByExternalId(tx, organizationId, [
       ...new Set(batch.map(({ record }) => record.clientExternalId)),
     ]);
     const results: LineResult[] = [];
@@ -110,7 +110,6 @@ export async function assessmentImporter(
       else valid.push(checked);
     }
 
-    await holdClients(tx, [...new Set(valid.map(({ client }) => client.id))]);
     const stored = new Map<string, AssessmentRow>();
     const keys = valid.map(({ record, client }) => ({
       clientId: client.id,

@@ -4,7 +4,6 @@ import { CreateCareVisitSchema } from '../care-visits/schemas.js';
 import { countedVisitsAt, insertVisits, type StoredVisit } from '../care-visits/repository.js';
 import { correctVisit, visitDay, visitErrors, visitRefusal, visitRules } from '../care-visits/service.js';
 import { CareVisitRuleViolated } from '../care-visits/problems.js';
-import { holdClients } from '../clients/repository.js';
 import type { UnitOfWork } from '../context/request-context.js';
 import { inSavepoint } from '../db/errors.js';
 import { withFields } from '../http/problems.js';
@@ -62,7 +61,7 @@ export async function careVisitImporter(tx: UnitOfWork, organizationId: string):
   const seen = new Map<string, number>();
 
   async function apply(batch: Array<ParsedLine<BulkCareVisitLine>>): Promise<LineResult[]> {
-    const clients = await repository.assessedClientsByExternalId(tx, organizationId, [
+    const clients = await repository.heldClientsByExternalId(tx, organizationId, [
       ...new Set(batch.map(({ record }) => record.clientExternalId)),
     ]);
     const results: LineResult[] = [];
@@ -98,8 +97,7 @@ export async function careVisitImporter(tx: UnitOfWork, organizationId: string):
       else valid.push({ line, record, clientId: client.id, key });
     }
 
-    // Under the clients' locks, two imports of the same visit do not both create it.
-    await holdClients(tx, [...new Set(valid.map(({ clientId }) => clientId))]);
+    // Under the clients' locks (heldClientsByExternalId), two imports of the same visit do not both create it.
     const stored = new Map<string, StoredVisit>();
     const keys = valid.map(({ record, clientId }) => ({
       clientId,

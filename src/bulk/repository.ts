@@ -28,10 +28,14 @@ export async function clientsByExternalId(ctx: Context, organizationId: string, 
   return byExternalId(rows);
 }
 
-/** Like clientsByExternalId, with only what the assessment rules read. */
-export async function assessedClientsByExternalId(ctx: Context, organizationId: string, externalIds: string[]) {
+/**
+ * Like clientsByExternalId, with only what the assessment rules read, and the rows held until the
+ * unit of work ends as holdClients holds them (in id order, so two imports cannot deadlock): the
+ * import's writes to those clients then take turns, and the lock costs no statement of its own.
+ */
+export async function heldClientsByExternalId(tx: UnitOfWork, organizationId: string, externalIds: string[]) {
   if (externalIds.length === 0) return new Map<string, AssessedClient & { external_id: string }>();
-  const rows = await ctx.scoped
+  const rows = await tx.scoped
     .selectFrom('clients')
     .select([
       'clients.id',
@@ -46,6 +50,8 @@ export async function assessedClientsByExternalId(ctx: Context, organizationId: 
     ])
     .where('clients.organization_id', '=', organizationId)
     .where(sql<boolean>`clients.external_id = ANY(${externalIds}::text[])`)
+    .orderBy('clients.id')
+    .forNoKeyUpdate()
     .execute();
   return byExternalId(rows);
 }
@@ -126,7 +132,7 @@ export async function latestInterviewNumbers(ctx: Context, clientIds: string[]):
 /**
  * The whole batch as one JSON parameter that PostgreSQL unpacks into rows: a thousand rows of 22
  * columns as bound parameters cost more to build and send than the insert itself. The rows are
- * of clients read in the caller's scope (`assessedClientsByExternalId`), which gave each its
+ * of clients read in the caller's scope (`heldClientsByExternalId`), which gave each its
  * organization. A row whose interview number a current assessment holds is skipped, not failing
  * the batch; the ids returned tell which rows landed.
  */
