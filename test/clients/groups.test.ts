@@ -95,6 +95,8 @@ t.test('a page by group follows each client’s group in effect', async (t) => {
     t.same(await inGroup(low), [first, second]);
     t.same(await pages(`organizationId=${organization.id}&group=${low}&includeArchived=true`), [first, second, third]);
     t.same(await pages(`organizationId=${other.id}&group=${low}`), []);
+    t.same(await pages(`group=${low}`), [first, second], 'across the region, where clients are walked instead');
+    t.same(await pages(`group=${low}&includeArchived=true`), [first, second, third]);
     const theirs = await makeKey(testApp, 'provider', other.id);
     t.same(await pages(`group=${low}`, theirs.secret), [], 'a provider of another organization');
     const ours = await makeKey(testApp, 'provider', organization.id);
