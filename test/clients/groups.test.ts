@@ -1,6 +1,7 @@
 /*
- * GET /v1/clients?group= reads client_groups, the narrow copy of each client's group that
- * triggers on clients keep (migrations/20261204T1000_client_groups.ts). These tests move clients
+ * An organization's GET /v1/clients?group= reads client_groups, the narrow copy of each client's
+ * group that triggers on clients keep (migrations/20261204T1000_client_groups.ts); a region-wide
+ * one walks clients. These tests move clients
  * between groups through the API and through raw statements, and check both the pages and that
  * the copy equals clients after each.
  */
